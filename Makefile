@@ -1,0 +1,29 @@
+# Two commands from a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORES ?= 2
+
+.PHONY: demo test lint setup clean
+
+# Re-install only when the project's dependencies change.
+$(BIN)/rarevar: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+setup: $(BIN)/rarevar
+
+demo: setup
+	$(BIN)/rarevar run --config config/config.yaml --cores $(CORES)
+
+test: setup
+	$(BIN)/python -m pytest -q tests
+
+lint: setup
+	$(BIN)/ruff check rarevar tests
+	$(BIN)/snakemake --lint --configfile config/config.yaml --cores 1
+
+clean:
+	rm -rf results .snakemake

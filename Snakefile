@@ -1,0 +1,27 @@
+# rarevar: family VCF + PED + HPO terms -> ranked, explained candidate variants and a clinician report.
+# Run through `rarevar run` (or `snakemake --configfile config/config.yaml --cores N`).
+from rarevar.config import validate_config
+from rarevar.validate import validate_batch
+
+
+configfile: "config/config.yaml"
+
+
+# Every input is checked before any job starts; a bad input stops here with one message.
+validate_config(config)
+FAMILIES = {family.row.family_id: family for family in validate_batch(config)}
+RESULTS = config["results_dir"]
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/normalize.smk"
+include: "workflow/rules/frequency.smk"
+include: "workflow/rules/consequence.smk"
+include: "workflow/rules/candidates.smk"
+include: "workflow/rules/rank.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        final_outputs(),

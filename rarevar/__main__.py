@@ -1,0 +1,3 @@
+from rarevar.cli import main
+
+raise SystemExit(main())

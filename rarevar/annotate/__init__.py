@@ -1,0 +1,1 @@
+"""Annotation of the candidate records: population frequency and consequences."""

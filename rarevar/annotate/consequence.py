@@ -1,0 +1,276 @@
+"""Transcript consequences from bcftools csq (BCSQ), VEP (CSQ) or snpEff (ANN, EFF), on one severity scale.
+
+Every source is mapped to Sequence Ontology terms and ranked with Ensembl's consequence order
+(https://www.ensembl.org/info/genome/variation/prediction/predicted_data.html), so the most
+severe consequence of a record means the same whatever annotated it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Ensembl's order, most severe first, with its IMPACT class.
+SO_TERMS: list[tuple[str, str]] = [
+    ("transcript_ablation", "HIGH"),
+    ("splice_acceptor_variant", "HIGH"),
+    ("splice_donor_variant", "HIGH"),
+    ("stop_gained", "HIGH"),
+    ("frameshift_variant", "HIGH"),
+    ("stop_lost", "HIGH"),
+    ("start_lost", "HIGH"),
+    ("transcript_amplification", "HIGH"),
+    ("feature_elongation", "HIGH"),
+    ("feature_truncation", "HIGH"),
+    ("inframe_insertion", "MODERATE"),
+    ("inframe_deletion", "MODERATE"),
+    ("missense_variant", "MODERATE"),
+    ("protein_altering_variant", "MODERATE"),
+    ("splice_donor_5th_base_variant", "LOW"),
+    ("splice_region_variant", "LOW"),
+    ("splice_donor_region_variant", "LOW"),
+    ("splice_polypyrimidine_tract_variant", "LOW"),
+    ("incomplete_terminal_codon_variant", "LOW"),
+    ("start_retained_variant", "LOW"),
+    ("stop_retained_variant", "LOW"),
+    ("synonymous_variant", "LOW"),
+    ("coding_sequence_variant", "MODIFIER"),
+    ("mature_miRNA_variant", "MODIFIER"),
+    ("5_prime_UTR_variant", "MODIFIER"),
+    ("3_prime_UTR_variant", "MODIFIER"),
+    ("non_coding_transcript_exon_variant", "MODIFIER"),
+    ("intron_variant", "MODIFIER"),
+    ("NMD_transcript_variant", "MODIFIER"),
+    ("non_coding_transcript_variant", "MODIFIER"),
+    ("coding_transcript_variant", "MODIFIER"),
+    ("upstream_gene_variant", "MODIFIER"),
+    ("downstream_gene_variant", "MODIFIER"),
+    ("TFBS_ablation", "MODIFIER"),
+    ("TFBS_amplification", "MODIFIER"),
+    ("TF_binding_site_variant", "MODIFIER"),
+    ("regulatory_region_ablation", "MODIFIER"),
+    ("regulatory_region_amplification", "MODIFIER"),
+    ("regulatory_region_variant", "MODIFIER"),
+    ("intergenic_variant", "MODIFIER"),
+    ("sequence_variant", "MODIFIER"),
+]
+RANK = {term: rank for rank, (term, _) in enumerate(SO_TERMS)}
+IMPACT = dict(SO_TERMS)
+UNKNOWN_RANK = len(SO_TERMS)
+
+# bcftools csq and snpEff use short or legacy names for some SO terms.
+ALIASES = {
+    "missense": "missense_variant",
+    "synonymous": "synonymous_variant",
+    "frameshift": "frameshift_variant",
+    "splice_acceptor": "splice_acceptor_variant",
+    "splice_donor": "splice_donor_variant",
+    "splice_region": "splice_region_variant",
+    "start_retained": "start_retained_variant",
+    "stop_retained": "stop_retained_variant",
+    "5_prime_utr": "5_prime_UTR_variant",
+    "3_prime_utr": "3_prime_UTR_variant",
+    "intron": "intron_variant",
+    "non_coding": "non_coding_transcript_exon_variant",
+    "coding_sequence": "coding_sequence_variant",
+    "NMD_transcript": "NMD_transcript_variant",
+    "intergenic": "intergenic_variant",
+    "upstream": "upstream_gene_variant",
+    "downstream": "downstream_gene_variant",
+    "5_prime_UTR_premature_start_codon_gain_variant": "5_prime_UTR_variant",
+    "disruptive_inframe_insertion": "inframe_insertion",
+    "disruptive_inframe_deletion": "inframe_deletion",
+    "conservative_inframe_insertion": "inframe_insertion",
+    "conservative_inframe_deletion": "inframe_deletion",
+    "splice_region": "splice_region_variant",
+    "exon_loss_variant": "transcript_ablation",
+    "initiator_codon_variant": "start_retained_variant",
+    "non_coding_exon_variant": "non_coding_transcript_exon_variant",
+    "intragenic_variant": "intron_variant",
+    # snpEff's classic (EFF) effect names
+    "NON_SYNONYMOUS_CODING": "missense_variant",
+    "SYNONYMOUS_CODING": "synonymous_variant",
+    "STOP_GAINED": "stop_gained",
+    "STOP_LOST": "stop_lost",
+    "START_LOST": "start_lost",
+    "FRAME_SHIFT": "frameshift_variant",
+    "SPLICE_SITE_ACCEPTOR": "splice_acceptor_variant",
+    "SPLICE_SITE_DONOR": "splice_donor_variant",
+    "SPLICE_SITE_REGION": "splice_region_variant",
+    "CODON_INSERTION": "inframe_insertion",
+    "CODON_DELETION": "inframe_deletion",
+    "CODON_CHANGE_PLUS_CODON_INSERTION": "inframe_insertion",
+    "CODON_CHANGE_PLUS_CODON_DELETION": "inframe_deletion",
+    "UTR_5_PRIME": "5_prime_UTR_variant",
+    "UTR_3_PRIME": "3_prime_UTR_variant",
+    "INTRON": "intron_variant",
+    "UPSTREAM": "upstream_gene_variant",
+    "DOWNSTREAM": "downstream_gene_variant",
+    "INTERGENIC": "intergenic_variant",
+    "EXON": "non_coding_transcript_exon_variant",
+    "NON_SYNONYMOUS_START": "start_lost",
+    "SYNONYMOUS_STOP": "stop_retained_variant",
+}
+
+
+@dataclass(frozen=True)
+class TranscriptConsequence:
+    terms: tuple[str, ...]  # SO terms, most severe first
+    gene: str
+    transcript: str
+    biotype: str
+    hgvs_c: str = ""
+    hgvs_p: str = ""
+    canonical: bool = False
+
+    @property
+    def rank(self) -> int:
+        return min((RANK.get(t, UNKNOWN_RANK) for t in self.terms), default=UNKNOWN_RANK)
+
+    @property
+    def term(self) -> str:
+        return self.terms[0] if self.terms else "sequence_variant"
+
+    @property
+    def impact(self) -> str:
+        return IMPACT.get(self.term, "MODIFIER")
+
+
+def so_terms(text: str) -> tuple[str, ...]:
+    """'missense&splice_region' / 'missense_variant&...' / 'STOP_GAINED' -> SO terms, most severe first."""
+    terms = []
+    for part in re.split(r"[&+]", text.strip()):
+        part = part.strip().lstrip("*")  # csq marks consequences downstream of a stop with '*'
+        if part:
+            terms.append(ALIASES.get(part, part))
+    return tuple(sorted(dict.fromkeys(terms), key=lambda t: RANK.get(t, UNKNOWN_RANK)))
+
+
+AA3 = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "E": "Glu", "Q": "Gln", "G": "Gly",
+    "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe", "P": "Pro", "S": "Ser",
+    "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter", "X": "Xaa",
+}  # fmt: skip
+
+
+def _three_letter(amino_acids: str) -> str:
+    return "".join(AA3.get(aa, aa) for aa in amino_acids)
+
+
+def bcsq_protein_hgvs(change: str) -> str:
+    """csq's '132E>132D' / '132EE>132D*' / '145L' (synonymous) -> HGVS p. ('p.Glu132Asp')."""
+    if not change:
+        return ""
+    match = re.fullmatch(r"(\d+)([A-Z*]+)(?:>(\d+)([A-Z*]+))?", change)
+    if not match:
+        return ""
+    pos, ref, _, alt = match.groups()
+    if alt is None:
+        return f"p.{_three_letter(ref[0])}{pos}="
+    if len(ref) == 1 and len(alt) == 1:
+        return f"p.{_three_letter(ref)}{pos}{_three_letter(alt)}"
+    end = int(pos) + len(ref) - 1
+    span = f"{_three_letter(ref[0])}{pos}_{_three_letter(ref[-1])}{end}" if len(ref) > 1 else f"{_three_letter(ref)}{pos}"
+    return f"p.{span}delins{_three_letter(alt)}"
+
+
+def parse_bcsq(values: list[str]) -> list[TranscriptConsequence]:
+    """Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change (csq run with -l)."""
+    out = []
+    for value in values:
+        fields = value.split("|")
+        if len(fields) < 4 or fields[0].startswith("@"):
+            continue  # '@POS' points at a compound consequence on another record
+        aa = fields[5] if len(fields) > 5 else ""
+        out.append(TranscriptConsequence(so_terms(fields[0]), fields[1], fields[2], fields[3], "", bcsq_protein_hgvs(aa)))
+    return out
+
+
+def vep_allele(ref: str, alt: str) -> str:
+    """The allele string VEP writes: the common leading base of an indel is removed ('-' if nothing is left)."""
+    if len(ref) != len(alt) and ref[:1] == alt[:1]:
+        return alt[1:] or "-"
+    return alt
+
+
+def _hgvs_tail(value: str) -> str:
+    # VEP writes 'ENST00000360372.3:c.412C>T'; keep the part after the reference sequence.
+    return value.split(":", 1)[1] if ":" in value else value
+
+
+def parse_vep(values: list[str], fields: list[str], ref: str, alt: str) -> list[TranscriptConsequence]:
+    """VEP CSQ entries (field order read from the header) for this record's ALT allele."""
+    col = {name: i for i, name in enumerate(fields)}
+    wanted = {alt, vep_allele(ref, alt)}
+    out = []
+    for value in values:
+        entry = value.split("|")
+        get = lambda name: entry[col[name]] if name in col and col[name] < len(entry) else ""  # noqa: E731
+        if "Allele" in col and get("Allele") not in wanted:
+            continue
+        gene = get("SYMBOL") or get("HGNC") or get("Gene")
+        canonical = get("CANONICAL") == "YES" or bool(get("MANE_SELECT"))
+        protein = _hgvs_tail(get("HGVSp")).replace("%3D", "=")
+        out.append(
+            TranscriptConsequence(
+                so_terms(get("Consequence")), gene, get("Feature"), get("BIOTYPE"),
+                _hgvs_tail(get("HGVSc")), protein, canonical,
+            )
+        )  # fmt: skip
+    return out
+
+
+def parse_ann(values: list[str], alt: str) -> list[TranscriptConsequence]:
+    """snpEff ANN: Allele|Annotation|Impact|Gene_Name|Gene_ID|Feature_Type|Feature_ID|Biotype|Rank|HGVS.c|HGVS.p|..."""
+    out = []
+    for value in values:
+        f = value.split("|")
+        if len(f) < 11 or f[0] not in (alt, "-"):
+            continue
+        out.append(TranscriptConsequence(so_terms(f[1]), f[3], f[6], f[7], f[9], f[10]))
+    return out
+
+
+EFF_ENTRY = re.compile(r"^([^(]+)\((.*)\)$")
+
+
+def parse_eff(values: list[str]) -> list[TranscriptConsequence]:
+    """snpEff classic EFF: Effect(Impact|Class|Codon|AA_change|AA_len|Gene|Biotype|Coding|Transcript|Exon...)."""
+    out = []
+    for value in values:
+        match = EFF_ENTRY.match(value.strip())
+        if not match:
+            continue
+        effect, inner = match.groups()
+        f = inner.split("|")
+        gene = f[5] if len(f) > 5 else ""
+        transcript = f[8] if len(f) > 8 else ""
+        biotype = f[6] if len(f) > 6 else ""
+        aa = f[3] if len(f) > 3 else ""
+        protein, _, coding = aa.partition("/")
+        if not protein.startswith("p."):
+            protein = ""
+        out.append(TranscriptConsequence(so_terms(effect), gene, transcript, biotype, coding if coding.startswith("c.") else "", protein))
+    return out
+
+
+def most_severe(consequences: list[TranscriptConsequence]) -> TranscriptConsequence | None:
+    """Most severe consequence; among equals a canonical/MANE transcript, then the transcript id, so the
+    choice is the same every run."""
+    if not consequences:
+        return None
+    return min(consequences, key=lambda c: (c.rank, not c.canonical, c.gene, c.transcript))
+
+
+def detect_source(info_ids: set[str]) -> str | None:
+    """Which annotation the input carries, best first."""
+    for key in ("CSQ", "ANN", "BCSQ", "EFF"):
+        if key in info_ids:
+            return key
+    return None
+
+
+def vep_fields(description: str) -> list[str]:
+    """The CSQ field order from its header description ('... Format: Allele|Consequence|...')."""
+    match = re.search(r"Format:\s*([^\"]+)", description)
+    return [f.strip() for f in match.group(1).split("|")] if match else []

@@ -1,0 +1,39 @@
+"""Consequences by bcftools csq against the reference and gene models, unless the input brings its own."""
+
+from __future__ import annotations
+
+import os
+
+import pysam
+
+from rarevar.annotate.consequence import detect_source
+from rarevar.bcftools import bcftools, count_records
+from rarevar.funnel import write_steps
+
+
+def input_annotation(vcf: str) -> str | None:
+    with pysam.VariantFile(vcf) as handle:
+        return detect_source(set(handle.header.info))
+
+
+def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str, funnel: str) -> str:
+    """Write `out` with consequences; return which annotation it carries (CSQ, ANN, EFF or BCSQ)."""
+    existing = input_annotation(vcf)
+    tmp = f"{out}.tmp{os.getpid()}"
+    if source == "input" or (source == "auto" and existing):
+        if not existing:
+            raise ValueError(f"{vcf}: consequence.source is 'input' but the VCF has no CSQ, ANN, EFF or BCSQ")
+        bcftools("view", "--no-version", "-Ob", "-o", tmp, "-W", vcf)
+        used = existing
+    else:
+        # -s -: consequences from REF/ALT alone (no per-sample haplotypes), one per record and transcript;
+        # --force: keep going past transcripts the GFF describes incompletely (they are reported, not fatal).
+        bcftools(
+            "csq", "--no-version", "-f", reference, "-g", genes, "-s", "-", "--force",
+            "-Ob", "-o", tmp, "-W", vcf,
+        )  # fmt: skip
+        used = "BCSQ"
+    os.replace(tmp, out)
+    os.replace(f"{tmp}.csi", f"{out}.csi")
+    write_steps(funnel, [(f"consequences annotated ({used})", count_records(out))])
+    return used

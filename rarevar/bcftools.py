@@ -1,0 +1,37 @@
+"""bcftools through pysam (no separate install): each call raises a readable error on failure."""
+
+from __future__ import annotations
+
+import pysam
+import pysam.bcftools as _bcftools
+import pysam.version
+
+
+class BcftoolsError(RuntimeError):
+    pass
+
+
+def bcftools(command: str, *args: str) -> str:
+    """Run `bcftools <command> <args>`; return its stdout (empty when writing with -o)."""
+    try:
+        return getattr(_bcftools, command)(*args, catch_stdout=False) or ""
+    except pysam.utils.SamtoolsError as error:
+        raise BcftoolsError(f"bcftools {command} failed: {error}") from None
+
+
+def versions() -> dict[str, str]:
+    return {
+        "pysam": pysam.version.__version__,
+        "htslib": pysam.version.__htslib_version__,
+        "bcftools": pysam.version.__bcftools_version__,
+    }
+
+
+def count_records(path: str) -> int:
+    """Records in a VCF/BCF, from its index when it has one."""
+    try:
+        out = _bcftools.index("--nrecords", path)
+        return int(out.strip())
+    except (pysam.utils.SamtoolsError, ValueError):
+        with pysam.VariantFile(path) as vcf:
+            return sum(1 for _ in vcf.fetch())

@@ -1,0 +1,189 @@
+"""Candidate variants of a family: consequence filter, genotype-quality gates and inheritance modes.
+
+Input is the rare, consequence-annotated BCF of one family (a few thousand records at most for a genome),
+read once with cyvcf2; the decisions are numpy operations over records x samples.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import cyvcf2
+import numpy as np
+import pandas as pd
+
+from rarevar.annotate.consequence import (
+    TranscriptConsequence,
+    most_severe,
+    parse_ann,
+    parse_bcsq,
+    parse_eff,
+    parse_vep,
+    vep_fields,
+)
+from rarevar.funnel import write_json_atomic, write_steps
+from rarevar.inheritance import MODES, genotype_codes_from_cyvcf2, inheritance_modes
+from rarevar.pedigree import Pedigree
+
+
+@dataclass
+class Records:
+    chrom: np.ndarray
+    pos: np.ndarray
+    ref: np.ndarray
+    alt: np.ndarray
+    gt: np.ndarray  # (records, samples) codes: 0 hom-ref, 1 het, 2 hom-alt, -1 missing
+    gq: np.ndarray  # (records, samples), NaN where the VCF has no GQ
+    dp: np.ndarray
+    genotypes: list[dict[str, str]]
+    consequence: list[TranscriptConsequence | None]
+    frequency: dict[str, np.ndarray]
+
+
+FREQUENCY_FIELDS = ("POP_AF", "POP_AF_GRPMAX", "POP_AF_EAS", "POP_AC", "POP_AN", "POP_NHOMALT")
+
+
+def _format_array(variant, name: str, n_samples: int) -> np.ndarray:
+    try:
+        values = variant.format(name)
+    except KeyError:
+        values = None
+    if values is None:
+        return np.full(n_samples, np.nan)
+    values = np.asarray(values, dtype=float)[:, 0]
+    values[values < 0] = np.nan  # cyvcf2 writes missing integers as large negatives
+    return values
+
+
+def _genotype_strings(variant, samples: list[str]) -> dict[str, str]:
+    out = {}
+    for sample, call in zip(samples, variant.genotypes, strict=True):
+        alleles = ["." if a < 0 else str(a) for a in call[:-1]]
+        out[sample] = ("|" if call[-1] else "/").join(alleles)
+    return out
+
+
+def _consequence_reader(vcf: cyvcf2.VCF, source: str):
+    if source == "CSQ":
+        fields = vep_fields(vcf.get_header_type("CSQ")["Description"])
+        return lambda values, ref, alt: parse_vep(values, fields, ref, alt)
+    if source == "ANN":
+        return lambda values, ref, alt: parse_ann(values, alt)
+    if source == "EFF":
+        return lambda values, ref, alt: parse_eff(values)
+    return lambda values, ref, alt: parse_bcsq(values)
+
+
+def read_records(path: str, source: str) -> tuple[Records, list[str]]:
+    vcf = cyvcf2.VCF(path)
+    samples = list(vcf.samples)
+    parse = _consequence_reader(vcf, source)
+    columns: dict[str, list] = {k: [] for k in ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq")}
+    frequency: dict[str, list] = {name: [] for name in FREQUENCY_FIELDS}
+    for variant in vcf:
+        alt = variant.ALT[0] if variant.ALT else "."
+        columns["chrom"].append(variant.CHROM)
+        columns["pos"].append(variant.POS)
+        columns["ref"].append(variant.REF)
+        columns["alt"].append(alt)
+        columns["gt"].append(variant.gt_types.copy())
+        columns["gq"].append(_format_array(variant, "GQ", len(samples)))
+        columns["dp"].append(_format_array(variant, "DP", len(samples)))
+        columns["gts"].append(_genotype_strings(variant, samples))
+        raw = variant.INFO.get(source)
+        values = raw.split(",") if isinstance(raw, str) else []
+        columns["csq"].append(most_severe(parse(values, variant.REF, alt)))
+        for name in FREQUENCY_FIELDS:
+            value = variant.INFO.get(name)
+            frequency[name].append(np.nan if value is None else float(value))
+    vcf.close()
+    n = len(columns["pos"])
+    shape = (n, len(samples))
+
+    def stack(rows):
+        return np.vstack(rows) if rows else np.zeros(shape)
+
+    records = Records(
+        chrom=np.asarray(columns["chrom"], dtype=str),
+        pos=np.asarray(columns["pos"], dtype=np.int64),
+        ref=np.asarray(columns["ref"], dtype=str),
+        alt=np.asarray(columns["alt"], dtype=str),
+        gt=genotype_codes_from_cyvcf2(stack(columns["gt"]).astype(np.int8)),
+        gq=stack(columns["gq"]).astype(float),
+        dp=stack(columns["dp"]).astype(float),
+        genotypes=columns["gts"],
+        consequence=columns["csq"],
+        frequency={name: np.asarray(values, dtype=float) for name, values in frequency.items()},
+    )
+    return records, samples
+
+
+def quality_gates(records: Records, min_gq: int, min_dp: int) -> np.ndarray:
+    """True where a genotype is trustworthy. A VCF without GQ or DP is not gated on that field."""
+    gq_ok = np.isnan(records.gq) | (records.gq >= min_gq)
+    dp_ok = np.isnan(records.dp) | (records.dp >= min_dp)
+    return gq_ok & dp_ok
+
+
+def select_candidates(
+    path: str, source: str, pedigree: Pedigree, build: str, settings: dict, out: str, funnel: str, modes_out: str
+) -> None:
+    records, samples = read_records(path, source)
+    keep_impacts = set(settings["keep_impacts"])
+    impact = np.array([c.impact if c else "MODIFIER" for c in records.consequence], dtype=object)
+    consequential = np.isin(impact, list(keep_impacts))
+
+    passed = quality_gates(records, settings["min_gq"], settings["min_dp"])
+    gated = np.where(passed, records.gt, -1).astype(np.int8)
+    sequenced = set(samples)
+    family = pedigree.restrict(sequenced)
+    affected = [samples.index(ind.sample) for ind in family.affected]
+    carrier_passes = (gated[:, affected] > 0).any(axis=1) if affected else np.zeros(len(gated), bool)
+
+    gene = np.array([c.gene if c else "" for c in records.consequence], dtype=object)
+    in_play = consequential & carrier_passes
+    result = inheritance_modes(
+        np.where(in_play[:, None], gated, 0).astype(np.int8),
+        samples, family, records.chrom, records.pos, np.where(in_play, gene, "").astype(str), build,
+    )  # fmt: skip
+    fits = np.zeros(len(gated), dtype=bool)
+    for mode in MODES:
+        fits |= result.modes.get(mode, np.zeros_like(fits)) | result.possible.get(mode, np.zeros_like(fits))
+    fits &= in_play
+
+    gates = f"GQ >= {settings['min_gq']}, DP >= {settings['min_dp']}"
+    write_steps(funnel, [
+        (f"consequence impact {'/'.join(sorted(keep_impacts))}", int(consequential.sum())),
+        (f"an affected carrier passes genotype gates ({gates})", int(in_play.sum())),
+        ("fits an inheritance mode", int(fits.sum())),
+    ])  # fmt: skip
+    table = _candidate_table(records, result, fits, gene)
+    tmp = f"{out}.tmp"
+    table.to_parquet(tmp, index=False)
+    os.replace(tmp, out)
+    write_json_atomic(modes_out, {"not_testable": result.not_testable, "samples": samples})
+
+
+def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarray) -> pd.DataFrame:
+    index = np.flatnonzero(fits)
+    key = [f"{c}:{p}:{r}:{a}" for c, p, r, a in zip(records.chrom, records.pos, records.ref, records.alt, strict=True)]
+    rows = []
+    for i in index:
+        csq = records.consequence[i]
+        modes = [m for m in MODES if result.modes.get(m) is not None and result.modes[m][i]]
+        possible = [m for m in MODES if result.possible.get(m) is not None and result.possible[m][i]]
+        rows.append({
+            "chrom": records.chrom[i], "pos": int(records.pos[i]), "ref": records.ref[i], "alt": records.alt[i],
+            "gene": gene[i], "transcript": csq.transcript, "consequence": csq.term, "impact": csq.impact,
+            "hgvs_c": csq.hgvs_c, "hgvs_p": csq.hgvs_p,
+            "genotypes": json.dumps(records.genotypes[i]),
+            "inheritance": json.dumps(modes), "possible_inheritance": json.dumps(possible),
+            "partners": json.dumps([key[j] for j in result.partners[i]]),
+            **{name.lower(): records.frequency[name][i] for name in FREQUENCY_FIELDS},
+        })  # fmt: skip
+    columns = ["chrom", "pos", "ref", "alt", "gene", "transcript", "consequence", "impact", "hgvs_c", "hgvs_p",
+               "genotypes", "inheritance", "possible_inheritance", "partners",
+               *(name.lower() for name in FREQUENCY_FIELDS)]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,202 @@
+"""The `rarevar` command: `run` drives the Snakemake workflow; the stage commands are what its rules call."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from rarevar import __version__
+from rarevar.errors import InputError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SNAKEFILE = REPO_ROOT / "Snakefile"
+LOCAL_PROFILE = REPO_ROOT / "workflow" / "profiles" / "local"
+
+
+def _run_parser(sub) -> None:
+    run = sub.add_parser("run", help="run the workflow on a families sheet (--config) or on one family")
+    run.add_argument("--config", help="config YAML naming a families sheet (batch mode)")
+    run.add_argument("--vcf", help="one family: its VCF/BCF")
+    run.add_argument("--ped", help="one family: its PED file")
+    run.add_argument("--hpo", help="one family: HPO terms 'HP:0001250;HP:0001263' or a Phenopacket JSON")
+    run.add_argument("--out", help="one family: output directory (results go to OUT/<family_id>/)")
+    run.add_argument("--base-config", default=str(REPO_ROOT / "config" / "config.yaml"),
+                     help="one family: config supplying genome build, resources and thresholds")  # fmt: skip
+    run.add_argument("--cores", type=int, default=os.cpu_count() or 1)
+    run.add_argument("--profile", help="Snakemake profile directory (default: workflow/profiles/local)")
+    run.add_argument("snakemake_args", nargs=argparse.REMAINDER, help="after --: passed to Snakemake")
+
+
+def _stage_parsers(sub) -> None:
+    p = sub.add_parser("validate", help="check the config, families sheet and every input; run nothing")
+    p.add_argument("--config", required=True)
+
+    p = sub.add_parser("normalize", help="stage: family samples, split multi-allelics, left-align")
+    for name in ("vcf", "reference", "out", "funnel"):
+        p.add_argument(f"--{name}", required=True)
+    p.add_argument("--samples", required=True, help="comma-separated sample ids")
+
+    p = sub.add_parser("frequency", help="stage: population frequency annotation and prefilter")
+    for name in ("vcf", "population", "annotated", "rare", "funnel"):
+        p.add_argument(f"--{name}", required=True)
+    p.add_argument("--max-af", type=float, required=True)
+
+    p = sub.add_parser("consequence", help="stage: consequences (bcftools csq or the input's own)")
+    for name in ("vcf", "reference", "genes", "out", "funnel"):
+        p.add_argument(f"--{name}", required=True)
+    p.add_argument("--source", default="auto", choices=["auto", "bcftools-csq", "input"])
+
+    p = sub.add_parser("candidates", help="stage: genotype gates and inheritance modes")
+    for name in ("vcf", "ped", "family", "build", "settings", "out", "funnel", "modes"):
+        p.add_argument(f"--{name}", required=True)
+    p.add_argument("--source", default="auto")
+
+    p = sub.add_parser("rank", help="stage: phenotype match, ranking, candidates.json/.tsv/.vcf.gz")
+    for name in ("candidates", "modes", "annotated", "family", "ped-family", "ped", "hpo", "settings", "resources",
+                 "out-json", "out-tsv", "out-vcf"):  # fmt: skip
+        p.add_argument(f"--{name}", required=True)
+    p.add_argument("--funnel", nargs="+", required=True)
+
+    p = sub.add_parser("report", help="stage: the HTML report from candidates.json")
+    p.add_argument("--candidates", required=True)
+    p.add_argument("--out", required=True)
+
+    p = sub.add_parser("simulate", help="build the bundled demo: miniature genome and simulated trio")
+    p.add_argument("--out", default="resources/demo")
+    p.add_argument("--source-data", default=str(REPO_ROOT.parent / "shared" / "data"),
+                   help="folder of the public test data the miniature genome is assembled from")  # fmt: skip
+    p.add_argument("--seed", type=int, default=7)
+
+    p = sub.add_parser("resources", help="build compact local resources")
+    what = p.add_subparsers(dest="resource", required=True)
+    gd = what.add_parser("gene-disease", help="gene-disease table from HPO annotation files")
+    gd.add_argument("--genes-to-phenotype", required=True)
+    gd.add_argument("--phenotype-hpoa", required=True)
+    gd.add_argument("--out", required=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rarevar", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"rarevar {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _run_parser(sub)
+    _stage_parsers(sub)
+    return parser
+
+
+def single_family_config(args) -> Path:
+    """Write a families sheet and config for one family under OUT/.rarevar and return the config path."""
+    from rarevar.config import load_config
+    from rarevar.pedigree import read_ped
+
+    for flag in ("vcf", "ped", "hpo", "out"):
+        if not getattr(args, flag):
+            raise InputError("command line", f"--{flag} is missing", "Give --vcf, --ped, --hpo and --out together")
+    families = read_ped(args.ped)
+    if len(families) != 1:
+        raise InputError(args.ped, f"holds {len(families)} families", "Use --config with a families sheet instead")
+    family_id = next(iter(families))
+    out = Path(args.out).resolve()
+    meta = out / ".rarevar"
+    meta.mkdir(parents=True, exist_ok=True)
+    hpo = str(Path(args.hpo).resolve()) if args.hpo.lower().endswith(".json") else args.hpo
+    sheet = meta / "families.tsv"
+    sheet.write_text(
+        "family_id\tvcf\tped\thpo\n"
+        f"{family_id}\t{Path(args.vcf).resolve()}\t{Path(args.ped).resolve()}\t{hpo}\n",
+        encoding="utf-8",
+    )
+    base = load_config(args.base_config)
+    resources_dir = Path(base["resources"]["dir"])
+    if not resources_dir.is_absolute():
+        # A relative resources dir in the shipped config is relative to the repository.
+        resources_dir = (REPO_ROOT / resources_dir).resolve()
+    config = {**base, "families": str(sheet), "results_dir": str(out),
+              "resources": {**base["resources"], "dir": str(resources_dir)}}  # fmt: skip
+    config_path = meta / "config.yaml"
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return config_path
+
+
+def run_workflow(args) -> int:
+    from rarevar.config import load_config
+    from rarevar.validate import validate_batch
+
+    config_path = Path(args.config) if args.config else single_family_config(args)
+    config = load_config(config_path)
+    families = validate_batch(config)  # every input checked before any job starts
+    if not SNAKEFILE.is_file():
+        raise InputError(SNAKEFILE, "the workflow's Snakefile is missing", "Install rarevar from its repository")
+    extra = [a for a in args.snakemake_args if a != "--"]
+    command = [
+        sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--configfile", str(config_path),
+        "--cores", str(args.cores), "--profile", str(args.profile or LOCAL_PROFILE), *extra,
+    ]  # fmt: skip
+    status = subprocess.call(command)
+    if status == 0:
+        results = Path(config.get("results_dir", "results"))
+        print("\nrarevar: done. Reports:")
+        for family in families:
+            print(f"  {results / family.row.family_id / 'report.html'}")
+    return status
+
+
+def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
+    from rarevar import stages
+
+    if args.command == "validate":
+        from rarevar.config import load_config
+        from rarevar.validate import validate_batch
+
+        families = validate_batch(load_config(args.config))
+        print(f"rarevar: {len(families)} famil{'y' if len(families) == 1 else 'ies'} checked, inputs are valid")
+    elif args.command == "normalize":
+        from rarevar.normalize import normalize
+
+        normalize(args.vcf, args.samples.split(","), args.reference, args.out, args.funnel)
+    elif args.command == "frequency":
+        from rarevar.annotate.frequency import annotate_and_filter
+
+        annotate_and_filter(args.vcf, args.population, args.max_af, args.annotated, args.rare, args.funnel)
+    elif args.command == "consequence":
+        from rarevar.annotate.csq import add_consequences
+
+        add_consequences(args.vcf, args.reference, args.genes, args.source, args.out, args.funnel)
+    elif args.command == "candidates":
+        stages.candidates_stage(args.vcf, args.ped, args.family, args.build, json.loads(args.settings),
+                                args.source, args.out, args.funnel, args.modes)  # fmt: skip
+    elif args.command == "rank":
+        stages.rank_stage(args.candidates, args.funnel, args.modes, args.annotated, args.family,
+                          args.ped_family, args.ped,
+                          args.hpo, json.loads(args.settings), json.loads(args.resources),
+                          args.out_json, args.out_tsv, args.out_vcf)  # fmt: skip
+    elif args.command == "report":
+        stages.report_stage(args.candidates, args.out)
+    elif args.command == "simulate":
+        from rarevar.simulate import build_demo
+
+        truth = build_demo(Path(args.out), Path(args.source_data), args.seed)
+        print(f"rarevar: demo written to {args.out}; planted {truth['gene']} {truth['chrom']}:{truth['pos']}")
+    elif args.command == "resources":
+        from rarevar.resources import build_gene_disease
+
+        n = build_gene_disease(Path(args.genes_to_phenotype), Path(args.phenotype_hpoa), Path(args.out))
+        print(f"rarevar: {n} gene-disease pairs written to {args.out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return run_workflow(args)
+        return _stage(args)
+    except InputError as error:
+        print(f"rarevar: error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,64 @@
+"""Load the configuration, validate it against the workflow's JSON schema and fill in defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from rarevar.errors import InputError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_DIR = REPO_ROOT / "workflow" / "schemas"
+
+
+def load_schema(name: str) -> dict:
+    with open(SCHEMA_DIR / name, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _fill_defaults(validator_class):
+    # The standard jsonschema recipe: a validator that also writes `default` values into the instance.
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        for prop, subschema in properties.items():
+            if isinstance(instance, dict) and "default" in subschema:
+                instance.setdefault(prop, subschema["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+
+
+DefaultFillingValidator = _fill_defaults(jsonschema.Draft202012Validator)
+
+
+def validate_config(config: dict, source: str = "config") -> dict:
+    """Validate in place (adding defaults); raise InputError naming the offending key."""
+    schema = load_schema("config.schema.yaml")
+    errors = sorted(DefaultFillingValidator(schema).iter_errors(config), key=lambda e: list(e.path))
+    if errors:
+        error = errors[0]
+        key = ".".join(str(p) for p in error.path) or "(top level)"
+        raise InputError(source, f"setting '{key}' is invalid: {error.message}", "Fix it in the config file")
+    return config
+
+
+def load_config(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "config file does not exist", "Pass an existing YAML file with --config")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            config = yaml.safe_load(handle)
+    except yaml.YAMLError as error:
+        raise InputError(path, f"is not valid YAML ({error})", "Fix the YAML syntax") from None
+    if not isinstance(config, dict):
+        raise InputError(path, "does not hold a mapping of settings", "See config/config.yaml for the layout")
+    return validate_config(config, str(path))
+
+
+def resource_path(config: dict, name: str) -> Path:
+    resources = config["resources"]
+    return Path(resources["dir"]) / resources[name]

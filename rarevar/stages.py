@@ -1,0 +1,92 @@
+"""The workflow's stages as functions of explicit files, so each Snakemake rule is one `rarevar <stage>` line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from rarevar import __version__
+from rarevar.annotate.consequence import detect_source
+from rarevar.bcftools import versions as htslib_versions
+from rarevar.candidates import select_candidates
+from rarevar.funnel import read_steps
+from rarevar.outputs import not_assessed, read_json, sample_table, write_json, write_tsv, write_vcf
+from rarevar.pedigree import family_for
+from rarevar.phenotype import gene_diseases, hpo_version, read_phenotype, term_labels
+from rarevar.rank import rank_candidates
+from rarevar.resources import sha256
+
+HPO_ANNOTATION_RELEASE = "2025-01-16"  # of resources/hpo/gene_disease.tsv.gz (see its manifest)
+
+
+def consequence_key(vcf: str, source: str) -> str:
+    """The INFO key the candidate stage parses: what bcftools csq wrote, or the input's own annotation."""
+    import pysam
+
+    with pysam.VariantFile(vcf) as handle:
+        present = set(handle.header.info)
+    if source == "bcftools-csq":
+        return "BCSQ"
+    return detect_source(present) or "BCSQ"
+
+
+def candidates_stage(vcf: str, ped: str, family: str, build: str, settings: dict, source: str,
+                     out: str, funnel: str, modes_out: str) -> None:  # fmt: skip
+    pedigree = family_for(ped, family)
+    select_candidates(vcf, consequence_key(vcf, source), pedigree, build, settings, out, funnel, modes_out)
+
+
+def resource_versions(resources: dict[str, str]) -> dict:
+    """A checksum per resource file, so a report says exactly what it was made from."""
+    versions = {}
+    for name, path in resources.items():
+        manifest = Path(path).parent / "manifest.json"
+        known = {}
+        if manifest.is_file():
+            known = {f["name"]: f.get("sha256") for f in read_json(manifest).get("files", [])}
+        versions[name] = {"file": Path(path).name, "sha256": known.get(Path(path).name) or sha256(path)}
+    return versions
+
+
+def rank_stage(candidates: str, funnels: list[str], modes: str, annotated: str, family: str, ped_family: str,
+               ped: str,
+               hpo: str, settings: dict, resources: dict, out_json: str, out_tsv: str, out_vcf: str) -> None:  # fmt: skip
+    phenotype = read_phenotype(hpo, f"family {family}")
+    gene_diseases()  # load once, before ranking
+    table = pd.read_parquet(candidates)
+    ranked = rank_candidates(table, phenotype, settings["max_population_af"])
+    kept = ranked[: settings["max_candidates"]]
+    inheritance = read_json(modes)
+    pedigree = family_for(ped, ped_family)
+    funnel = read_steps(funnels)
+    funnel.append({"step": f"reported (top {settings['max_candidates']})", "variants": len(kept)})
+    payload = {
+        "family": family,
+        "versions": {
+            "rarevar": __version__,
+            **htslib_versions(),
+            "hpo_ontology": hpo_version(),
+            "hpo_annotations": HPO_ANNOTATION_RELEASE,
+            "resources": resource_versions(resources),
+        },
+        "settings": settings,
+        "samples": sample_table(pedigree, inheritance["samples"]),
+        "phenotype": {"observed": term_labels(phenotype.observed), "excluded": term_labels(phenotype.excluded)},
+        "funnel": funnel,
+        "not_assessed": not_assessed(inheritance["not_testable"], settings["keep_impacts"]),
+        "candidates": kept,
+    }
+    write_vcf(kept, annotated, out_vcf)
+    write_tsv(kept, out_tsv)
+    write_json(payload, out_json)
+
+
+def report_stage(candidates_json: str, out_html: str) -> None:
+    from rarevar.report import write_report
+
+    payload = read_json(candidates_json)
+    # The run date lives only in the report, so candidates.json is identical between runs.
+    payload["generated"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    write_report(payload, out_html)

@@ -1,0 +1,63 @@
+"""Check every input of a batch before any job runs, so a bad input stops the run with one clear message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rarevar.config import resource_path
+from rarevar.errors import InputError
+from rarevar.families import FamilyRow, read_families
+from rarevar.pedigree import Pedigree, family_for
+from rarevar.phenotype import Phenotype, read_phenotype
+from rarevar.vcfcheck import check_vcf, read_fai
+
+
+@dataclass
+class FamilyInputs:
+    row: FamilyRow
+    pedigree: Pedigree
+    phenotype: Phenotype
+    vcf_samples: list[str]
+
+
+def check_resources(config: dict) -> None:
+    reference = resource_path(config, "reference")
+    for name in ("reference", "genes", "population"):
+        path = resource_path(config, name)
+        if not path.is_file():
+            raise InputError(
+                path, f"the {name} resource does not exist", "Fix `resources` in the config or fetch the resource"
+            )
+    read_fai(reference)
+    population = resource_path(config, "population")
+    if not (Path(f"{population}.tbi").is_file() or Path(f"{population}.csi").is_file()):
+        raise InputError(population, "population VCF is not indexed", f"Run `tabix -p vcf {population}`")
+
+
+def validate_family(row: FamilyRow, sheet: str, reference: Path) -> FamilyInputs:
+    origin = f"{sheet}, line {row.line}"
+    for column in ("vcf", "ped"):
+        if not Path(getattr(row, column)).is_file():
+            raise InputError(
+                getattr(row, column),
+                f"{column} of family '{row.family_id}' does not exist",
+                f"Fix the `{column}` path on line {row.line} of {sheet}",
+            )
+    pedigree = family_for(row.ped, row.family_id)
+    if not pedigree.affected:
+        raise InputError(
+            row.ped,
+            f"family '{pedigree.family}' has no affected individual (phenotype column 2)",
+            "Mark the patient(s) as affected",
+        )
+    phenotype = read_phenotype(row.hpo, origin)
+    samples = check_vcf(row.vcf, pedigree.samples, reference)
+    return FamilyInputs(row, pedigree, phenotype, samples)
+
+
+def validate_batch(config: dict) -> list[FamilyInputs]:
+    check_resources(config)
+    sheet = config["families"]
+    reference = resource_path(config, "reference")
+    return [validate_family(row, sheet, reference) for row in read_families(sheet)]

@@ -1,0 +1,19 @@
+rule candidates:
+    input:
+        bcf=rules.consequence.output.bcf,
+        ped=family_input("ped"),
+    output:
+        table=f"{WORK}/candidates.parquet",
+        modes=f"{WORK}/inheritance.json",
+        funnel=f"{WORK}/funnel/4_candidates.json",
+    params:
+        family=pedigree_family,
+        build=config["genome_build"],
+        settings=settings_json(),
+        source=config["consequence"]["source"],
+    log:
+        f"{RESULTS}/logs/candidates/{{family}}.log",
+    shell:
+        "{RAREVAR} candidates --vcf {input.bcf:q} --ped {input.ped:q} --family {params.family:q}"
+        " --build {params.build} --settings {params.settings:q} --source {params.source}"
+        " --out {output.table:q} --modes {output.modes:q} --funnel {output.funnel:q} 2> {log:q}"

@@ -1,0 +1,50 @@
+import json
+import sys
+
+from rarevar.config import resource_path
+
+# The rules call the package with the interpreter Snakemake runs in, so the right environment is used
+# locally and on cluster nodes alike.
+RAREVAR = f"{sys.executable} -m rarevar"
+WORK = f"{RESULTS}/{{family}}/work"
+
+
+wildcard_constraints:
+    family="|".join(sorted(FAMILIES)) or "NO_FAMILY",
+
+
+def family_input(column):
+    return lambda wildcards: getattr(FAMILIES[wildcards.family].row, column)
+
+
+def family_samples(wildcards):
+    """The PED samples of the family that are in the VCF, in PED order."""
+    family = FAMILIES[wildcards.family]
+    return ",".join(s for s in family.pedigree.samples if s in family.vcf_samples)
+
+
+def pedigree_family(wildcards):
+    return FAMILIES[wildcards.family].pedigree.family
+
+
+def resource(name):
+    return str(resource_path(config, name))
+
+
+def settings_json():
+    settings = {**config["thresholds"], "keep_impacts": config["consequence"]["keep_impacts"],
+                "genome_build": config["genome_build"], "consequence_source": config["consequence"]["source"]}
+    return json.dumps(settings, sort_keys=True)
+
+
+def resources_json():
+    return json.dumps({name: resource(name) for name in ("reference", "genes", "population")})
+
+
+def final_outputs():
+    outputs = []
+    for family in FAMILIES:
+        outputs += [f"{RESULTS}/{family}/candidates.{ext}" for ext in ("json", "tsv", "vcf.gz")]
+        if config["stages"]["report"]:
+            outputs.append(f"{RESULTS}/{family}/report.html")
+    return outputs

@@ -1,0 +1,16 @@
+rule consequence:
+    input:
+        bcf=rules.frequency.output.rare,
+        reference=resource("reference"),
+        genes=resource("genes"),
+    output:
+        bcf=f"{WORK}/consequence.bcf",
+        csi=f"{WORK}/consequence.bcf.csi",
+        funnel=f"{WORK}/funnel/3_consequence.json",
+    params:
+        source=config["consequence"]["source"],
+    log:
+        f"{RESULTS}/logs/consequence/{{family}}.log",
+    shell:
+        "{RAREVAR} consequence --vcf {input.bcf:q} --reference {input.reference:q} --genes {input.genes:q}"
+        " --source {params.source} --out {output.bcf:q} --funnel {output.funnel:q} 2> {log:q}"

@@ -1,0 +1,17 @@
+rule frequency:
+    input:
+        bcf=rules.normalize.output.bcf,
+        population=resource("population"),
+    output:
+        annotated=f"{WORK}/population.bcf",
+        annotated_csi=f"{WORK}/population.bcf.csi",
+        rare=f"{WORK}/rare.bcf",
+        rare_csi=f"{WORK}/rare.bcf.csi",
+        funnel=f"{WORK}/funnel/2_frequency.json",
+    params:
+        max_af=config["thresholds"]["max_population_af"],
+    log:
+        f"{RESULTS}/logs/frequency/{{family}}.log",
+    shell:
+        "{RAREVAR} frequency --vcf {input.bcf:q} --population {input.population:q} --max-af {params.max_af}"
+        " --annotated {output.annotated:q} --rare {output.rare:q} --funnel {output.funnel:q} 2> {log:q}"

@@ -1,0 +1,29 @@
+rule rank:
+    input:
+        table=rules.candidates.output.table,
+        modes=rules.candidates.output.modes,
+        annotated=rules.consequence.output.bcf,
+        ped=family_input("ped"),
+        funnel=[
+            rules.normalize.output.funnel,
+            rules.frequency.output.funnel,
+            rules.consequence.output.funnel,
+            rules.candidates.output.funnel,
+        ],
+    output:
+        json=f"{RESULTS}/{{family}}/candidates.json",
+        tsv=f"{RESULTS}/{{family}}/candidates.tsv",
+        vcf=f"{RESULTS}/{{family}}/candidates.vcf.gz",
+        tbi=f"{RESULTS}/{{family}}/candidates.vcf.gz.tbi",
+    params:
+        family=pedigree_family,
+        hpo=family_input("hpo"),
+        settings=settings_json(),
+        resources=resources_json(),
+    log:
+        f"{RESULTS}/logs/rank/{{family}}.log",
+    shell:
+        "{RAREVAR} rank --candidates {input.table:q} --modes {input.modes:q} --annotated {input.annotated:q}"
+        " --family {wildcards.family:q} --ped-family {params.family:q} --ped {input.ped:q} --hpo {params.hpo:q} --settings {params.settings:q}"
+        " --resources {params.resources:q} --funnel {input.funnel:q} --out-json {output.json:q}"
+        " --out-tsv {output.tsv:q} --out-vcf {output.vcf:q} 2> {log:q}"
