@@ -128,7 +128,14 @@ def quality_gates(records: Records, min_gq: int, min_dp: int) -> np.ndarray:
 
 
 def select_candidates(
-    path: str, source: str, pedigree: Pedigree, build: str, settings: dict, out: str, funnel: str, modes_out: str
+    path: str,
+    source: str,
+    pedigree: Pedigree,
+    build: str,
+    settings: dict,
+    out: str,
+    funnel: str,
+    modes_out: str,
 ) -> None:
     records, samples = read_records(path, source)
     keep_impacts = set(settings["keep_impacts"])
@@ -146,19 +153,27 @@ def select_candidates(
     in_play = consequential & carrier_passes
     result = inheritance_modes(
         np.where(in_play[:, None], gated, 0).astype(np.int8),
-        samples, family, records.chrom, records.pos, np.where(in_play, gene, "").astype(str), build,
-    )  # fmt: skip
+        samples,
+        family,
+        records.chrom,
+        records.pos,
+        np.where(in_play, gene, "").astype(str),
+        build,
+    )
     fits = np.zeros(len(gated), dtype=bool)
     for mode in MODES:
         fits |= result.modes.get(mode, np.zeros_like(fits)) | result.possible.get(mode, np.zeros_like(fits))
     fits &= in_play
 
     gates = f"GQ >= {settings['min_gq']}, DP >= {settings['min_dp']}"
-    write_steps(funnel, [
-        (f"consequence impact {'/'.join(sorted(keep_impacts))}", int(consequential.sum())),
-        (f"an affected carrier passes genotype gates ({gates})", int(in_play.sum())),
-        ("fits an inheritance mode", int(fits.sum())),
-    ])  # fmt: skip
+    write_steps(
+        funnel,
+        [
+            (f"consequence impact {'/'.join(sorted(keep_impacts))}", int(consequential.sum())),
+            (f"an affected carrier passes genotype gates ({gates})", int(in_play.sum())),
+            ("fits an inheritance mode", int(fits.sum())),
+        ],
+    )
     table = _candidate_table(records, result, fits, gene)
     tmp = f"{out}.tmp"
     table.to_parquet(tmp, index=False)
@@ -174,16 +189,40 @@ def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarra
         csq = records.consequence[i]
         modes = [m for m in MODES if result.modes.get(m) is not None and result.modes[m][i]]
         possible = [m for m in MODES if result.possible.get(m) is not None and result.possible[m][i]]
-        rows.append({
-            "chrom": records.chrom[i], "pos": int(records.pos[i]), "ref": records.ref[i], "alt": records.alt[i],
-            "gene": gene[i], "transcript": csq.transcript, "consequence": csq.term, "impact": csq.impact,
-            "hgvs_c": csq.hgvs_c, "hgvs_p": csq.hgvs_p,
-            "genotypes": json.dumps(records.genotypes[i]),
-            "inheritance": json.dumps(modes), "possible_inheritance": json.dumps(possible),
-            "partners": json.dumps([key[j] for j in result.partners[i]]),
-            **{name.lower(): records.frequency[name][i] for name in FREQUENCY_FIELDS},
-        })  # fmt: skip
-    columns = ["chrom", "pos", "ref", "alt", "gene", "transcript", "consequence", "impact", "hgvs_c", "hgvs_p",
-               "genotypes", "inheritance", "possible_inheritance", "partners",
-               *(name.lower() for name in FREQUENCY_FIELDS)]  # fmt: skip
+        rows.append(
+            {
+                "chrom": records.chrom[i],
+                "pos": int(records.pos[i]),
+                "ref": records.ref[i],
+                "alt": records.alt[i],
+                "gene": gene[i],
+                "transcript": csq.transcript,
+                "consequence": csq.term,
+                "impact": csq.impact,
+                "hgvs_c": csq.hgvs_c,
+                "hgvs_p": csq.hgvs_p,
+                "genotypes": json.dumps(records.genotypes[i]),
+                "inheritance": json.dumps(modes),
+                "possible_inheritance": json.dumps(possible),
+                "partners": json.dumps([key[j] for j in result.partners[i]]),
+                **{name.lower(): records.frequency[name][i] for name in FREQUENCY_FIELDS},
+            }
+        )
+    columns = [
+        "chrom",
+        "pos",
+        "ref",
+        "alt",
+        "gene",
+        "transcript",
+        "consequence",
+        "impact",
+        "hgvs_c",
+        "hgvs_p",
+        "genotypes",
+        "inheritance",
+        "possible_inheritance",
+        "partners",
+        *(name.lower() for name in FREQUENCY_FIELDS),
+    ]
     return pd.DataFrame(rows, columns=columns)

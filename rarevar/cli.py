@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from rarevar import __version__
+from rarevar.bcftools import BcftoolsError
 from rarevar.errors import InputError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +27,11 @@ def _run_parser(sub) -> None:
     run.add_argument("--ped", help="one family: its PED file")
     run.add_argument("--hpo", help="one family: HPO terms 'HP:0001250;HP:0001263' or a Phenopacket JSON")
     run.add_argument("--out", help="one family: output directory (results go to OUT/<family_id>/)")
-    run.add_argument("--base-config", default=str(REPO_ROOT / "config" / "config.yaml"),
-                     help="one family: config supplying genome build, resources and thresholds")  # fmt: skip
+    run.add_argument(
+        "--base-config",
+        default=str(REPO_ROOT / "config" / "config.yaml"),
+        help="one family: config supplying genome build, resources and thresholds",
+    )
     run.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     run.add_argument("--profile", help="Snakemake profile directory (default: workflow/profiles/local)")
     run.add_argument("snakemake_args", nargs=argparse.REMAINDER, help="after --: passed to Snakemake")
@@ -58,8 +62,20 @@ def _stage_parsers(sub) -> None:
     p.add_argument("--source", default="auto")
 
     p = sub.add_parser("rank", help="stage: phenotype match, ranking, candidates.json/.tsv/.vcf.gz")
-    for name in ("candidates", "modes", "annotated", "family", "ped-family", "ped", "hpo", "settings", "resources",
-                 "out-json", "out-tsv", "out-vcf"):  # fmt: skip
+    for name in (
+        "candidates",
+        "modes",
+        "annotated",
+        "family",
+        "ped-family",
+        "ped",
+        "hpo",
+        "settings",
+        "resources",
+        "out-json",
+        "out-tsv",
+        "out-vcf",
+    ):
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--funnel", nargs="+", required=True)
 
@@ -69,8 +85,11 @@ def _stage_parsers(sub) -> None:
 
     p = sub.add_parser("simulate", help="build the bundled demo: miniature genome and simulated trio")
     p.add_argument("--out", default="resources/demo")
-    p.add_argument("--source-data", default=str(REPO_ROOT.parent / "shared" / "data"),
-                   help="folder of the public test data the miniature genome is assembled from")  # fmt: skip
+    p.add_argument(
+        "--source-data",
+        default=str(REPO_ROOT.parent / "shared" / "data"),
+        help="folder of the public test data the miniature genome is assembled from",
+    )
     p.add_argument("--seed", type=int, default=7)
 
     p = sub.add_parser("resources", help="build compact local resources")
@@ -108,8 +127,7 @@ def single_family_config(args) -> Path:
     hpo = str(Path(args.hpo).resolve()) if args.hpo.lower().endswith(".json") else args.hpo
     sheet = meta / "families.tsv"
     sheet.write_text(
-        "family_id\tvcf\tped\thpo\n"
-        f"{family_id}\t{Path(args.vcf).resolve()}\t{Path(args.ped).resolve()}\t{hpo}\n",
+        f"family_id\tvcf\tped\thpo\n{family_id}\t{Path(args.vcf).resolve()}\t{Path(args.ped).resolve()}\t{hpo}\n",
         encoding="utf-8",
     )
     base = load_config(args.base_config)
@@ -117,8 +135,12 @@ def single_family_config(args) -> Path:
     if not resources_dir.is_absolute():
         # A relative resources dir in the shipped config is relative to the repository.
         resources_dir = (REPO_ROOT / resources_dir).resolve()
-    config = {**base, "families": str(sheet), "results_dir": str(out),
-              "resources": {**base["resources"], "dir": str(resources_dir)}}  # fmt: skip
+    config = {
+        **base,
+        "families": str(sheet),
+        "results_dir": str(out),
+        "resources": {**base["resources"], "dir": str(resources_dir)},
+    }
     config_path = meta / "config.yaml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return config_path
@@ -135,9 +157,19 @@ def run_workflow(args) -> int:
         raise InputError(SNAKEFILE, "the workflow's Snakefile is missing", "Install rarevar from its repository")
     extra = [a for a in args.snakemake_args if a != "--"]
     command = [
-        sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--configfile", str(config_path),
-        "--cores", str(args.cores), "--profile", str(args.profile or LOCAL_PROFILE), *extra,
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(SNAKEFILE),
+        "--configfile",
+        str(config_path),
+        "--cores",
+        str(args.cores),
+        "--profile",
+        str(args.profile or LOCAL_PROFILE),
+        *extra,
+    ]
     status = subprocess.call(command)
     if status == 0:
         results = Path(config.get("results_dir", "results"))
@@ -169,13 +201,33 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
         add_consequences(args.vcf, args.reference, args.genes, args.source, args.out, args.funnel)
     elif args.command == "candidates":
-        stages.candidates_stage(args.vcf, args.ped, args.family, args.build, json.loads(args.settings),
-                                args.source, args.out, args.funnel, args.modes)  # fmt: skip
+        stages.candidates_stage(
+            args.vcf,
+            args.ped,
+            args.family,
+            args.build,
+            json.loads(args.settings),
+            args.source,
+            args.out,
+            args.funnel,
+            args.modes,
+        )
     elif args.command == "rank":
-        stages.rank_stage(args.candidates, args.funnel, args.modes, args.annotated, args.family,
-                          args.ped_family, args.ped,
-                          args.hpo, json.loads(args.settings), json.loads(args.resources),
-                          args.out_json, args.out_tsv, args.out_vcf)  # fmt: skip
+        stages.rank_stage(
+            args.candidates,
+            args.funnel,
+            args.modes,
+            args.annotated,
+            args.family,
+            args.ped_family,
+            args.ped,
+            args.hpo,
+            json.loads(args.settings),
+            json.loads(args.resources),
+            args.out_json,
+            args.out_tsv,
+            args.out_vcf,
+        )
     elif args.command == "report":
         stages.report_stage(args.candidates, args.out)
     elif args.command == "simulate":
@@ -200,3 +252,6 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(f"rarevar: error: {error}", file=sys.stderr)
         return 2
+    except BcftoolsError as error:
+        print(f"rarevar: error: {error}", file=sys.stderr)
+        return 1

@@ -55,8 +55,12 @@ def read_families(path: str | Path) -> list[FamilyRow]:
         if errors:
             error = errors[0]
             field = ".".join(str(p) for p in error.path)
-            raise InputError(path, f"{field} '{values.get(field, '')}' is invalid: {error.message}",
-                             "Fix the value", f"line {lineno}")
+            raise InputError(
+                path,
+                f"{field} '{values.get(field, '')}' is invalid: {error.message}",
+                "Fix the value",
+                f"line {lineno}",
+            )
         family = values["family_id"]
         if family in seen:
             raise InputError(

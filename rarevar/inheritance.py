@@ -382,7 +382,9 @@ def compound_het_pairs(family: Family, records: np.ndarray) -> Fit:
     return pairs & Fit(off_diagonal, off_diagonal)
 
 
-def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) -> tuple[Fit, list[list[int]]]:
+def compound_heterozygous(
+    family: Family, gene: np.ndarray, usable: np.ndarray
+) -> tuple[Fit, list[list[int]]]:
     """Records with a compound-het partner in the same gene, and the partners of each record.
 
     A record's partners are its confirmed partners, or, if it has none, its possible ones.

@@ -20,9 +20,19 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
         bcftools("view", "--no-version", "-s", ",".join(samples), "-Ob", "-o", str(tmp), "-W", vcf)
         n_input = count_records(str(tmp))
         bcftools(
-            "norm", "--no-version", "-m", "-any", "-f", reference, "--check-ref", "e",
-            "-Ob", "-o", str(tmp_out), str(tmp),
-        )  # fmt: skip
+            "norm",
+            "--no-version",
+            "-m",
+            "-any",
+            "-f",
+            reference,
+            "--check-ref",
+            "e",
+            "-Ob",
+            "-o",
+            str(tmp_out),
+            str(tmp),
+        )
     except BcftoolsError as error:
         raise InputError(vcf, f"could not be normalised: {error}", "Check the VCF against the reference") from None
     finally:
@@ -31,15 +41,21 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
     n_split = count_records(str(tmp_out))
     _carried = _keep_carried(str(tmp_out), out)
     os.unlink(tmp_out)
-    write_steps(funnel, [("input records", n_input), ("after splitting multi-allelics", n_split),
-                         ("alternate allele carried by a family member", _carried)])  # fmt: skip
+    write_steps(
+        funnel,
+        [
+            ("input records", n_input),
+            ("after splitting multi-allelics", n_split),
+            ("alternate allele carried by a family member", _carried),
+        ],
+    )
 
 
 def _keep_carried(src: str, out: str) -> int:
     # After splitting, an allele may be carried by nobody in this family (or be the '*' placeholder of
     # an upstream deletion): counted here, not silently lost later.
     tmp = f"{out}.tmp{os.getpid()}"
-    bcftools("view", "--no-version", "-i", 'GT="alt"', "-e", 'ALT="*"', "-Ob", "-o", tmp, "-W", src)
+    bcftools("view", "--no-version", "-i", 'GT="alt" && ALT!="*"', "-Ob", "-o", tmp, "-W", src)
     os.replace(tmp, out)
     os.replace(f"{tmp}.csi", f"{out}.csi")
     return count_records(out)

@@ -15,11 +15,31 @@ from rarevar.pedigree import Pedigree
 from rarevar.rank import MODE_LABELS
 
 TSV_COLUMNS = [
-    "rank", "gene", "chrom", "pos", "ref", "alt", "consequence", "impact", "transcript", "hgvs_c", "hgvs_p",
-    "inheritance", "possible_inheritance", "compound_partners", "population_af", "population_af_grpmax",
-    "population_af_eas", "population_homozygotes", "phenotype_score", "matched_disease", "variant_score",
-    "score", "genotypes", "why",
-]  # fmt: skip
+    "rank",
+    "gene",
+    "chrom",
+    "pos",
+    "ref",
+    "alt",
+    "consequence",
+    "impact",
+    "transcript",
+    "hgvs_c",
+    "hgvs_p",
+    "inheritance",
+    "possible_inheritance",
+    "compound_partners",
+    "population_af",
+    "population_af_grpmax",
+    "population_af_eas",
+    "population_homozygotes",
+    "phenotype_score",
+    "matched_disease",
+    "variant_score",
+    "score",
+    "genotypes",
+    "why",
+]
 
 # Always true of this version; listed so that a negative report is never read as more than it is.
 NOT_ASSESSED_ALWAYS = [
@@ -92,12 +112,33 @@ def write_vcf(candidates: list[dict], annotated_bcf: str, path: str | Path) -> N
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}.vcf.gz")
     with pysam.VariantFile(annotated_bcf) as source:
         header = source.header.copy()
-        header.add_meta("INFO", items=[("ID", "RAREVAR_RANK"), ("Number", 1), ("Type", "Integer"),
-                                       ("Description", "rarevar candidate rank (1 = best)")])  # fmt: skip
-        header.add_meta("INFO", items=[("ID", "RAREVAR_SCORE"), ("Number", 1), ("Type", "Float"),
-                                       ("Description", "rarevar score: phenotype score x variant score")])  # fmt: skip
-        header.add_meta("INFO", items=[("ID", "RAREVAR_MODE"), ("Number", "."), ("Type", "String"),
-                                       ("Description", "Inheritance modes the variant fits in the family")])  # fmt: skip
+        header.add_meta(
+            "INFO",
+            items=[
+                ("ID", "RAREVAR_RANK"),
+                ("Number", 1),
+                ("Type", "Integer"),
+                ("Description", "rarevar candidate rank (1 = best)"),
+            ],
+        )
+        header.add_meta(
+            "INFO",
+            items=[
+                ("ID", "RAREVAR_SCORE"),
+                ("Number", 1),
+                ("Type", "Float"),
+                ("Description", "rarevar score: phenotype score x variant score"),
+            ],
+        )
+        header.add_meta(
+            "INFO",
+            items=[
+                ("ID", "RAREVAR_MODE"),
+                ("Number", "."),
+                ("Type", "String"),
+                ("Description", "Inheritance modes the variant fits in the family"),
+            ],
+        )
         with pysam.VariantFile(str(tmp), "wz", header=header) as out:
             for record in source:
                 candidate = wanted.get((record.chrom, record.pos, record.ref, record.alts[0] if record.alts else "."))

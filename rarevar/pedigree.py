@@ -164,7 +164,10 @@ def read_ped(path: str | Path) -> dict[str, Pedigree]:
 def _check_parents(path: Path, individuals: dict[str, Individual], line_of: dict[str, int]) -> None:
     for ind in individuals.values():
         where = f"line {line_of[ind.sample]}"
-        for parent_id, expected_sex, role in ((ind.father, "female", "father"), (ind.mother, "male", "mother")):
+        for parent_id, expected_sex, role in (
+            (ind.father, "female", "father"),
+            (ind.mother, "male", "mother"),
+        ):
             parent = individuals.get(parent_id) if parent_id else None
             if parent is None:
                 continue

@@ -68,7 +68,8 @@ def explain(scored: Scored, max_af: float) -> list[str]:
         why.append("Inheritance fits " + " and ".join(MODE_LABELS[m] for m in modes) + " in this family.")
     elif possible:
         why.append(
-            "Inheritance could fit " + " or ".join(MODE_LABELS[m] for m in possible)
+            "Inheritance could fit "
+            + " or ".join(MODE_LABELS[m] for m in possible)
             + " if the genotypes of missing relatives are favourable."
         )
     partners = json.loads(row["partners"])
@@ -83,9 +84,7 @@ def explain(scored: Scored, max_af: float) -> list[str]:
         why.append(f"Population allele frequency {af:.2g} (at most {max_af:g} allowed).")
     if match.disease:
         terms = ", ".join(t["label"] for t in match.matched_terms) or "related terms"
-        why.append(
-            f"Phenotype match {match.score:.2f} to {match.disease['name']} ({match.disease['id']}): {terms}."
-        )
+        why.append(f"Phenotype match {match.score:.2f} to {match.disease['name']} ({match.disease['id']}): {terms}.")
     elif match.score > 0:
         why.append(f"Phenotype match {match.score:.2f} to the phenotypes annotated to {row['gene']}.")
     else:

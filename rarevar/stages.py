@@ -32,8 +32,9 @@ def consequence_key(vcf: str, source: str) -> str:
     return detect_source(present) or "BCSQ"
 
 
-def candidates_stage(vcf: str, ped: str, family: str, build: str, settings: dict, source: str,
-                     out: str, funnel: str, modes_out: str) -> None:  # fmt: skip
+def candidates_stage(
+    vcf: str, ped: str, family: str, build: str, settings: dict, source: str, out: str, funnel: str, modes_out: str
+) -> None:
     pedigree = family_for(ped, family)
     select_candidates(vcf, consequence_key(vcf, source), pedigree, build, settings, out, funnel, modes_out)
 
@@ -50,9 +51,21 @@ def resource_versions(resources: dict[str, str]) -> dict:
     return versions
 
 
-def rank_stage(candidates: str, funnels: list[str], modes: str, annotated: str, family: str, ped_family: str,
-               ped: str,
-               hpo: str, settings: dict, resources: dict, out_json: str, out_tsv: str, out_vcf: str) -> None:  # fmt: skip
+def rank_stage(
+    candidates: str,
+    funnels: list[str],
+    modes: str,
+    annotated: str,
+    family: str,
+    ped_family: str,
+    ped: str,
+    hpo: str,
+    settings: dict,
+    resources: dict,
+    out_json: str,
+    out_tsv: str,
+    out_vcf: str,
+) -> None:
     phenotype = read_phenotype(hpo, f"family {family}")
     gene_diseases()  # load once, before ranking
     table = pd.read_parquet(candidates)
@@ -73,7 +86,10 @@ def rank_stage(candidates: str, funnels: list[str], modes: str, annotated: str, 
         },
         "settings": settings,
         "samples": sample_table(pedigree, inheritance["samples"]),
-        "phenotype": {"observed": term_labels(phenotype.observed), "excluded": term_labels(phenotype.excluded)},
+        "phenotype": {
+            "observed": term_labels(phenotype.observed),
+            "excluded": term_labels(phenotype.excluded),
+        },
         "funnel": funnel,
         "not_assessed": not_assessed(inheritance["not_testable"], settings["keep_impacts"]),
         "candidates": kept,

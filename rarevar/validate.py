@@ -27,7 +27,9 @@ def check_resources(config: dict) -> None:
         path = resource_path(config, name)
         if not path.is_file():
             raise InputError(
-                path, f"the {name} resource does not exist", "Fix `resources` in the config or fetch the resource"
+                path,
+                f"the {name} resource does not exist",
+                "Fix `resources` in the config or fetch the resource",
             )
     read_fai(reference)
     population = resource_path(config, "population")

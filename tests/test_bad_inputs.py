@@ -48,10 +48,13 @@ def renamed_contigs(text: str) -> str:
 
 def other_lengths(text: str) -> str:
     """The demo VCF whose contig header says chr1 is longer, as a VCF of another build would."""
-    return "\n".join(
-        line.replace(",length=", ",length=9", 1) if line.startswith("##contig=<ID=chr1,") else line
-        for line in text.splitlines()
-    ) + "\n"
+    return (
+        "\n".join(
+            line.replace(",length=", ",length=9", 1) if line.startswith("##contig=<ID=chr1,") else line
+            for line in text.splitlines()
+        )
+        + "\n"
+    )
 
 
 def run_bad(tmp_path: Path, **row_changes) -> tuple[str, Path]:
@@ -162,10 +165,6 @@ def test_invalid_config_setting(tmp_path):
 
 def test_ped_with_a_cycle(tmp_path):
     ped = tmp_path / "cycle.ped"
-    ped.write_text(
-        "DEMO1\tproband\tfather\tmother\t1\t2\n"
-        "DEMO1\tmother\tproband\t0\t2\t1\n"
-        "DEMO1\tfather\t0\t0\t1\t1\n"
-    )
+    ped.write_text("DEMO1\tproband\tfather\tmother\t1\t2\nDEMO1\tmother\tproband\t0\t2\t1\nDEMO1\tfather\t0\t0\t1\t1\n")
     message, _ = run_bad(tmp_path, ped=str(ped))
     assert f"{ped}, line" in message and "cycle" in message

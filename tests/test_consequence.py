@@ -30,7 +30,12 @@ def test_vep_and_snpeff_agree_on_gemini_stop_lost(shared):
     vep = most_severe(parse_vep(first.INFO["CSQ"].split(","), fields, first.REF, first.ALT[0]))
     eff = most_severe(parse_eff(first.INFO["EFF"].split(",")))
     assert (vep.term, vep.gene, vep.transcript) == ("stop_lost", "WDR37", "ENST00000381329")
-    assert (eff.term, eff.gene, eff.transcript, eff.impact) == ("stop_lost", "WDR37", "ENST00000381329", "HIGH")
+    assert (eff.term, eff.gene, eff.transcript, eff.impact) == (
+        "stop_lost",
+        "WDR37",
+        "ENST00000381329",
+        "HIGH",
+    )
 
 
 def test_every_gemini_record_gets_a_consequence(shared):
@@ -74,8 +79,18 @@ def test_terms_are_ordered_by_severity_and_aliases_mapped():
 
 
 def test_most_severe_prefers_canonical_among_equals():
-    a = parse_vep(["T|missense_variant|G|ENST2||NO"], ["Allele", "Consequence", "SYMBOL", "Feature", "BIOTYPE", "CANONICAL"], "C", "T")
-    b = parse_vep(["T|missense_variant|G|ENST9||YES"], ["Allele", "Consequence", "SYMBOL", "Feature", "BIOTYPE", "CANONICAL"], "C", "T")
+    a = parse_vep(
+        ["T|missense_variant|G|ENST2||NO"],
+        ["Allele", "Consequence", "SYMBOL", "Feature", "BIOTYPE", "CANONICAL"],
+        "C",
+        "T",
+    )
+    b = parse_vep(
+        ["T|missense_variant|G|ENST9||YES"],
+        ["Allele", "Consequence", "SYMBOL", "Feature", "BIOTYPE", "CANONICAL"],
+        "C",
+        "T",
+    )
     assert most_severe(a + b).transcript == "ENST9"
 
 

@@ -123,7 +123,11 @@ def test_genmod_truth_case(case, tmp_path):
     on_x = mode.startswith("x_linked")
     # chrX:48,004,992 is outside both GRCh37 pseudo-autosomal regions.
     result = run(
-        rows, pedigree, samples, chrom="X" if on_x else "1", pos=[48_004_992 + i for i in range(len(rows))],
+        rows,
+        pedigree,
+        samples,
+        chrom="X" if on_x else "1",
+        pos=[48_004_992 + i for i in range(len(rows))],
         gene=["GENE"] * len(rows),
     )
     # genmod's strict flag (a no-call never satisfies a model) is how we always treat an affected no-call.
@@ -222,7 +226,9 @@ def test_gemini_regression(test, options):
     mode = GEMINI_TOOL_MODE[shlex.split(test["gemini_command"])[1]]
     samples, gt, depth, gq, chrom, pos = _gemini_vcf(test["input"]["vcf"])
     # GEMINI's -d / --min-gq gates become no-calls, as the pipeline's quality gates do.
-    gt = np.where((depth < int(_option(options, "-d", 0))) | (gq < float(_option(options, "--min-gq", 0))), -1, gt)
+    gt = np.where(
+        (depth < int(_option(options, "-d", 0))) | (gq < float(_option(options, "--min-gq", 0))), -1, gt
+    )
     # --lenient tolerates carrier parents of unknown phenotype: that is our `possible` tier.
     lenient = "--lenient" in options
     families = _gemini_families(test["input"]["ped"])
@@ -274,7 +280,7 @@ def test_genotype_codes_from_cyvcf2():
 def test_haploid_calls_from_cyvcf2(tmp_path):
     vcf = tmp_path / "haploid.vcf"
     vcf.write_text(
-        "##fileformat=VCFv4.2\n##contig=<ID=X>\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"GT\">\n"
+        '##fileformat=VCFv4.2\n##contig=<ID=X>\n##FORMAT=<ID=GT,Number=1,Type=String,Description="GT">\n'
         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tson\tmom\n"
         "X\t48004992\t.\tC\tT\t.\t.\t.\tGT\t1\t0/1\n"
         "X\t48004993\t.\tC\tT\t.\t.\t.\tGT\t0\t./.\n"
@@ -394,7 +400,9 @@ def test_x_linked_recessive_daughter_needs_carrier_father():
             person("kid", "female", "affected", father="dad", mother="mom"),
         ],
     )
-    result = run(["1 0/1 1/1", "0 0/1 1/1", "1 0/1 0/1"], family, chrom="X", pos=[48_004_992, 48_004_993, 48_004_994])
+    result = run(
+        ["1 0/1 1/1", "0 0/1 1/1", "1 0/1 0/1"], family, chrom="X", pos=[48_004_992, 48_004_993, 48_004_994]
+    )
     assert fits(result, "x_linked_recessive") == [0]  # 2: a het daughter is a carrier, not recessive
     assert fits(result, "x_linked_dominant") == [2]
 

@@ -41,7 +41,10 @@ def test_large_real_pedigree(shared):
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
-        (["F\tkid\tdad\tmom\t1\t2", "F\tdad\t0\t0\t2\t1", "F\tmom\t0\t0\t2\t1"], "'dad' is the father of 'kid' but is coded female"),
+        (
+            ["F\tkid\tdad\tmom\t1\t2", "F\tdad\t0\t0\t2\t1", "F\tmom\t0\t0\t2\t1"],
+            "'dad' is the father of 'kid' but is coded female",
+        ),
         (["F\tkid\t0\t0\t1\t2", "G\tkid\t0\t0\t1\t2"], "sample 'kid' is listed in two families"),
         (["F\tkid\t0\t0\t1"], "expected 6 columns"),
         (["F\ta\tb\t0\t1\t2", "F\tb\ta\t0\t1\t1"], "cycle"),

@@ -281,9 +281,7 @@ def test_funnel_numbers_appear_in_the_chart(payload):
 def test_not_assessed_settings_and_versions(payload):
     page = Page(render_report(payload))
     assessed = page.text(page.one("section", id="not-assessed"))
-    assert (
-        "compound heterozygous: only one parent sequenced" in assessed and "structural variants" in assessed
-    )
+    assert "compound heterozygous: only one parent sequenced" in assessed and "structural variants" in assessed
     repro = page.text(page.one("section", id="reproducibility"))
     for expected in ("max_population_af 0.01", "min_gq 20", "bcftools 1.24", "rarevar 0.1.0"):
         assert expected in repro
@@ -307,9 +305,7 @@ def test_no_candidates_reads_as_a_negative_result_with_its_limits(payload):
     assert not page.find("article") and not page.find("table", id="candidate-table")
 
 
-@pytest.mark.parametrize(
-    "payload_value", [{}, {"family": "X", "candidates": None, "samples": [], "funnel": []}]
-)
+@pytest.mark.parametrize("payload_value", [{}, {"family": "X", "candidates": None, "samples": [], "funnel": []}])
 def test_missing_or_empty_keys_render(payload_value):
     page = Page(render_report(payload_value))
     text = page.text(page.one("body"))
@@ -382,10 +378,7 @@ def test_page_loads_nothing_from_anywhere(payload):
     # Every http(s) URL in the page is the href of one of those anchors.
     hrefs = [a["attrs"]["href"] for a in anchors]
     attribute_urls = [
-        v
-        for e in page.elements
-        for k, v in e["attrs"].items()
-        if v and re.search(r"https?:", v) and k != "href"
+        v for e in page.elements for k, v in e["attrs"].items() if v and re.search(r"https?:", v) and k != "href"
     ]
     assert attribute_urls == []
     assert not [t for t, _ in page.texts if re.search(r"https?:", t)]

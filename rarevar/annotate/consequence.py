@@ -82,7 +82,6 @@ ALIASES = {
     "disruptive_inframe_deletion": "inframe_deletion",
     "conservative_inframe_insertion": "inframe_insertion",
     "conservative_inframe_deletion": "inframe_deletion",
-    "splice_region": "splice_region_variant",
     "exon_loss_variant": "transcript_ablation",
     "initiator_codon_variant": "start_retained_variant",
     "non_coding_exon_variant": "non_coding_transcript_exon_variant",
@@ -170,7 +169,9 @@ def bcsq_protein_hgvs(change: str) -> str:
     if len(ref) == 1 and len(alt) == 1:
         return f"p.{_three_letter(ref)}{pos}{_three_letter(alt)}"
     end = int(pos) + len(ref) - 1
-    span = f"{_three_letter(ref[0])}{pos}_{_three_letter(ref[-1])}{end}" if len(ref) > 1 else f"{_three_letter(ref)}{pos}"
+    span = (
+        f"{_three_letter(ref[0])}{pos}_{_three_letter(ref[-1])}{end}" if len(ref) > 1 else f"{_three_letter(ref)}{pos}"
+    )
     return f"p.{span}delins{_three_letter(alt)}"
 
 
@@ -182,7 +183,9 @@ def parse_bcsq(values: list[str]) -> list[TranscriptConsequence]:
         if len(fields) < 4 or fields[0].startswith("@"):
             continue  # '@POS' points at a compound consequence on another record
         aa = fields[5] if len(fields) > 5 else ""
-        out.append(TranscriptConsequence(so_terms(fields[0]), fields[1], fields[2], fields[3], "", bcsq_protein_hgvs(aa)))
+        out.append(
+            TranscriptConsequence(so_terms(fields[0]), fields[1], fields[2], fields[3], "", bcsq_protein_hgvs(aa))
+        )
     return out
 
 
@@ -205,7 +208,10 @@ def parse_vep(values: list[str], fields: list[str], ref: str, alt: str) -> list[
     out = []
     for value in values:
         entry = value.split("|")
-        get = lambda name: entry[col[name]] if name in col and col[name] < len(entry) else ""  # noqa: E731
+
+        def get(name: str, entry=entry) -> str:
+            return entry[col[name]] if name in col and col[name] < len(entry) else ""
+
         if "Allele" in col and get("Allele") not in wanted:
             continue
         gene = get("SYMBOL") or get("HGNC") or get("Gene")
@@ -250,7 +256,16 @@ def parse_eff(values: list[str]) -> list[TranscriptConsequence]:
         protein, _, coding = aa.partition("/")
         if not protein.startswith("p."):
             protein = ""
-        out.append(TranscriptConsequence(so_terms(effect), gene, transcript, biotype, coding if coding.startswith("c.") else "", protein))
+        out.append(
+            TranscriptConsequence(
+                so_terms(effect),
+                gene,
+                transcript,
+                biotype,
+                coding if coding.startswith("c.") else "",
+                protein,
+            )
+        )
     return out
 
 

@@ -7,7 +7,8 @@ import os
 import pysam
 
 from rarevar.annotate.consequence import detect_source
-from rarevar.bcftools import bcftools, count_records
+from rarevar.bcftools import BcftoolsError, bcftools, count_records
+from rarevar.errors import InputError
 from rarevar.funnel import write_steps
 
 
@@ -28,10 +29,30 @@ def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str
     else:
         # -s -: consequences from REF/ALT alone (no per-sample haplotypes), one per record and transcript;
         # --force: keep going past transcripts the GFF describes incompletely (they are reported, not fatal).
-        bcftools(
-            "csq", "--no-version", "-f", reference, "-g", genes, "-s", "-", "--force",
-            "-Ob", "-o", tmp, "-W", vcf,
-        )  # fmt: skip
+        try:
+            bcftools(
+                "csq",
+                "--no-version",
+                "-f",
+                reference,
+                "-g",
+                genes,
+                "-s",
+                "-",
+                "--force",
+                "-Ob",
+                "-o",
+                tmp,
+                "-W",
+                vcf,
+            )
+        except BcftoolsError as error:
+            reason = "no usable transcript" if "No usable transcripts" in str(error) else str(error)[-300:]
+            raise InputError(
+                genes,
+                f"bcftools csq could not use these gene models ({reason})",
+                "Give an Ensembl-style GFF3 (ID=gene:/transcript:, biotype=), as Ensembl publishes it",
+            ) from None
         used = "BCSQ"
     os.replace(tmp, out)
     os.replace(f"{tmp}.csi", f"{out}.csi")

@@ -23,8 +23,11 @@ FIELDS = {
 def available_fields(population: str) -> dict[str, str]:
     with pysam.VariantFile(population) as vcf:
         present = set(vcf.header.info)
-    return {ours: next(f for f in theirs if f in present) for ours, theirs in FIELDS.items()
-            if any(f in present for f in theirs)}  # fmt: skip
+    return {
+        ours: next(f for f in theirs if f in present)
+        for ours, theirs in FIELDS.items()
+        if any(f in present for f in theirs)
+    }
 
 
 def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str, rare: str, funnel: str) -> None:
@@ -36,9 +39,20 @@ def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str
     columns = ",".join(f"INFO/{ours}:=INFO/{theirs}" for ours, theirs in fields.items())
     tmp = f"{annotated}.tmp{os.getpid()}"
     bcftools(
-        "annotate", "--no-version", "-a", population, "-c", columns, "--pair-logic", "exact",
-        "-Ob", "-o", tmp, "-W", vcf,
-    )  # fmt: skip
+        "annotate",
+        "--no-version",
+        "-a",
+        population,
+        "-c",
+        columns,
+        "--pair-logic",
+        "exact",
+        "-Ob",
+        "-o",
+        tmp,
+        "-W",
+        vcf,
+    )
     os.replace(tmp, annotated)
     os.replace(f"{tmp}.csi", f"{annotated}.csi")
     frequency = " || ".join(f"INFO/{f}>{max_af}" for f in ("POP_AF", "POP_AF_GRPMAX") if f in fields)

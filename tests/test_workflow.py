@@ -1,0 +1,132 @@
+"""The real workflow, run by Snakemake on the bundled demo: what a user gets from `make demo`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from html.parser import HTMLParser
+
+import pysam
+
+from tests.conftest import DEMO, rarevar
+
+OUTPUTS = ("candidates.json", "candidates.tsv", "candidates.vcf.gz", "candidates.vcf.gz.tbi", "report.html")
+
+
+def key(variant: dict) -> tuple:
+    return (variant["chrom"], int(variant["pos"]), variant["ref"], variant["alt"])
+
+
+def load(demo_run, truth) -> dict:
+    return json.loads((demo_run / truth["family"] / "candidates.json").read_text())
+
+
+def test_planted_variant_ranks_first(demo_run, truth):
+    top = load(demo_run, truth)["candidates"][0]
+    assert key(top) == key(truth)
+    assert top["rank"] == 1 and top["gene"] == truth["gene"]
+    assert "de_novo" in top["inheritance"]
+    assert top["population_af"] is None  # never observed
+    assert top["why"] and top["hgvs_p"].startswith("p.")
+
+
+def test_no_decoy_in_top_three(demo_run, truth):
+    top3 = {key(c) for c in load(demo_run, truth)["candidates"][:3]}
+    for decoy in truth["decoys"]:
+        assert key(decoy) not in top3, decoy["kind"]
+
+
+def test_decoys_are_removed_for_the_right_reason(demo_run, truth):
+    candidates = {key(c): c for c in load(demo_run, truth)["candidates"]}
+    decoys = {d["kind"]: d for d in truth["decoys"]}
+    # Too common in the population and too poor a genotype: filtered out, not merely ranked low.
+    assert key(decoys["common_in_right_gene"]) not in candidates
+    assert key(decoys["low_quality_de_novo"]) not in candidates
+    # A real de novo loss-of-function, in a gene whose diseases do not fit the patient: kept but ranked below.
+    unrelated = candidates[key(decoys["unrelated_gene"])]
+    assert unrelated["rank"] > 1 and unrelated["phenotype_score"] < 0.3
+
+
+def test_all_outputs_written(demo_run, truth):
+    folder = demo_run / truth["family"]
+    for name in OUTPUTS:
+        assert (folder / name).stat().st_size > 0, name
+    assert not list(folder.glob(".*tmp*")), "temporary files left behind"
+
+
+def test_tsv_and_vcf_hold_the_same_candidates(demo_run, truth):
+    folder = demo_run / truth["family"]
+    candidates = load(demo_run, truth)["candidates"]
+    with open(folder / "candidates.tsv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert [key(r) for r in rows] == [key(c) for c in candidates]
+    with pysam.VariantFile(str(folder / "candidates.vcf.gz")) as vcf:
+        records = {(r.chrom, r.pos, r.ref, r.alts[0]): r.info["RAREVAR_RANK"] for r in vcf}
+        first = next(vcf.fetch(truth["chrom"], truth["pos"] - 1, truth["pos"]))  # the index works
+    assert records == {key(c): c["rank"] for c in candidates}
+    assert first.info["RAREVAR_RANK"] == 1
+
+
+def test_funnel_accounts_for_each_step(demo_run, truth):
+    funnel = load(demo_run, truth)["funnel"]
+    counts = [step["variants"] for step in funnel]
+    assert funnel[0]["step"] == "input records"
+    with pysam.VariantFile(str(DEMO / "trio.vcf.gz")) as vcf:
+        assert counts[0] == sum(1 for _ in vcf)
+    assert counts[1] >= counts[0]  # splitting multi-allelic records adds records
+    assert all(later <= earlier for earlier, later in zip(counts[1:], counts[2:], strict=False))
+    assert counts[-1] == len(load(demo_run, truth)["candidates"])
+
+
+def test_report_records_versions_and_settings(demo_run, truth):
+    payload = load(demo_run, truth)
+    assert payload["versions"]["rarevar"] and payload["versions"]["hpo_ontology"]
+    assert payload["versions"]["resources"]["population"]["sha256"]
+    assert payload["settings"]["max_population_af"] == 0.01
+    assert {s["role"] for s in payload["samples"]} == {"proband", "mother", "father"}
+    assert [t["id"] for t in payload["phenotype"]["observed"]] == truth["hpo"]
+
+
+class ExternalResources(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("src", "href"):
+            value = attrs.get(name) or ""
+            if value.startswith(("http", "//")) and not (tag == "a" and "noopener" in (attrs.get("rel") or "")):
+                self.found.append((tag, value))
+
+
+def test_report_is_self_contained_and_names_the_top_gene(demo_run, truth):
+    html = (demo_run / truth["family"] / "report.html").read_text(encoding="utf-8")
+    parser = ExternalResources()
+    parser.feed(html)
+    assert parser.found == []
+    assert truth["gene"] in html
+
+
+def test_single_family_shortcut_gives_the_same_ranking(demo_run, truth, tmp_path):
+    out = tmp_path / "one"
+    result = rarevar(
+        "run",
+        "--vcf",
+        str(DEMO / "trio.vcf.gz"),
+        "--ped",
+        str(DEMO / "demo.ped"),
+        "--hpo",
+        ";".join(truth["hpo"]),
+        "--out",
+        str(out),
+        "--cores",
+        "2",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert str(out / truth["family"] / "report.html") in result.stdout
+    ours = json.loads((out / truth["family"] / "candidates.json").read_text())
+    batch = load(demo_run, truth)
+    # Same inputs, same outputs: the whole candidate list is identical.
+    assert ours["candidates"] == batch["candidates"]
+    assert ours["funnel"] == batch["funnel"]
