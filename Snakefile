@@ -4,13 +4,20 @@ from rarevar.config import validate_config
 from rarevar.validate import validate_batch
 
 
-configfile: "config/config.yaml"
+# The demo's config unless one is given with --configfile (as `rarevar run` always does).
+if not config:
+
+    configfile: "config/config.yaml"
 
 
 # Every input is checked before any job starts; a bad input stops here with one message.
 validate_config(config)
 FAMILIES = {family.row.family_id: family for family in validate_batch(config)}
 RESULTS = config["results_dir"]
+
+
+wildcard_constraints:
+    family="|".join(sorted(FAMILIES)) or "NO_FAMILY",
 
 
 include: "workflow/rules/common.smk"

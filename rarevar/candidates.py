@@ -181,6 +181,11 @@ def select_candidates(
     write_json_atomic(modes_out, {"not_testable": result.not_testable, "samples": samples})
 
 
+def _significant(value: float) -> float:
+    # INFO floats are stored as float32: 1.977e-05 reads back as 1.976999919861555e-05.
+    return float(f"{value:.6g}")
+
+
 def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarray) -> pd.DataFrame:
     index = np.flatnonzero(fits)
     key = [f"{c}:{p}:{r}:{a}" for c, p, r, a in zip(records.chrom, records.pos, records.ref, records.alt, strict=True)]
@@ -205,7 +210,7 @@ def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarra
                 "inheritance": json.dumps(modes),
                 "possible_inheritance": json.dumps(possible),
                 "partners": json.dumps([key[j] for j in result.partners[i]]),
-                **{name.lower(): records.frequency[name][i] for name in FREQUENCY_FIELDS},
+                **{name.lower(): _significant(records.frequency[name][i]) for name in FREQUENCY_FIELDS},
             }
         )
     columns = [

@@ -170,7 +170,9 @@ def run_workflow(args) -> int:
         str(args.profile or LOCAL_PROFILE),
         *extra,
     ]
-    status = subprocess.call(command)
+    # The rules call `rarevar <stage>`: make it the one of this installation.
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    status = subprocess.call(command, env=env)
     if status == 0:
         results = Path(config.get("results_dir", "results"))
         print("\nrarevar: done. Reports:")

@@ -365,46 +365,55 @@ def in_trans(first: ParentalOrigin, second: ParentalOrigin) -> Fit:
     )
 
 
-def compound_het_pairs(family: Family, records: np.ndarray) -> Fit:
-    """Pairwise (len(records) x len(records)) answer for records of one gene."""
-    candidate = compound_het_candidate(family)[records]
-    pairs = candidate[:, None] & candidate[None, :]
+def same_gene_pairs(gene: np.ndarray, records: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered pair (first, second) of distinct `records` that share a gene, without a Python loop."""
+    by_gene = records[np.argsort(gene[records], kind="stable")]
+    _, starts, sizes = np.unique(gene[by_gene], return_index=True, return_counts=True)
+    group_size = np.repeat(sizes, sizes)  # for each record: how many records its gene has
+    group_start = np.repeat(starts, sizes)
+    first = np.repeat(np.arange(len(by_gene)), group_size)
+    rank_in_group = np.arange(len(first)) - np.repeat(np.cumsum(group_size) - group_size, group_size)
+    second = np.repeat(group_start, group_size) + rank_in_group
+    distinct = first != second
+    return by_gene[first[distinct]], by_gene[second[distinct]]
+
+
+def compound_het_pairs(family: Family, first: np.ndarray, second: np.ndarray) -> Fit:
+    """Whether each pair of records (same gene) can be the two hits of a compound heterozygote."""
+    candidate = compound_het_candidate(family)
+    pairs = candidate[first] & candidate[second]
     for kid in family.affected_trios:
-        origin = ParentalOrigin.of(kid)[records]
-        pairs = pairs & in_trans(origin[:, None], origin[None, :])
+        origin = ParentalOrigin.of(kid)
+        pairs = pairs & in_trans(origin[first], origin[second])
     if not family.affected_trios:
         pairs = unsure(pairs)  # no parents to show the two alleles are on different copies
     for person in family.unaffected:
-        carries = person.called_carrier[records]
-        both = carries[:, None] & carries[None, :]
-        pairs = pairs & Fit(~both, ~both)
-    off_diagonal = ~np.eye(len(records), dtype=bool)
-    return pairs & Fit(off_diagonal, off_diagonal)
+        carries_both = person.called_carrier[first] & person.called_carrier[second]
+        pairs = pairs & Fit(~carries_both, ~carries_both)
+    return pairs
 
 
-def compound_heterozygous(
-    family: Family, gene: np.ndarray, usable: np.ndarray
-) -> tuple[Fit, list[list[int]]]:
+def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) -> tuple[Fit, list[list[int]]]:
     """Records with a compound-het partner in the same gene, and the partners of each record.
 
     A record's partners are its confirmed partners, or, if it has none, its possible ones.
     """
     n = family.n
+    records = np.flatnonzero(usable & (gene != "") & compound_het_candidate(family).maybe)
+    first, second = same_gene_pairs(gene, records)
+    pairs = compound_het_pairs(family, first, second)
     sure, maybe = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    sure[first[pairs.sure]] = True
+    maybe[first[pairs.maybe]] = True
+
+    shown = pairs.sure | (pairs.maybe & ~sure[first])
+    first, second = first[shown], second[shown]
+    order = np.lexsort((second, first))
+    first, second = first[order], second[order]
     partners: list[list[int]] = [[] for _ in range(n)]
-    candidates = np.flatnonzero(usable & (gene != "") & compound_het_candidate(family).maybe)
-    by_gene = candidates[np.argsort(gene[candidates], kind="stable")]
-    _, starts, counts = np.unique(gene[by_gene], return_index=True, return_counts=True)
-    for start, count in zip(starts, counts):
-        if count < 2:
-            continue
-        records = by_gene[start : start + count]
-        pairs = compound_het_pairs(family, records)
-        sure[records] = pairs.sure.any(axis=1)
-        maybe[records] = pairs.maybe.any(axis=1)
-        for row, record in enumerate(records):
-            chosen = pairs.sure[row] if sure[record] else pairs.maybe[row]
-            partners[record] = records[chosen].tolist()
+    owners, starts = np.unique(first, return_index=True)
+    for owner, group in zip(owners, np.split(second, starts[1:])):
+        partners[owner] = group.tolist()
     return Fit(sure, maybe), partners
 
 

@@ -1165,8 +1165,8 @@ def run_bcftools(command: str, *args: str) -> subprocess.CompletedProcess:
     """bcftools (from pysam) in a child process: pysam's built-in csq keeps state between calls in one
     process, and a second call on the same contig fails with 'The file is not sorted'."""
     code = (
-        f"import sys, pysam.bcftools as b; run = b.{command}; sys.stdout.write(run(*sys.argv[1:]));"
-        "sys.stderr.write(run.get_messages() or '')"
+        f"import sys, pysam.bcftools as b; run = b.{command};"
+        "sys.stdout.write(run(*sys.argv[1:])); sys.stderr.write(run.get_messages() or '')"
     )
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
     if result.returncode:

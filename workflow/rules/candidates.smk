@@ -11,9 +11,11 @@ rule candidates:
         build=config["genome_build"],
         settings=settings_json(),
         source=config["consequence"]["source"],
+    conda:
+        "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/candidates/{{family}}.log",
     shell:
-        "{RAREVAR} candidates --vcf {input.bcf:q} --ped {input.ped:q} --family {params.family:q}"
+        "rarevar candidates --vcf {input.bcf:q} --ped {input.ped:q} --family {params.family:q}"
         " --build {params.build} --settings {params.settings:q} --source {params.source}"
         " --out {output.table:q} --modes {output.modes:q} --funnel {output.funnel:q} 2> {log:q}"

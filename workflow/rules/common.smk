@@ -1,16 +1,10 @@
 import json
-import sys
 
 from rarevar.config import resource_path
 
-# The rules call the package with the interpreter Snakemake runs in, so the right environment is used
-# locally and on cluster nodes alike.
-RAREVAR = f"{sys.executable} -m rarevar"
+# Each rule runs one `rarevar <stage>` command: the environment Snakemake runs in (rarevar run puts its
+# bin folder first on PATH) is the one the jobs use, locally and on cluster nodes alike.
 WORK = f"{RESULTS}/{{family}}/work"
-
-
-wildcard_constraints:
-    family="|".join(sorted(FAMILIES)) or "NO_FAMILY",
 
 
 def family_input(column):

@@ -9,8 +9,10 @@ rule consequence:
         funnel=f"{WORK}/funnel/3_consequence.json",
     params:
         source=config["consequence"]["source"],
+    conda:
+        "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/consequence/{{family}}.log",
     shell:
-        "{RAREVAR} consequence --vcf {input.bcf:q} --reference {input.reference:q} --genes {input.genes:q}"
+        "rarevar consequence --vcf {input.bcf:q} --reference {input.reference:q} --genes {input.genes:q}"
         " --source {params.source} --out {output.bcf:q} --funnel {output.funnel:q} 2> {log:q}"

@@ -10,8 +10,10 @@ rule frequency:
         funnel=f"{WORK}/funnel/2_frequency.json",
     params:
         max_af=config["thresholds"]["max_population_af"],
+    conda:
+        "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/frequency/{{family}}.log",
     shell:
-        "{RAREVAR} frequency --vcf {input.bcf:q} --population {input.population:q} --max-af {params.max_af}"
+        "rarevar frequency --vcf {input.bcf:q} --population {input.population:q} --max-af {params.max_af}"
         " --annotated {output.annotated:q} --rare {output.rare:q} --funnel {output.funnel:q} 2> {log:q}"

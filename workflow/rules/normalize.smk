@@ -8,8 +8,10 @@ rule normalize:
         funnel=f"{WORK}/funnel/1_normalize.json",
     params:
         samples=family_samples,
+    conda:
+        "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/normalize/{{family}}.log",
     shell:
-        "{RAREVAR} normalize --vcf {input.vcf:q} --samples {params.samples:q} --reference {input.reference:q}"
+        "rarevar normalize --vcf {input.vcf:q} --samples {params.samples:q} --reference {input.reference:q}"
         " --out {output.bcf:q} --funnel {output.funnel:q} 2> {log:q}"

@@ -20,10 +20,12 @@ rule rank:
         hpo=family_input("hpo"),
         settings=settings_json(),
         resources=resources_json(),
+    conda:
+        "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/rank/{{family}}.log",
     shell:
-        "{RAREVAR} rank --candidates {input.table:q} --modes {input.modes:q} --annotated {input.annotated:q}"
+        "rarevar rank --candidates {input.table:q} --modes {input.modes:q} --annotated {input.annotated:q}"
         " --family {wildcards.family:q} --ped-family {params.family:q} --ped {input.ped:q} --hpo {params.hpo:q} --settings {params.settings:q}"
         " --resources {params.resources:q} --funnel {input.funnel:q} --out-json {output.json:q}"
         " --out-tsv {output.tsv:q} --out-vcf {output.vcf:q} 2> {log:q}"

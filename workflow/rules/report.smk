@@ -3,7 +3,9 @@ rule report:
         json=rules.rank.output.json,
     output:
         html=f"{RESULTS}/{{family}}/report.html",
+    conda:
+        "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/report/{{family}}.log",
     shell:
-        "{RAREVAR} report --candidates {input.json:q} --out {output.html:q} 2> {log:q}"
+        "rarevar report --candidates {input.json:q} --out {output.html:q} 2> {log:q}"
