@@ -218,15 +218,10 @@ def de_novo_in(kid: Person, mom: Person, dad: Person) -> Fit:
     return kid.carrier & mom.hom_ref & dad.hom_ref
 
 
-def x_sources(kid: Person) -> list[Person | None]:
-    """Who can pass an X allele to the kid: sons get their only X from their mother."""
-    return [kid.mother] if kid.sex == "male" else [kid.mother, kid.father]
-
-
 def passed_on_by_affected_parent(kid: Person, sources: list[Person | None], n: int) -> Fit:
-    """The kid's alt allele came from an affected carrier parent (unknown phenotype -> possible).
+    """The kid's alt allele came from one of `sources`, an affected carrier (unknown phenotype -> possible).
 
-    With a possible source parent unsequenced, a sequenced parent without the allele is no contradiction.
+    If a source parent is not sequenced it may be the one, so the sequenced one need not carry.
     """
     if all(parent is not None for parent in sources):
         return any_of((p.carrier & p.affected for p in sources), n)
@@ -234,6 +229,7 @@ def passed_on_by_affected_parent(kid: Person, sources: list[Person | None], n: i
 
 
 def inherited_dominantly(kid: Person, n: int, x_linked: bool = False) -> Fit:
+    """Passed on by an affected parent; on chrX a son's only X comes from his mother."""
     if not x_linked:
         return passed_on_by_affected_parent(kid, [kid.mother, kid.father], n)
     son = passed_on_by_affected_parent(kid, [kid.mother], n)
@@ -378,9 +374,8 @@ def same_gene_pairs(gene: np.ndarray, records: np.ndarray) -> tuple[np.ndarray, 
     return by_gene[first[distinct]], by_gene[second[distinct]]
 
 
-def compound_het_pairs(family: Family, first: np.ndarray, second: np.ndarray) -> Fit:
+def compound_het_pairs(family: Family, candidate: Fit, first: np.ndarray, second: np.ndarray) -> Fit:
     """Whether each pair of records (same gene) can be the two hits of a compound heterozygote."""
-    candidate = compound_het_candidate(family)
     pairs = candidate[first] & candidate[second]
     for kid in family.affected_trios:
         origin = ParentalOrigin.of(kid)
@@ -393,15 +388,18 @@ def compound_het_pairs(family: Family, first: np.ndarray, second: np.ndarray) ->
     return pairs
 
 
-def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) -> tuple[Fit, list[list[int]]]:
+def compound_heterozygous(
+    family: Family, gene: np.ndarray, usable: np.ndarray
+) -> tuple[Fit, list[list[int]]]:
     """Records with a compound-het partner in the same gene, and the partners of each record.
 
     A record's partners are its confirmed partners, or, if it has none, its possible ones.
     """
     n = family.n
-    records = np.flatnonzero(usable & (gene != "") & compound_het_candidate(family).maybe)
+    candidate = compound_het_candidate(family)
+    records = np.flatnonzero(usable & (gene != "") & candidate.maybe)
     first, second = same_gene_pairs(gene, records)
-    pairs = compound_het_pairs(family, first, second)
+    pairs = compound_het_pairs(family, candidate, first, second)
     sure, maybe = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     sure[first[pairs.sure]] = True
     maybe[first[pairs.maybe]] = True
@@ -412,7 +410,8 @@ def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) 
     first, second = first[order], second[order]
     partners: list[list[int]] = [[] for _ in range(n)]
     owners, starts = np.unique(first, return_index=True)
-    for owner, group in zip(owners, np.split(second, starts[1:])):
+    groups = np.split(second, starts[1:]) if len(owners) else []
+    for owner, group in zip(owners, groups, strict=True):
         partners[owner] = group.tolist()
     return Fit(sure, maybe), partners
 
@@ -434,6 +433,14 @@ def _not_testable(family: Family, pedigree: Pedigree, chrom: np.ndarray) -> dict
     if genome.is_y(chrom).any():
         reasons["y_linked"] = "Y-linked: not assessed yet"
     return reasons
+
+
+def _gene_symbols(gene) -> np.ndarray:
+    """Gene symbols as a str array; None or NaN (no gene) become ''."""
+    gene = np.asarray(gene)
+    if gene.dtype.kind == "U":
+        return gene
+    return np.array(["" if g is None or g != g else str(g) for g in gene], dtype=str)
 
 
 def _check_shapes(gt: np.ndarray, samples: list[str], chrom, pos, gene) -> None:
@@ -459,7 +466,7 @@ def inheritance_modes(
     gt = np.asarray(gt, dtype=np.int8)
     _check_shapes(gt, samples, chrom, pos, gene)
     chrom = np.asarray(chrom, dtype=str)
-    gene = np.array(["" if g is None else str(g) for g in gene], dtype=str)
+    gene = _gene_symbols(gene)
     n = gt.shape[0]
     family = family_from_pedigree(pedigree, list(samples), gt)
     not_testable = _not_testable(family, pedigree, chrom)

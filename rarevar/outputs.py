@@ -12,7 +12,6 @@ import pysam
 
 from rarevar.funnel import write_json_atomic
 from rarevar.pedigree import Pedigree
-from rarevar.rank import MODE_LABELS
 
 TSV_COLUMNS = [
     "rank",
@@ -67,7 +66,7 @@ def sample_table(pedigree: Pedigree, vcf_samples: list[str]) -> list[dict]:
 
 
 def not_assessed(not_testable: dict[str, str], consequence_impacts: list[str]) -> list[str]:
-    notes = [f"{MODE_LABELS.get(mode, mode)}: {reason}" for mode, reason in sorted(not_testable.items())]
+    notes = [reason for _, reason in sorted(not_testable.items())]
     excluded = sorted({"HIGH", "MODERATE", "LOW", "MODIFIER"} - set(consequence_impacts))
     if excluded:
         notes.append(

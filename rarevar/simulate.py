@@ -24,7 +24,12 @@ import pysam.version
 
 FAMILY = "DEMO1"
 SAMPLES = ("proband", "mother", "father")
-HPO_TERMS = ["HP:0001639", "HP:0001645", "HP:0004308", "HP:0001712"]
+HPO_TERMS = {
+    "HP:0001639": "Hypertrophic cardiomyopathy",
+    "HP:0001645": "Sudden cardiac death",
+    "HP:0004308": "Ventricular arrhythmia",
+    "HP:0001712": "Left ventricular hypertrophy",
+}
 SPACER = 500  # N bases between regions of one contig
 FASTA_WIDTH = 60
 
@@ -200,9 +205,7 @@ def read_gff(path: Path) -> list[Feature]:
         cols = line.split("\t")
         # Some bcftools test GFFs carry tabs inside attribute values (description=troponin<TAB>T2...).
         attrs = dict(kv.split("=", 1) for kv in " ".join(cols[8:]).split(";") if "=" in kv)
-        features.append(
-            Feature(cols[0], cols[1], cols[2], int(cols[3]), int(cols[4]), cols[6], cols[7], attrs)
-        )
+        features.append(Feature(cols[0], cols[1], cols[2], int(cols[3]), int(cols[4]), cols[6], cols[7], attrs))
     return features
 
 
@@ -234,7 +237,8 @@ def ensembl_style(features: list[Feature]) -> list[Feature]:
             attrs = {"Parent": f"transcript:{tx}", "Name": exon, "exon_id": exon, "rank": a["exon_number"]}
             out.append(_with(f, "exon", attrs))
         elif f.type == "UTR" and tx in cds:
-            out.append(_with(f, _utr_type(f, cds[tx]), {"Parent": f"transcript:{tx}"}))
+            utr = _outside_cds(_with(f, _utr_type(f, cds[tx]), {"Parent": f"transcript:{tx}"}), cds[tx])
+            out.extend([utr] if utr else [])
     for segments in cds.values():
         out.extend(segments)
     return out
@@ -289,10 +293,18 @@ def _rephase(segments: list[Feature]) -> None:
 
 
 def _utr_type(utr: Feature, cds: list[Feature]) -> str:
-    upstream = (
-        utr.end < min(c.start for c in cds) if utr.strand == "+" else utr.start > max(c.end for c in cds)
-    )
+    upstream = utr.end < min(c.start for c in cds) if utr.strand == "+" else utr.start > max(c.end for c in cds)
     return "five_prime_UTR" if upstream else "three_prime_UTR"
+
+
+def _outside_cds(utr: Feature, cds: list[Feature]) -> Feature | None:
+    """Trim a UTR off the coding pieces: GENCODE counts a stop codon split by an intron as UTR too."""
+    for piece in cds:
+        if piece.start <= utr.start <= piece.end:
+            utr.start = piece.end + 1
+        if piece.start <= utr.end <= piece.end:
+            utr.end = piece.start - 1
+    return utr if utr.start <= utr.end else None
 
 
 def place_features(features: list[Feature], region: Region) -> list[Feature]:
@@ -442,9 +454,7 @@ def disruptive_snvs(genome: Genome, features: list[Feature]) -> set[tuple[str, i
     return out
 
 
-def pick_change(
-    genome: Genome, cds: list[Feature], piece: int, want: str, rng: random.Random
-) -> CodingChange:
+def pick_change(genome: Genome, cds: list[Feature], piece: int, want: str, rng: random.Random) -> CodingChange:
     """A random SNV of the CDS piece with the wanted consequence (missense or stop_gained). Missense
     prefers an arginine, the residue most often hit in sarcomere-gene cardiomyopathies (e.g. TNNT2 R92)."""
     changes = [c for c in coding_changes(genome, cds, piece) if c.codon > 1]  # never the start codon
@@ -500,9 +510,7 @@ def phred_likelihoods(ad: tuple[int, ...], error: float) -> tuple[int, ...]:
     return tuple(round(-10 * (value - best)) for value in logl)
 
 
-def draw_reads(
-    gt: tuple[int, int], dp: int, n_alleles: int, rng: random.Random, alt_fraction=None
-) -> list[int]:
+def draw_reads(gt: tuple[int, int], dp: int, n_alleles: int, rng: random.Random, alt_fraction=None) -> list[int]:
     ad = [0] * n_alleles
     for _ in range(dp):
         if alt_fraction is not None:
@@ -568,15 +576,6 @@ def child_genotype(mother, father, on_x: bool, rng: random.Random) -> tuple[int,
     return tuple(sorted((rng.choice(father), rng.choice(mother))))
 
 
-def is_mendelian(child, mother, father, on_x: bool) -> bool:
-    if None in (child, mother, father):
-        return True
-    if on_x:
-        return child[0] == child[1] and child[0] in mother
-    a, b = child
-    return (a in father and b in mother) or (b in father and a in mother)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Simulation
 
@@ -614,9 +613,7 @@ def _mask(genome: Genome, intervals, pad: int) -> dict[str, bytearray]:
 def make_plan(genome: Genome, features: list[Feature]) -> Plan:
     blocked = [(f.contig, f.start - 5, f.end + 5) for f in transcript_cds(features, TNNT2)]
     blocked += splice_sites(features)
-    blocked += [
-        (name, m.start() + 1, m.end()) for name, seq in genome.contigs.items() for m in re.finditer("N+", seq)
-    ]
+    blocked += [(name, m.start() + 1, m.end()) for name, seq in genome.contigs.items() for m in re.finditer("N+", seq)]
     coding = _mask(genome, [(f.contig, f.start, f.end) for f in features if f.type == "CDS"], 5)
     exonic = _mask(genome, [(f.contig, f.start, f.end) for f in features if f.type == "exon"], 50)
     taken = {name: bytearray(len(seq) + 2) for name, seq in genome.contigs.items()}
@@ -729,14 +726,10 @@ def repeat_runs(seq: str, start: int, end: int) -> list[tuple[int, int, int]]:
     return sorted(runs)
 
 
-def unaligned_indels(
-    genome: Genome, plan: Plan, regions: list[Region], n: int, rng: random.Random
-) -> list[Site]:
+def unaligned_indels(genome: Genome, plan: Plan, regions: list[Region], n: int, rng: random.Random) -> list[Site]:
     """Indels in repeats written at their right-most placement: `bcftools norm -f` must move them."""
     sites: list[Site] = []
-    candidates = [
-        (r, run) for r in regions for run in repeat_runs(genome.contigs[r.spec.contig], r.start, r.end)
-    ]
+    candidates = [(r, run) for r in regions for run in repeat_runs(genome.contigs[r.spec.contig], r.start, r.end)]
     rng.shuffle(candidates)
     for region, (_, last, unit) in candidates:
         if len(sites) >= n:
@@ -756,9 +749,7 @@ def unaligned_indels(
     return sites
 
 
-def multiallelic_sites(
-    genome: Genome, plan: Plan, regions: list[Region], n: int, rng: random.Random
-) -> list[Site]:
+def multiallelic_sites(genome: Genome, plan: Plan, regions: list[Region], n: int, rng: random.Random) -> list[Site]:
     """Two-ALT records: SNVs, and 1- and 2-base deletions of a homopolymer, for `bcftools norm -m -any`."""
     sites: list[Site] = []
     for attempt in range(n * 50):
@@ -796,9 +787,7 @@ def thousand_genomes_sites(source_data: Path, region: Region) -> list[tuple[int,
     return records
 
 
-def brca1_sites(
-    genome: Genome, plan: Plan, region: Region, source_data: Path, rng: random.Random
-) -> list[Site]:
+def brca1_sites(genome: Genome, plan: Plan, region: Region, source_data: Path, rng: random.Random) -> list[Site]:
     """Trio genotypes at the real 1000 Genomes sites and frequencies (parents at Hardy-Weinberg)."""
     sites: list[Site] = []
     for pos, _, ref, alts, info in thousand_genomes_sites(source_data, region):
@@ -886,7 +875,8 @@ def planted_calls(kind: str, rng: random.Random) -> dict[str, Call]:
 def mendelian_errors(genome: Genome, plan: Plan, sites: list[Site], rng: random.Random) -> list[dict]:
     """A few genotype errors of the kinds trio QC finds, plus two non-coding de novos."""
     errors = []
-    autosomal = [s for s in sites if not s.fixed and s.contig != "chrX" and len(s.alts) == 1]
+    # Biallelic SNVs only, so truth.json gives the same coordinates bcftools norm would.
+    autosomal = [s for s in sites if not s.fixed and s.contig != "chrX" and len(s.ref + "".join(s.alts)) == 2]
     rng.shuffle(autosomal)
     kinds = {"parent_hom_alt_child_hom_ref": 3, "child_hom_alt_parent_hom_ref": 2}
     for kind, n in kinds.items():
@@ -911,9 +901,7 @@ def _where(site: Site, kind: str) -> dict:
     return {"kind": kind, "chrom": site.contig, "pos": site.pos, "ref": site.ref, "alt": site.alts[0]}
 
 
-def noncoding_de_novos(
-    genome: Genome, plan: Plan, sites: list[Site], n: int, rng: random.Random
-) -> list[dict]:
+def noncoding_de_novos(genome: Genome, plan: Plan, sites: list[Site], n: int, rng: random.Random) -> list[dict]:
     errors = []
     regions = [r for r in genome.regions if r.spec.contig != "chrX"]
     while len(errors) < n:
@@ -1017,9 +1005,7 @@ def write_trio(genome: Genome, sites: list[Site], path: Path) -> None:
             qual = sum(c.pl[0] for c in calls if c.gt and any(c.gt))
             depth = sum(c.dp for c in calls if c.dp)
             alleles = (site.ref, *site.alts)
-            record = out.new_record(
-                site.contig, site.pos - 1, alleles=alleles, qual=min(qual, 9999), filter="PASS"
-            )
+            record = out.new_record(site.contig, site.pos - 1, alleles=alleles, qual=min(qual, 9999), filter="PASS")
             record.info["DP"] = depth
             for sample, call in zip(SAMPLES, calls, strict=True):
                 fmt = record.samples[sample]
@@ -1058,7 +1044,7 @@ def simulated_frequencies(af: float, on_x: bool, rng: random.Random) -> dict:
         if not any(groups.values()):
             groups[rng.choice(GROUPS)] = min(1.0, 3 * af)
     nhomalt = round(an / 2 * af * af)
-    grpmax = max(groups.values())
+    grpmax = max(af, *groups.values())  # AF is a mean over the groups, so some group reaches it
     return {
         "AC": ac,
         "AN": an,
@@ -1082,9 +1068,7 @@ def real_frequencies(info: dict, index: int) -> dict:
     return counts | {"AF_grpmax": max(groups), "AF_eas": value("EAS_AF")}
 
 
-def population_records(
-    genome: Genome, sites: list[Site], source_data: Path, rng: random.Random
-) -> list[PopRecord]:
+def population_records(genome: Genome, sites: list[Site], source_data: Path, rng: random.Random) -> list[PopRecord]:
     """Biallelic, left-aligned records as gnomAD has them: every 1000 Genomes allele of the BRCA1 region,
     the observed alleles of the simulated trio sites, and more rare sites nobody in the trio carries."""
     records = []
@@ -1099,15 +1083,11 @@ def population_records(
             continue
         for alt, af in zip(site.alts, site.afs, strict=True):
             p, r, a = left_align(genome.contigs[site.contig], site.pos, site.ref, alt)
-            records.append(
-                PopRecord(site.contig, p, ".", r, a, simulated_frequencies(af, site.contig == "chrX", rng))
-            )
+            records.append(PopRecord(site.contig, p, ".", r, a, simulated_frequencies(af, site.contig == "chrX", rng)))
     return records
 
 
-def extra_population_records(
-    genome: Genome, plan: Plan, rng: random.Random, per_bp: int = 100
-) -> list[PopRecord]:
+def extra_population_records(genome: Genome, plan: Plan, rng: random.Random, per_bp: int = 100) -> list[PopRecord]:
     records = []
     for region in genome.regions:
         if region.spec.gene == "BRCA1":
@@ -1117,9 +1097,7 @@ def extra_population_records(
             if not plan.free(region.spec.contig, pos, pos):
                 continue
             base = genome.fetch(region.spec.contig, pos)
-            af = (
-                10 ** rng.uniform(-5.2, -2) if rng.random() < 0.85 else 10 ** rng.uniform(-2, math.log10(0.5))
-            )
+            af = 10 ** rng.uniform(-5.2, -2) if rng.random() < 0.85 else 10 ** rng.uniform(-2, math.log10(0.5))
             freqs = simulated_frequencies(af, region.spec.contig == "chrX", rng)
             records.append(PopRecord(region.spec.contig, pos, ".", base, random_snv(base, rng), freqs))
     return records
@@ -1136,8 +1114,7 @@ def population_header(genome: Genome) -> pysam.VariantHeader:
         '##INFO=<ID=nhomalt,Number=A,Type=Integer,Description="Count of homozygous individuals">',
         '##INFO=<ID=AF_grpmax,Number=A,Type=Float,Description="Maximum allele frequency across genetic '
         'ancestry groups">',
-        '##INFO=<ID=AF_eas,Number=A,Type=Float,Description="Alternate allele frequency in East Asian '
-        'ancestry">',
+        '##INFO=<ID=AF_eas,Number=A,Type=Float,Description="Alternate allele frequency in East Asian ancestry">',
         "##source=rarevar simulate (gnomAD v4-style fields; BRCA1 region: real 1000 Genomes phase 3 "
         "frequencies; elsewhere simulated)",
     ]:
@@ -1151,9 +1128,7 @@ def write_population(genome: Genome, records: list[PopRecord], path: Path) -> No
         for rec in sorted(unique.values(), key=sort_key(genome)):
             info = {k: (v,) if k != "AN" else v for k, v in rec.info.items()}
             alleles = (rec.ref, rec.alt)
-            out.write(
-                out.new_record(rec.contig, rec.pos - 1, id=rec.id, alleles=alleles, filter="PASS", info=info)
-            )
+            out.write(out.new_record(rec.contig, rec.pos - 1, id=rec.id, alleles=alleles, filter="PASS", info=info))
     pysam.tabix_index(str(path), preset="vcf", force=True)
 
 
@@ -1175,9 +1150,7 @@ def run_bcftools(command: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def run_csq(reference: Path, genes: Path, vcf: Path, *options: str) -> str:
-    return run_bcftools(
-        "csq", "--no-version", "-f", str(reference), "-g", str(genes), *options, str(vcf)
-    ).stdout
+    return run_bcftools("csq", "--no-version", "-f", str(reference), "-g", str(genes), *options, str(vcf)).stdout
 
 
 def bcsq_by_allele(vcf_text: str) -> dict[tuple[str, int, str, str], list[str]]:
@@ -1188,9 +1161,7 @@ def bcsq_by_allele(vcf_text: str) -> dict[tuple[str, int, str, str], list[str]]:
             continue
         cols = line.split("\t")
         info = dict(kv.split("=", 1) for kv in cols[7].split(";") if "=" in kv)
-        out[(cols[0], int(cols[1]), cols[3], cols[4])] = (
-            info.get("BCSQ", "").split(",") if "BCSQ" in info else []
-        )
+        out[(cols[0], int(cols[1]), cols[3], cols[4])] = info.get("BCSQ", "").split(",") if "BCSQ" in info else []
     return out
 
 
@@ -1282,9 +1253,7 @@ def manifest(out_dir: Path, genome: Genome, seed: int) -> dict:
         "note": "The miniature genome has no pseudo-autosomal region. demo position = offset + position in "
         "the region's source FASTA.",
         "contigs": [{"name": n, "length": len(s)} for n, s in genome.contigs.items()],
-        "files": [
-            {"name": n, "sha256": sha256(out_dir / n), "description": d} for n, d in FILE_DESCRIPTIONS.items()
-        ],
+        "files": [{"name": n, "sha256": sha256(out_dir / n), "description": d} for n, d in FILE_DESCRIPTIONS.items()],
         "sources": region_sources(genome),
     }
 
@@ -1293,14 +1262,14 @@ def _readme_row(r: Region) -> str:
     source = "GA4GH compliance `test-data/`"
     if r.spec.source != "ga4gh-compliance":
         source = f"bcftools `test/csq/{r.spec.transcript}/`"
-    return (
-        f"| {r.spec.gene} | `{r.spec.contig}:{r.start}-{r.end}` | {r.original} | {r.spec.build} | {source} |"
-    )
+    return f"| {r.spec.gene} | `{r.spec.contig}:{r.start}-{r.end}` | {r.original} | {r.spec.build} | {source} |"
 
 
 def readme(genome: Genome, truth: dict, n_trio: int, n_population: int, seed: int) -> str:
     rows = "\n".join(_readme_row(r) for r in genome.regions)
     contigs = ", ".join(f"{n} ({len(s):,} bp)" for n, s in genome.contigs.items())
+    where = f"{truth['chrom']}:{truth['pos']} {truth['ref']}>{truth['alt']} (p.{truth['protein_change']})"
+    hpo = "; ".join(f"{term} {label}" for term, label in HPO_TERMS.items())
     return f"""# Demo data (generated; do not edit by hand)
 
 Written by `rarevar simulate` (seed {seed}) from public test data; `manifest.json` lists every file with its
@@ -1332,9 +1301,10 @@ Build `demo`: regions come from GRCh37 and GRCh38, and the genome has no pseudo-
   proband by Mendelian transmission (one maternal X). Includes multi-allelic records and indels written
   right-aligned in repeats (for `bcftools norm -m -any -f`), missing genotypes, deliberate Mendelian errors
   and low-depth / allele-imbalance artefacts, all listed in `truth.json`.
-* Planted: a de novo heterozygous {truth["consequence"]} in {truth["gene"]} ({truth["chrom"]}:{truth["pos"]}
-  {truth["ref"]}>{truth["alt"]}); the proband's HPO terms are {", ".join(truth["hpo"])}. Decoys: a de novo
-  stop_gained in XPC, a common maternal TNNT2 missense and a low-quality TNNT2 "de novo" (`truth.json`).
+* Planted cause: a heterozygous de novo {truth["consequence"]} in {truth["gene"]}, {where} (`truth.json`).
+  Decoys: a de novo stop_gained in XPC, a common maternal TNNT2 missense and a low-quality TNNT2 "de novo".
+* The proband's phenotype: {hpo}.
+* 1000 Genomes phase 3 data (International Genome Sample Resource) are public without use restrictions.
 """
 
 
@@ -1372,19 +1342,15 @@ def build_demo(out_dir: Path, source_data: Path, seed: int = 7) -> dict:
     simulate_calls(sites, rng)
     artefacts = add_artefacts(sites, rng)
     write_trio(genome, sites, out_dir / "trio.vcf.gz")
-    population = population_records(genome, sites, source_data, rng) + extra_population_records(
-        genome, plan, rng
-    )
+    population = population_records(genome, sites, source_data, rng) + extra_population_records(genome, plan, rng)
     write_population(genome, population, out_dir / "population.vcf.gz")
     write_ped(out_dir / "demo.ped")
 
     check_planted(out_dir, planted)
     causal = planted.pop("causal")
     truth = {"family": FAMILY, "proband": "proband"}
-    truth |= {
-        k: causal[k] for k in ("chrom", "pos", "ref", "alt", "gene", "consequence", "protein_change", "bcsq")
-    }
-    truth |= {"hpo": HPO_TERMS, "decoys": list(planted.values())}
+    truth |= {k: causal[k] for k in ("chrom", "pos", "ref", "alt", "gene", "consequence", "protein_change", "bcsq")}
+    truth |= {"hpo": list(HPO_TERMS), "decoys": list(planted.values())}
     truth |= {
         "mendelian_errors": sorted(errors, key=_by_place),
         "artefacts": sorted(artefacts, key=_by_place),

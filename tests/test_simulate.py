@@ -42,10 +42,7 @@ def key(v: dict) -> tuple[str, int, str, str]:
 
 def calls(vcf: str) -> dict[tuple[str, int, str, str], dict]:
     with pysam.VariantFile(str(DEMO / vcf)) as handle:
-        return {
-            (r.chrom, r.pos, r.ref, ",".join(r.alts)): {s: dict(r.samples[s]) for s in r.samples}
-            for r in handle
-        }
+        return {(r.chrom, r.pos, r.ref, ",".join(r.alts)): {s: dict(r.samples[s]) for s in r.samples} for r in handle}
 
 
 def population_af(v: dict) -> float | None:
@@ -90,11 +87,7 @@ def test_every_ref_matches_the_reference():
     fasta = pysam.FastaFile(str(DEMO / "reference.fa"))
     for vcf in ("trio.vcf.gz", "population.vcf.gz"):
         with pysam.VariantFile(str(DEMO / vcf)) as handle:
-            bad = [
-                (r.chrom, r.pos)
-                for r in handle
-                if fasta.fetch(r.chrom, r.start, r.stop).upper() != r.ref.upper()
-            ]
+            bad = [(r.chrom, r.pos) for r in handle if fasta.fetch(r.chrom, r.start, r.stop).upper() != r.ref.upper()]
         assert not bad, f"{vcf}: REF differs from reference.fa at {bad[:5]}"
 
 
@@ -150,9 +143,7 @@ def test_planted_variants_have_the_intended_consequence(trio_csq):
 
 
 def test_every_region_gets_consequences(trio_csq):
-    genes_seen = {
-        (chrom, entry.split("|")[1]) for (chrom, *_), entries in trio_csq.items() for entry in entries
-    }
+    genes_seen = {(chrom, entry.split("|")[1]) for (chrom, *_), entries in trio_csq.items() for entry in entries}
     for source in load("manifest.json")["sources"]:
         assert (source["contig"], source["gene"]) in genes_seen, source["gene"]
 
@@ -180,11 +171,7 @@ def test_trio_size_missingness_and_pedigree():
     assert 2000 <= len(trio) <= 4000
     missing = sum(g[s]["GT"] == (None, None) for g in trio.values() for s in g)
     assert 5 <= missing <= 100
-    rows = [
-        r
-        for r in csv.reader((DEMO / "demo.ped").read_text().splitlines(), delimiter="\t")
-        if r[0] != "#family_id"
-    ]
+    rows = [r for r in csv.reader((DEMO / "demo.ped").read_text().splitlines(), delimiter="\t") if r[0] != "#family_id"]
     assert sorted(rows) == [
         ["DEMO1", "father", "0", "0", "1", "1"],
         ["DEMO1", "mother", "0", "0", "2", "1"],
