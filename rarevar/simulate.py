@@ -815,13 +815,19 @@ def private_sites(genome: Genome, plan: Plan, region: Region, n: int, rng: rando
 # ---------------------------------------------------------------------------------------------------------
 # Planted variants, deliberate errors and artefacts
 
-TNNT2, XPC = "ENST00000360372", "ENST00000285021"
+TNNT2, XPC, PEX26 = "ENST00000360372", "ENST00000285021", "ENST00000428061"
 PLANTED = {  # kind -> gene, transcript, intended bcftools csq consequence
     "causal": ("TNNT2", TNNT2, "missense"),
     "unrelated_gene": ("XPC", XPC, "stop_gained"),
     "common_in_right_gene": ("TNNT2", TNNT2, "missense"),
     "low_quality_de_novo": ("TNNT2", TNNT2, "missense"),
+    # Background every genome has: a rare inherited compound heterozygote in a recessive disease gene,
+    # one allele from each healthy carrier parent. It fits a mode and competes with the cause on merit.
+    "background_compound_het_maternal": ("PEX26", PEX26, "missense"),
+    "background_compound_het_paternal": ("PEX26", PEX26, "missense"),
 }
+BACKGROUND_PARENT = {"background_compound_het_maternal": "mother", "background_compound_het_paternal": "father"}
+BACKGROUND_AF = 3e-5
 
 
 def plant(genome: Genome, plan: Plan, features: list[Feature], rng: random.Random) -> tuple[list[Site], dict]:
@@ -838,6 +844,8 @@ def plant(genome: Genome, plan: Plan, features: list[Feature], rng: random.Rando
         site.gts = {s: c.gt for s, c in site.calls.items()}
         if kind == "common_in_right_gene":
             site.afs, site.in_population = [0.25], True
+        if kind in BACKGROUND_PARENT:
+            site.afs, site.in_population = [BACKGROUND_AF], True
         add_site(genome, plan, sites, site)
         plan.no_background[contig][change.pos - 20 : change.pos + 21] = b"\x01" * 41
         protein = f"{change.ref_aa}{change.codon}{change.alt_aa}"
@@ -869,6 +877,8 @@ def planted_calls(kind: str, rng: random.Random) -> dict[str, Call]:
         calls["proband"] = balanced_call((0, 1), rng)
     if kind == "common_in_right_gene":
         calls["mother"] = balanced_call((0, 1), rng)
+    if kind in BACKGROUND_PARENT:
+        calls[BACKGROUND_PARENT[kind]] = balanced_call((0, 1), rng)
     return calls
 
 
@@ -1350,7 +1360,8 @@ def build_demo(out_dir: Path, source_data: Path, seed: int = 7) -> dict:
     causal = planted.pop("causal")
     truth = {"family": FAMILY, "proband": "proband"}
     truth |= {k: causal[k] for k in ("chrom", "pos", "ref", "alt", "gene", "consequence", "protein_change", "bcsq")}
-    truth |= {"hpo": list(HPO_TERMS), "decoys": list(planted.values())}
+    background = [planted.pop(kind) for kind in BACKGROUND_PARENT]
+    truth |= {"hpo": list(HPO_TERMS), "decoys": list(planted.values()), "background": background}
     truth |= {
         "mendelian_errors": sorted(errors, key=_by_place),
         "artefacts": sorted(artefacts, key=_by_place),
