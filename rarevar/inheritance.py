@@ -246,10 +246,7 @@ def de_novo(family: Family, x_linked: bool = False) -> Fit:
     n = family.n
     arose = any_of((de_novo_in(k, k.mother, k.father) for k in family.affected_trios), n)
     explained = all_of(
-        (
-            de_novo_in(k, k.mother, k.father) | inherited_dominantly(k, n, x_linked)
-            for k in family.affected_trios
-        ),
+        (de_novo_in(k, k.mother, k.father) | inherited_dominantly(k, n, x_linked) for k in family.affected_trios),
         n,
     )
     affected_carry = all_of((a.carrier for a in family.affected), n)
@@ -388,9 +385,7 @@ def compound_het_pairs(family: Family, candidate: Fit, first: np.ndarray, second
     return pairs
 
 
-def compound_heterozygous(
-    family: Family, gene: np.ndarray, usable: np.ndarray
-) -> tuple[Fit, list[list[int]]]:
+def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) -> tuple[Fit, list[list[int]]]:
     """Records with a compound-het partner in the same gene, and the partners of each record.
 
     A record's partners are its confirmed partners, or, if it has none, its possible ones.

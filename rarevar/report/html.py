@@ -353,9 +353,7 @@ def _position_links(ref: dict, chrom: str, pos: int, ref_allele: str, alt: str) 
         query = urlencode({"dataset": ref["gnomad"]})
         links.append(("gnomAD", f"https://gnomad.broadinstitute.org/variant/{variant}?{query}"))
     clinvar_term = f"{chrom}[Chromosome] AND {pos}[Base Position for Assembly {ref['name']}]"
-    links.append(
-        ("ClinVar (position)", f"https://www.ncbi.nlm.nih.gov/clinvar/?{urlencode({'term': clinvar_term})}")
-    )
+    links.append(("ClinVar (position)", f"https://www.ncbi.nlm.nih.gov/clinvar/?{urlencode({'term': clinvar_term})}"))
     ucsc_chrom = "chrM" if chrom.upper() in ("M", "MT") else f"chr{chrom}"
     window = f"{ucsc_chrom}:{max(1, pos - 50)}-{pos + max(len(ref_allele), 1) + 50}"
     query = urlencode({"db": ref["ucsc"], "position": window})

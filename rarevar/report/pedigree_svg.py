@@ -261,9 +261,7 @@ def _short(text: str) -> str:
 
 def _individual(person: _Person) -> str:
     x, y = person.x, _y(person)
-    tooltip = ", ".join(
-        s for s in (person.id, person.role, person.sex, person.phenotype, _sequenced_note(person)) if s
-    )
+    tooltip = ", ".join(s for s in (person.id, person.role, person.sex, person.phenotype, _sequenced_note(person)) if s)
     parts = [f'<g class="individual" data-sample="{escape(person.id)}">', f"<title>{escape(tooltip)}</title>"]
     parts.append(_shape(person))
     if person.phenotype == "unknown":
