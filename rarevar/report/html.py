@@ -152,9 +152,19 @@ def _pairs(mapping) -> list[tuple[str, str]]:
     """Key/value rows for the reproducibility tables; nested values shown as compact JSON."""
     rows = []
     for key, value in _dict(mapping).items():
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            # e.g. resources: one row per file, "population.vcf.gz (sha256 63e175cb2bcd...)"
+            rows.extend((f"{_text(key)}: {_text(name)}", _resource_text(item)) for name, item in value.items())
+            continue
         shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
         rows.append((_text(key), shown))
     return rows
+
+
+def _resource_text(item: dict) -> str:
+    if "file" in item and "sha256" in item:
+        return f"{item['file']} (sha256 {str(item['sha256'])[:16]}…)"
+    return json.dumps(item, sort_keys=True, default=str)
 
 
 def _terms(items) -> list[dict]:
