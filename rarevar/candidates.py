@@ -178,7 +178,11 @@ def select_candidates(
     tmp = f"{out}.tmp"
     table.to_parquet(tmp, index=False)
     os.replace(tmp, out)
-    write_json_atomic(modes_out, {"not_testable": result.not_testable, "samples": samples})
+    notes = dict(result.not_testable)
+    for field, values in (("GQ", records.gq), ("DP", records.dp)):
+        if len(values) and np.isnan(values).all():
+            notes[f"gate_{field}"] = f"Genotype quality gate on {field} not applied: the VCF has no FORMAT/{field}."
+    write_json_atomic(modes_out, {"not_testable": notes, "samples": samples})
 
 
 def _significant(value: float) -> float:

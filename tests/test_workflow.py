@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import pysam
 
-from tests.conftest import DEMO, rarevar
+from tests.conftest import DEMO, REPO, demo_row, rarevar, write_config
 
 OUTPUTS = ("candidates.json", "candidates.tsv", "candidates.vcf.gz", "candidates.vcf.gz.tbi", "report.html")
 
@@ -130,3 +132,28 @@ def test_single_family_shortcut_gives_the_same_ranking(demo_run, truth, tmp_path
     # Same inputs, same outputs: the whole candidate list is identical.
     assert ours["candidates"] == batch["candidates"]
     assert ours["funnel"] == batch["funnel"]
+
+
+def test_snakemake_lint_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--lint", "--cores", "1"], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
+
+
+def test_input_with_its_own_annotation_is_used_as_is(truth, tmp_path):
+    """A VCF annotated upstream (here with bcftools csq's BCSQ) is ranked from its own consequences."""
+    annotated = tmp_path / "annotated.bcf"
+    step = rarevar(
+        "consequence", "--vcf", str(DEMO / "trio.vcf.gz"), "--reference", str(DEMO / "reference.fa"),
+        "--genes", str(DEMO / "genes.gff3.gz"), "--source", "bcftools-csq", "--out", str(annotated),
+        "--funnel", str(tmp_path / "funnel.json"),
+    )  # fmt: skip
+    assert step.returncode == 0, step.stderr
+    config = write_config(tmp_path, [demo_row(vcf=str(annotated))])
+    result = rarevar("run", "--config", str(config), "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    payload = json.loads((tmp_path / "results" / truth["family"] / "candidates.json").read_text())
+    assert key(payload["candidates"][0]) == key(truth)
+    assert "consequences annotated (BCSQ)" in [step["step"] for step in payload["funnel"]]

@@ -2,7 +2,7 @@ import json
 
 from rarevar.config import resource_path
 
-# Each rule runs one `rarevar <stage>` command: the environment Snakemake runs in (rarevar run puts its
+# Every step runs one `rarevar <stage>` command. The environment Snakemake runs in (rarevar run puts its
 # bin folder first on PATH) is the one the jobs use, locally and on cluster nodes alike.
 WORK = f"{RESULTS}/{{family}}/work"
 
