@@ -98,6 +98,10 @@ def _stage_parsers(sub) -> None:
     gd.add_argument("--genes-to-phenotype", required=True)
     gd.add_argument("--phenotype-hpoa", required=True)
     gd.add_argument("--out", required=True)
+    bf = what.add_parser("build-frequency", help="compact, indexed frequency store from a gnomAD-style VCF")
+    bf.add_argument("--vcf", required=True, help="gnomAD (v2-v4) or ExAC sites VCF")
+    bf.add_argument("--out", required=True, help="store to write (.bcf, indexed)")
+    bf.add_argument("--reference", help="FASTA to left-align indels against (recommended)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -237,11 +241,22 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
         truth = build_demo(Path(args.out), Path(args.source_data), args.seed)
         print(f"rarevar: demo written to {args.out}; planted {truth['gene']} {truth['chrom']}:{truth['pos']}")
-    elif args.command == "resources":
+    elif args.command == "resources" and args.resource == "gene-disease":
         from rarevar.resources import build_gene_disease
 
         n = build_gene_disease(Path(args.genes_to_phenotype), Path(args.phenotype_hpoa), Path(args.out))
         print(f"rarevar: {n} gene-disease pairs written to {args.out}")
+    elif args.command == "resources" and args.resource == "build-frequency":
+        from rarevar.frequency_store import build_frequency_store
+
+        summary = build_frequency_store(args.vcf, args.out, args.reference)
+        print(f"rarevar: {summary['records_out']} alleles from {summary['records_in']} records written to {args.out}")
+        if summary["inconsistent_records"]:
+            print(
+                f"rarevar: warning: {summary['inconsistent_records']} records carry more per-allele values than ALT "
+                f"alleles (e.g. {summary['inconsistent_examples'][0]}); those values were left out",
+                file=sys.stderr,
+            )
     return 0
 
 
