@@ -40,9 +40,18 @@ class Records:
     genotypes: list[dict[str, str]]
     consequence: list[TranscriptConsequence | None]
     frequency: dict[str, np.ndarray]
+    clinvar: dict[str, list[str]]
 
 
 FREQUENCY_FIELDS = ("POP_AF", "POP_AF_GRPMAX", "POP_AF_EAS", "POP_AC", "POP_AN", "POP_NHOMALT")
+CLINVAR_FIELDS = ("CLINVAR_ID", "CLINVAR_SIG", "CLINVAR_REVSTAT", "CLINVAR_DN")
+
+
+def _info_text(value) -> str:
+    # cyvcf2 returns multi-valued String INFO as one comma-joined string, numbers as numbers.
+    if value is None:
+        return ""
+    return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
 def _format_array(variant, name: str, n_samples: int) -> np.ndarray:
@@ -82,6 +91,7 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
     parse = _consequence_reader(vcf, source)
     columns: dict[str, list] = {k: [] for k in ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq")}
     frequency: dict[str, list] = {name: [] for name in FREQUENCY_FIELDS}
+    clinvar: dict[str, list] = {name: [] for name in CLINVAR_FIELDS}
     for variant in vcf:
         alt = variant.ALT[0] if variant.ALT else "."
         columns["chrom"].append(variant.CHROM)
@@ -98,6 +108,8 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         for name in FREQUENCY_FIELDS:
             value = variant.INFO.get(name)
             frequency[name].append(np.nan if value is None else float(value))
+        for name in CLINVAR_FIELDS:
+            clinvar[name].append(_info_text(variant.INFO.get(name)))
     vcf.close()
     n = len(columns["pos"])
     shape = (n, len(samples))
@@ -116,6 +128,7 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         genotypes=columns["gts"],
         consequence=columns["csq"],
         frequency={name: np.asarray(values, dtype=float) for name, values in frequency.items()},
+        clinvar=clinvar,
     )
     return records, samples
 
@@ -215,6 +228,7 @@ def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarra
                 "possible_inheritance": json.dumps(possible),
                 "partners": json.dumps([key[j] for j in result.partners[i]]),
                 **{name.lower(): _significant(records.frequency[name][i]) for name in FREQUENCY_FIELDS},
+                **{name.lower(): records.clinvar[name][i] for name in CLINVAR_FIELDS},
             }
         )
     columns = [
@@ -233,5 +247,6 @@ def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarra
         "possible_inheritance",
         "partners",
         *(name.lower() for name in FREQUENCY_FIELDS),
+        *(name.lower() for name in CLINVAR_FIELDS),
     ]
     return pd.DataFrame(rows, columns=columns)

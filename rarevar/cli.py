@@ -50,6 +50,7 @@ def _stage_parsers(sub) -> None:
     for name in ("vcf", "population", "annotated", "rare", "funnel"):
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--max-af", type=float, required=True)
+    p.add_argument("--clinvar", help="ClinVar store (optional)")
 
     p = sub.add_parser("consequence", help="stage: consequences (bcftools csq or the input's own)")
     for name in ("vcf", "reference", "genes", "out", "funnel"):
@@ -102,6 +103,11 @@ def _stage_parsers(sub) -> None:
     bf.add_argument("--vcf", required=True, help="gnomAD (v2-v4) or ExAC sites VCF")
     bf.add_argument("--out", required=True, help="store to write (.bcf, indexed)")
     bf.add_argument("--reference", help="FASTA to left-align indels against (recommended)")
+    bc = what.add_parser("build-clinvar", help="ClinVar store matched to the reference, with its codon table")
+    bc.add_argument("--vcf", required=True, help="NCBI clinvar.vcf.gz of the genome build")
+    bc.add_argument("--reference", required=True)
+    bc.add_argument("--genes", required=True, help="GFF3 gene models (for the protein changes of PS1/PM5)")
+    bc.add_argument("--out", required=True, help="store to write (.bcf)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -201,7 +207,9 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
     elif args.command == "frequency":
         from rarevar.annotate.frequency import annotate_and_filter
 
-        annotate_and_filter(args.vcf, args.population, args.max_af, args.annotated, args.rare, args.funnel)
+        annotate_and_filter(
+            args.vcf, args.population, args.max_af, args.annotated, args.rare, args.funnel, args.clinvar or None
+        )
     elif args.command == "consequence":
         from rarevar.annotate.csq import add_consequences
 
@@ -246,6 +254,12 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
         n = build_gene_disease(Path(args.genes_to_phenotype), Path(args.phenotype_hpoa), Path(args.out))
         print(f"rarevar: {n} gene-disease pairs written to {args.out}")
+    elif args.command == "resources" and args.resource == "build-clinvar":
+        from rarevar.annotate.clinvar import build_clinvar_store
+
+        summary = build_clinvar_store(args.vcf, args.reference, args.genes, args.out)
+        print(f"rarevar: {summary['records_out']} ClinVar alleles written to {args.out} "
+              f"({summary['skipped']} on other contigs or symbolic skipped)")  # fmt: skip
     elif args.command == "resources" and args.resource == "build-frequency":
         from rarevar.frequency_store import build_frequency_store
 

@@ -59,6 +59,9 @@ def load_config(path: str | Path) -> dict:
     return validate_config(config, str(path))
 
 
-def resource_path(config: dict, name: str) -> Path:
+def resource_path(config: dict, name: str) -> Path | None:
+    """The path of a configured resource; None for an optional one that is not configured."""
     resources = config["resources"]
+    if not resources.get(name):
+        return None
     return Path(resources["dir"]) / resources[name]

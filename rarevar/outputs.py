@@ -32,6 +32,7 @@ TSV_COLUMNS = [
     "population_af_grpmax",
     "population_af_eas",
     "population_homozygotes",
+    "clinvar",
     "phenotype_score",
     "matched_disease",
     "variant_score",
@@ -43,8 +44,8 @@ TSV_COLUMNS = [
 # Always true of this version; listed so that a negative report is never read as more than it is.
 NOT_ASSESSED_ALWAYS = [
     "Structural and copy-number variants, repeat expansions and mitochondrial heteroplasmy are not assessed.",
-    "ClinVar, in-silico scores and ACMG/AMP criteria are not used yet: variant evidence is consequence, "
-    "inheritance and population frequency only.",
+    "In-silico scores and ACMG/AMP criteria are not used yet: variant evidence is consequence, inheritance, "
+    "population frequency and ClinVar (when configured).",
     "Sample QC (sex check, relatedness, Mendelian error rate) is not run yet: a sample swap would go unnoticed.",
 ]
 
@@ -65,8 +66,10 @@ def sample_table(pedigree: Pedigree, vcf_samples: list[str]) -> list[dict]:
     ]
 
 
-def not_assessed(not_testable: dict[str, str], consequence_impacts: list[str]) -> list[str]:
+def not_assessed(not_testable: dict[str, str], consequence_impacts: list[str], clinvar: bool = True) -> list[str]:
     notes = [reason for _, reason in sorted(not_testable.items())]
+    if not clinvar:
+        notes.append("ClinVar was not configured: known classifications were not looked up.")
     excluded = sorted({"HIGH", "MODERATE", "LOW", "MODIFIER"} - set(consequence_impacts))
     if excluded:
         notes.append(
@@ -79,6 +82,8 @@ def not_assessed(not_testable: dict[str, str], consequence_impacts: list[str]) -
 def _tsv_value(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, dict) and "significance" in value:
+        return f"{value['significance']} ({value['stars']} stars, {value['id']})"
     if isinstance(value, dict) and "id" in value:
         return f"{value.get('name', '')} ({value['id']})"
     if isinstance(value, dict):

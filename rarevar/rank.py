@@ -2,7 +2,10 @@
 
 score = phenotype_score x variant_score, both in 0..1:
 - phenotype_score: similarity of the patient's HPO terms to the gene's best-matching disease (rarevar.phenotype);
-- variant_score = consequence weight x inheritance weight x frequency weight (tables below).
+- variant_score = consequence weight x inheritance weight x frequency weight (tables below), then ClinVar:
+  a (likely) pathogenic classification with at least one star, or the same amino-acid change classified so,
+  raises it to at least CLINVAR_PATHOGENIC_FLOOR; another pathogenic change at the same codon raises it by
+  CODON_BOOST; a (likely) benign classification with at least one star multiplies it by CLINVAR_BENIGN_FACTOR.
 Ties are broken by variant_score, then genomic position, so the order is the same every run.
 """
 
@@ -14,12 +17,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from rarevar.annotate.clinvar import codon_evidence, is_benign, is_pathogenic, stars
 from rarevar.phenotype import GeneMatch, Phenotype, match_gene
 
 IMPACT_WEIGHT = {"HIGH": 1.0, "MODERATE": 0.7, "LOW": 0.3, "MODIFIER": 0.1}
 # A mode proven by the genotypes of the family beats one that only holds if missing relatives are favourable.
 CONFIRMED_MODE_WEIGHT = 1.0
 POSSIBLE_MODE_WEIGHT = 0.6
+CLINVAR_PATHOGENIC_FLOOR = 0.95
+CLINVAR_BENIGN_FACTOR = 0.1
+CODON_BOOST = 1.3
 MODE_LABELS = {
     "de_novo": "de novo",
     "autosomal_dominant": "autosomal dominant",
@@ -44,18 +51,73 @@ class Scored:
     match: GeneMatch
     variant_score: float
     score: float
+    clinvar: dict | None
+    codon: dict
+
+
+def clinvar_record(row: dict) -> dict | None:
+    significance = row.get("clinvar_sig") or ""
+    if not significance:
+        return None
+    return {
+        "id": row.get("clinvar_id") or None,
+        "significance": significance,
+        "review_status": row.get("clinvar_revstat") or "",
+        "stars": stars(row.get("clinvar_revstat")),
+        "conditions": [
+            c for c in (row.get("clinvar_dn") or "").replace("|", ",").split(",") if c and c != "not_provided"
+        ],
+    }
+
+
+def clinvar_weight(variant_score: float, clinvar: dict | None, codon: dict) -> float:
+    if clinvar and clinvar["stars"] >= 1 and is_benign(clinvar["significance"]):
+        return variant_score * CLINVAR_BENIGN_FACTOR
+    if (clinvar and clinvar["stars"] >= 1 and is_pathogenic(clinvar["significance"])) or codon[
+        "same_amino_acid_change"
+    ]:
+        return max(variant_score, CLINVAR_PATHOGENIC_FLOOR)
+    if codon["other_change_at_codon"]:
+        return min(1.0, variant_score * CODON_BOOST)
+    return variant_score
 
 
 def _nan_to_none(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
-def score_candidate(row: dict, match: GeneMatch, max_af: float) -> Scored:
+def score_candidate(row: dict, match: GeneMatch, max_af: float, codons: dict) -> Scored:
     modes = json.loads(row["inheritance"])
     weight = CONFIRMED_MODE_WEIGHT if modes else POSSIBLE_MODE_WEIGHT
     af = _nan_to_none(row["pop_af"])
     variant_score = IMPACT_WEIGHT.get(row["impact"], 0.1) * weight * frequency_weight(af, max_af)
-    return Scored(row, match, round(variant_score, 4), round(match.score * variant_score, 4))
+    clinvar = clinvar_record(row)
+    codon = codon_evidence(codons, row["transcript"] or "", row["hgvs_p"] or "")
+    variant_score = clinvar_weight(variant_score, clinvar, codon)
+    return Scored(row, match, round(variant_score, 4), round(match.score * variant_score, 4), clinvar, codon)
+
+
+def _clinvar_sentences(scored: Scored) -> list[str]:
+    sentences = []
+    clinvar = scored.clinvar
+    if clinvar:
+        conditions = (
+            f" for {', '.join(c.replace('_', ' ') for c in clinvar['conditions'])}" if clinvar["conditions"] else ""
+        )
+        sentences.append(
+            f"ClinVar: {clinvar['significance'].replace('_', ' ')}{conditions} "
+            f"({clinvar['stars']} star{'s' if clinvar['stars'] != 1 else ''}, variation {clinvar['id']})."
+        )
+    for hit in scored.codon["same_amino_acid_change"]:
+        sentences.append(
+            f"The same amino-acid change is {hit.significance.replace('_', ' ')} in ClinVar ({hit.clinvar_id})."
+        )
+    for hit in scored.codon["other_change_at_codon"]:
+        sentences.append(
+            f"Another change at this codon (to {hit.alt_aa}) is {hit.significance.replace('_', ' ')} in ClinVar "
+            f"({hit.clinvar_id}, {hit.stars} stars)."
+        )
+    return sentences
 
 
 def explain(scored: Scored, max_af: float) -> list[str]:
@@ -78,6 +140,7 @@ def explain(scored: Scored, max_af: float) -> list[str]:
     change = row["hgvs_p"] or row["hgvs_c"]
     why.append(f"{row['consequence']} in {row['gene']}" + (f" ({change})." if change else "."))
     af = _nan_to_none(row["pop_af"])
+    why.extend(_clinvar_sentences(scored))
     if af is None:
         why.append("Not observed in the population database.")
     else:
@@ -92,14 +155,14 @@ def explain(scored: Scored, max_af: float) -> list[str]:
     return why
 
 
-def rank_candidates(table: pd.DataFrame, phenotype: Phenotype, max_af: float) -> list[dict]:
+def rank_candidates(table: pd.DataFrame, phenotype: Phenotype, max_af: float, codons: dict | None = None) -> list[dict]:
     matches: dict[str, GeneMatch] = {}
     scored = []
     for row in table.to_dict("records"):
         gene = row["gene"]
         if gene not in matches:
             matches[gene] = match_gene(phenotype, gene)
-        scored.append(score_candidate(row, matches[gene], max_af))
+        scored.append(score_candidate(row, matches[gene], max_af, codons or {}))
     scored.sort(key=lambda s: (-s.score, -s.variant_score, s.row["chrom"], s.row["pos"], s.row["alt"]))
     return [_candidate(rank, s, max_af) for rank, s in enumerate(scored, start=1)]
 
@@ -126,6 +189,20 @@ def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
         "population_af_grpmax": _nan_to_none(row["pop_af_grpmax"]),
         "population_af_eas": _nan_to_none(row["pop_af_eas"]),
         "population_homozygotes": _nan_to_none(row["pop_nhomalt"]),
+        "clinvar": scored.clinvar,
+        "clinvar_codon": {
+            kind: [
+                {
+                    "id": h.clinvar_id,
+                    "variant": h.variant,
+                    "alt_aa": h.alt_aa,
+                    "significance": h.significance,
+                    "stars": h.stars,
+                }
+                for h in hits
+            ]
+            for kind, hits in scored.codon.items()
+        },
         "phenotype_score": scored.match.score,
         "matched_disease": scored.match.disease,
         "matched_terms": scored.match.matched_terms,

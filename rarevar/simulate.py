@@ -1175,6 +1175,18 @@ def bcsq_by_allele(vcf_text: str) -> dict[tuple[str, int, str, str], list[str]]:
     return out
 
 
+def write_demo_clinvar(genome: Genome, truth: dict, out_dir: Path) -> None:
+    """A ClinVar subset in NCBI's layout, then the store the pipeline reads (renamed, normalised, indexed)."""
+    from rarevar.annotate.clinvar import build_clinvar_store
+    from rarevar.simulate_clinvar import demo_entries, write_clinvar_vcf
+
+    lengths = {name: len(seq) for name, seq in genome.contigs.items()}
+    source = out_dir / "clinvar_source.vcf.gz"
+    write_clinvar_vcf(demo_entries(out_dir, truth), lengths, source)
+    build_clinvar_store(str(source), str(out_dir / "reference.fa"), str(out_dir / "genes.gff3.gz"),
+                        str(out_dir / "clinvar.bcf"))  # fmt: skip
+
+
 def check_planted(out_dir: Path, planted: dict) -> None:
     """Each planted variant must carry its intended consequence in the demo's own gene models."""
     text = run_csq(out_dir / "reference.fa", out_dir / "genes.gff3.gz", out_dir / "trio.vcf.gz", "-p", "a")
@@ -1218,6 +1230,11 @@ FILE_DESCRIPTIONS = {
     "trio.vcf.gz": "simulated trio (proband, mother, father) with GT:AD:DP:GQ:PL",
     "trio.vcf.gz.tbi": "tabix index of trio.vcf.gz",
     "demo.ped": "pedigree of family DEMO1 (6-column PED)",
+    "clinvar_source.vcf.gz": "ClinVar-format subset in NCBI's layout (contigs without 'chr'), simulated entries",
+    "clinvar_source.vcf.gz.tbi": "tabix index of clinvar_source.vcf.gz",
+    "clinvar.bcf": "ClinVar store built by rarevar from clinvar_source.vcf.gz (renamed, normalised)",
+    "clinvar.bcf.csi": "index of clinvar.bcf",
+    "clinvar.bcf.codons.tsv.gz": "protein changes of the store's pathogenic missense variants (PS1/PM5 look-ups)",
     "truth.json": "the planted causal variant, decoys, deliberate Mendelian errors and artefacts",
     "README.md": "provenance of the demo data",
 }
@@ -1367,6 +1384,7 @@ def build_demo(out_dir: Path, source_data: Path, seed: int = 7) -> dict:
         "artefacts": sorted(artefacts, key=_by_place),
     }
     write_json(out_dir / "truth.json", truth)
+    write_demo_clinvar(genome, truth, out_dir)
     with pysam.VariantFile(str(out_dir / "population.vcf.gz")) as handle:
         n_population = sum(1 for _ in handle)
     (out_dir / "README.md").write_text(readme(genome, truth, len(sites), n_population, seed))

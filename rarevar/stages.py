@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from rarevar import __version__
+from rarevar.annotate.clinvar import read_codon_table
 from rarevar.annotate.consequence import detect_source
 from rarevar.bcftools import versions as htslib_versions
 from rarevar.candidates import select_candidates
@@ -69,7 +70,8 @@ def rank_stage(
     phenotype = read_phenotype(hpo, f"family {family}")
     gene_diseases()  # load once, before ranking
     table = pd.read_parquet(candidates)
-    ranked = rank_candidates(table, phenotype, settings["max_population_af"])
+    codons = read_codon_table(f"{resources['clinvar']}.codons.tsv.gz") if resources.get("clinvar") else {}
+    ranked = rank_candidates(table, phenotype, settings["max_population_af"], codons)
     kept = ranked[: settings["max_candidates"]]
     inheritance = read_json(modes)
     pedigree = family_for(ped, ped_family)
@@ -91,7 +93,7 @@ def rank_stage(
             "excluded": term_labels(phenotype.excluded),
         },
         "funnel": funnel,
-        "not_assessed": not_assessed(inheritance["not_testable"], settings["keep_impacts"]),
+        "not_assessed": not_assessed(inheritance["not_testable"], settings["keep_impacts"], "clinvar" in resources),
         "candidates": kept,
     }
     write_vcf(kept, annotated, out_vcf)

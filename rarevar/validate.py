@@ -32,9 +32,14 @@ def check_resources(config: dict) -> None:
                 "Fix `resources` in the config or fetch the resource",
             )
     read_fai(reference)
-    population = resource_path(config, "population")
-    if not (Path(f"{population}.tbi").is_file() or Path(f"{population}.csi").is_file()):
-        raise InputError(population, "population VCF is not indexed", f"Run `tabix -p vcf {population}`")
+    for name in ("population", "clinvar"):
+        path = resource_path(config, name)
+        if path is None:
+            continue
+        if not path.is_file():
+            raise InputError(path, f"the {name} resource does not exist", "Fix `resources` in the config")
+        if not (Path(f"{path}.tbi").is_file() or Path(f"{path}.csi").is_file()):
+            raise InputError(path, f"the {name} resource is not indexed", f"Run `bcftools index {path}`")
 
 
 def validate_family(row: FamilyRow, sheet: str, reference: Path) -> FamilyInputs:

@@ -157,3 +157,12 @@ def test_input_with_its_own_annotation_is_used_as_is(truth, tmp_path):
     payload = json.loads((tmp_path / "results" / truth["family"] / "candidates.json").read_text())
     assert key(payload["candidates"][0]) == key(truth)
     assert "consequences annotated (BCSQ)" in [step["step"] for step in payload["funnel"]]
+
+
+def test_clinvar_evidence_reaches_the_candidate(demo_run, truth):
+    payload = load(demo_run, truth)
+    top = payload["candidates"][0]
+    assert top["clinvar"] is None  # the cause is novel
+    codon = top["clinvar_codon"]["other_change_at_codon"]
+    assert [hit["significance"] for hit in codon] == ["Pathogenic"]
+    assert any("Another change at this codon" in sentence for sentence in top["why"])

@@ -30,34 +30,50 @@ def available_fields(population: str) -> dict[str, str]:
     }
 
 
-def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str, rare: str, funnel: str) -> None:
-    """Copy frequencies from `population` to records with the same CHROM/POS/REF/ALT, then keep records
-    whose AF and group-max AF are at most `max_af`; absent from the population file = not observed = kept."""
+CLINVAR_COLUMNS = ",".join(
+    f"INFO/CLINVAR_{ours}:=INFO/{theirs}"
+    for ours, theirs in (("ID", "CLNVID"), ("SIG", "CLNSIG"), ("REVSTAT", "CLNREVSTAT"), ("DN", "CLNDN"))
+)
+CLINVAR_PATHOGENIC = 'INFO/CLINVAR_SIG~"^Pathogenic" || INFO/CLINVAR_SIG~"^Likely_pathogenic"'
+
+
+def _annotate(vcf: str, source: str, columns: str, out: str) -> None:
+    # exact: every ALT must match, so a split multi-allelic record takes its own allele's values only.
+    tmp = f"{out}.tmp{os.getpid()}"
+    bcftools("annotate", "--no-version", "-a", source, "-c", columns, "--pair-logic", "exact",
+             "-Ob", "-o", tmp, "-W", vcf)  # fmt: skip
+    os.replace(tmp, out)
+    os.replace(f"{tmp}.csi", f"{out}.csi")
+
+
+def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str, rare: str, funnel: str,
+                        clinvar: str | None = None) -> None:  # fmt: skip
+    """Copy frequencies from `population` (and ClinVar, when given) to records with the same CHROM/POS/REF/ALT,
+    then keep records whose AF and group-max AF are at most `max_af`. Absent from the population file means
+    not observed: kept. A ClinVar (likely) pathogenic variant is kept whatever its frequency, so that a known
+    cause that is common in some population (HFE p.C282Y, GJB2 c.35delG) is still shown."""
     fields = available_fields(population)
     if "POP_AF" not in fields:
         raise ValueError(f"{population}: no INFO/AF field: not a population-frequency VCF")
     columns = ",".join(f"INFO/{ours}:=INFO/{theirs}" for ours, theirs in fields.items())
-    tmp = f"{annotated}.tmp{os.getpid()}"
-    bcftools(
-        "annotate",
-        "--no-version",
-        "-a",
-        population,
-        "-c",
-        columns,
-        "--pair-logic",
-        "exact",
-        "-Ob",
-        "-o",
-        tmp,
-        "-W",
-        vcf,
+    if clinvar:
+        staged = f"{annotated}.population{os.getpid()}.bcf"
+        _annotate(vcf, population, columns, staged)
+        try:
+            _annotate(staged, clinvar, CLINVAR_COLUMNS, annotated)
+        finally:
+            for leftover in (staged, f"{staged}.csi"):
+                os.unlink(leftover)
+    else:
+        _annotate(vcf, population, columns, annotated)
+    # bcftools cannot negate a bracketed expression, so the filter says what to keep.
+    rare_enough = " && ".join(
+        f'(INFO/{f}<={max_af} || INFO/{f}=".")' for f in ("POP_AF", "POP_AF_GRPMAX") if f in fields
     )
-    os.replace(tmp, annotated)
-    os.replace(f"{tmp}.csi", f"{annotated}.csi")
-    frequency = " || ".join(f"INFO/{f}>{max_af}" for f in ("POP_AF", "POP_AF_GRPMAX") if f in fields)
+    keep = f"({rare_enough}) || {CLINVAR_PATHOGENIC}" if clinvar else rare_enough
     tmp = f"{rare}.tmp{os.getpid()}"
-    bcftools("view", "--no-version", "-e", frequency, "-Ob", "-o", tmp, "-W", annotated)
+    bcftools("view", "--no-version", "-i", keep, "-Ob", "-o", tmp, "-W", annotated)
     os.replace(tmp, rare)
     os.replace(f"{tmp}.csi", f"{rare}.csi")
-    write_steps(funnel, [(f"population AF <= {max_af} or not observed", count_records(rare))])
+    kept = " (ClinVar pathogenic kept at any frequency)" if clinvar else ""
+    write_steps(funnel, [(f"population AF <= {max_af} or not observed{kept}", count_records(rare))])

@@ -1,4 +1,5 @@
 import json
+import shlex
 
 from rarevar.config import resource_path
 
@@ -25,6 +26,18 @@ def resource(name):
     return str(resource_path(config, name))
 
 
+def optional_resource(name):
+    """[path] when the config names this resource, else [] (the rule then runs without it)."""
+    path = resource_path(config, name)
+    return [str(path)] if path else []
+
+
+def optional_flag(flag, name):
+    """`--flag path` for a configured optional resource, else nothing."""
+    path = resource_path(config, name)
+    return f"{flag} {shlex.quote(str(path))}" if path else ""
+
+
 def settings_json():
     settings = {**config["thresholds"], "keep_impacts": config["consequence"]["keep_impacts"],
                 "genome_build": config["genome_build"], "consequence_source": config["consequence"]["source"]}
@@ -32,7 +45,8 @@ def settings_json():
 
 
 def resources_json():
-    return json.dumps({name: resource(name) for name in ("reference", "genes", "population")})
+    names = ("reference", "genes", "population", "clinvar")
+    return json.dumps({name: str(resource_path(config, name)) for name in names if resource_path(config, name)})
 
 
 def final_outputs():

@@ -2,6 +2,7 @@ rule frequency:
     input:
         bcf=rules.normalize.output.bcf,
         population=resource("population"),
+        clinvar=optional_resource("clinvar"),
     output:
         annotated=f"{WORK}/population.bcf",
         annotated_csi=f"{WORK}/population.bcf.csi",
@@ -10,10 +11,11 @@ rule frequency:
         funnel=f"{WORK}/funnel/2_frequency.json",
     params:
         max_af=config["thresholds"]["max_population_af"],
+        clinvar=optional_flag("--clinvar", "clinvar"),
     conda:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/frequency/{{family}}.log",
     shell:
-        "rarevar frequency --vcf {input.bcf:q} --population {input.population:q} --max-af {params.max_af}"
+        "rarevar frequency --vcf {input.bcf:q} --population {input.population:q} --max-af {params.max_af} {params.clinvar}"
         " --annotated {output.annotated:q} --rare {output.rare:q} --funnel {output.funnel:q} 2> {log:q}"

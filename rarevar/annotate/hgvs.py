@@ -1,0 +1,203 @@
+"""HGVS c./n. notation of a VCF allele on a transcript, from the Ensembl GFF3 gene models bcftools csq reads.
+
+bcftools csq reports a protein change and a genomic DNA change but no coding position; this adds the c.
+change as VEP writes it (varnomen.hgvs.org): c.1 is the A of the ATG, 5'UTR bases are c.-N, 3'UTR bases
+c.*N, intronic bases c.N+k / c.N-k from the nearest exon (the middle base of an odd intron counts from the
+exon before it), minus-strand alleles are reverse-complemented, and deletions, duplications and insertions
+are shifted 3' along the transcript within their exon or intron. Non-coding transcripts get n. positions.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pysam
+
+COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
+BASES = set("ACGTN")
+PARTS = ("exon", "CDS", "five_prime_UTR", "three_prime_UTR")
+
+
+def revcomp(seq: str) -> str:
+    return seq.translate(COMPLEMENT)[::-1]
+
+
+@dataclass(frozen=True)
+class Transcript:
+    chrom: str
+    strand: str
+    exons: tuple[tuple[int, int], ...]  # 1-based inclusive, genomic order
+    cds: tuple[int, int] | None = None  # transcript positions of the first and last coding base
+    pad: int = 0  # bases missing before the first codon of a 5'-incomplete CDS (Ensembl's start phase)
+
+    @property
+    def minus(self) -> bool:
+        return self.strand == "-"
+
+    def locate(self, pos: int) -> tuple[int, int] | None:
+        """Genomic position -> (transcript position of the nearest exonic base, intron offset); None outside."""
+        x = -pos if self.minus else pos  # an axis that runs 5'->3' along the transcript
+        axis = sorted((-e, -s) if self.minus else (s, e) for s, e in self.exons)
+        n = 0
+        for i, (start, end) in enumerate(axis):
+            if x < start:
+                if i == 0:
+                    return None
+                up, down = x - axis[i - 1][1], start - x
+                return (n, up) if up <= down else (n + 1, -down)
+            if x <= end:
+                return n + x - start + 1, 0
+            n += end - start + 1
+        return None
+
+    def label(self, pos: int) -> str | None:
+        """'412', '-14', '*25', '100+2', '-15-3' ... (without the 'c.'); None outside the transcript."""
+        located = self.locate(pos)
+        if located is None:
+            return None
+        n, offset = located
+        if self.cds is None:
+            text = str(n)
+        elif n < self.cds[0]:
+            text = f"-{self.cds[0] - n}"
+        elif n > self.cds[1]:
+            text = f"*{n - self.cds[1]}"
+        else:
+            text = str(n - self.cds[0] + 1 + self.pad)
+        return text + (f"{offset:+d}" if offset else "")
+
+    def segment(self, first: int, last: int) -> tuple[int, int] | None:
+        """Genomic bounds of the exon or intron holding first..last, None if they straddle a boundary."""
+        previous_end = None
+        for start, end in self.exons:
+            if previous_end is not None and previous_end < first and last < start:
+                return previous_end + 1, start - 1
+            if start <= first and last <= end:
+                return start, end
+            previous_end = end
+        return None
+
+
+def _trim(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
+    """Drop the bases REF and ALT share (the VCF padding base included): (first changed position, ref, alt)."""
+    while ref and alt and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    while ref and alt and ref[0] == alt[0]:
+        ref, alt, pos = ref[1:], alt[1:], pos + 1
+    return pos, ref, alt
+
+
+def _bare(chrom: str) -> str:
+    return chrom.removeprefix("chr")
+
+
+class TranscriptModels:
+    def __init__(self, transcripts: dict[str, Transcript], reference: str | None = None):
+        self.transcripts = transcripts
+        self.fasta = pysam.FastaFile(reference) if reference else None
+
+    @classmethod
+    def from_gff(cls, path: str, reference: str | None = None) -> TranscriptModels:
+        """Transcripts (ID=transcript:...) with their exons and CDS from an Ensembl-style GFF3, plain or gzipped."""
+        where: dict[str, tuple[str, str]] = {}
+        parts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        opener = gzip.open if str(path).endswith(".gz") else open
+        with opener(path, "rt") as handle:
+            for line in handle:
+                fields = line.rstrip("\n").split("\t")
+                if len(fields) < 9 or line.startswith("#"):
+                    continue
+                attrs = dict(kv.split("=", 1) for kv in fields[8].split(";") if "=" in kv)
+                if attrs.get("ID", "").startswith("transcript:"):
+                    where[attrs["ID"][11:]] = (fields[0], fields[6])
+                elif fields[2] in PARTS:
+                    for parent in attrs.get("Parent", "").split(","):
+                        if parent.startswith("transcript:"):
+                            parts[parent[11:]][fields[2]].append((int(fields[3]), int(fields[4]), fields[7]))
+        models = {tid: _build(chrom, strand, parts[tid]) for tid, (chrom, strand) in where.items() if tid in parts}
+        return cls(models, reference)
+
+    def hgvs_c(self, transcript: str, chrom: str, pos: int, ref: str, alt: str) -> str:
+        """'c.412C>T', 'c.100+2T>G', 'c.76_78del', 'c.88dup', 'c.77_78insA', 'n.15A>G' ...; '' if not describable."""
+        tx = self.transcripts.get(transcript) or self.transcripts.get(transcript.split(".")[0])
+        ref, alt = ref.upper(), alt.upper()
+        if tx is None or _bare(chrom) != _bare(tx.chrom) or not ref or not alt or not set(ref + alt) <= BASES:
+            return ""
+        start, deleted, inserted = _trim(pos, ref, alt)
+        end = start + len(deleted) - 1  # start - 1 for an insertion: it sits between `end` and `start`
+        if not deleted and not inserted:
+            return ""
+        if deleted and inserted:
+            change = f"{deleted}>{inserted}" if len(deleted) == len(inserted) == 1 else None
+            return self._describe(tx, start, end, change or f"delins{self._oriented(tx, inserted)}")
+        start, end, seq = self._shift(tx, chrom, start, end, deleted or inserted)
+        if deleted:
+            return self._describe(tx, start, end, "del")
+        # an insertion that repeats the bases just 5' of it (on the transcript) is a duplication of them
+        copy = (start, start + len(seq) - 1) if tx.minus else (end - len(seq) + 1, end)
+        if self._fetch(chrom, *copy) == seq:
+            return self._describe(tx, *copy, "dup")
+        return self._describe(tx, end, start, f"ins{self._oriented(tx, seq)}")
+
+    def _describe(self, tx: Transcript, first: int, last: int, change: str) -> str:
+        if ">" in change and tx.minus:
+            change = change.translate(COMPLEMENT)
+        labels = [tx.label(p) for p in ((last, first) if tx.minus else (first, last))]
+        if None in labels:
+            return ""
+        span = labels[0] if first == last else f"{labels[0]}_{labels[1]}"
+        return f"{'n' if tx.cds is None else 'c'}.{span}{change}"
+
+    @staticmethod
+    def _oriented(tx: Transcript, seq: str) -> str:
+        return revcomp(seq) if tx.minus else seq
+
+    def _fetch(self, chrom: str, first: int, last: int) -> str:
+        if self.fasta is None or first < 1:
+            return ""
+        return self.fasta.fetch(chrom, first - 1, last).upper()
+
+    def _shift(self, tx: Transcript, chrom: str, start: int, end: int, seq: str) -> tuple[int, int, str]:
+        """Roll a deletion (start..end) or insertion (between end and start) of `seq` to its most 3' position
+        on the transcript, without leaving the exon or intron it lies in (HGVS 3' rule)."""
+        bounds = tx.segment(min(start, end), max(start, end))
+        window = self._fetch(chrom, *bounds) if bounds else ""
+        if not window:
+            return start, end, seq
+        lo, hi = bounds
+        if tx.minus:
+            while start - 1 >= lo and window[start - 1 - lo] == seq[-1]:
+                seq, start, end = seq[-1] + seq[:-1], start - 1, end - 1
+        else:
+            while end + 1 <= hi and window[end + 1 - lo] == seq[0]:
+                seq, start, end = seq[1:] + seq[0], start + 1, end + 1
+        return start, end, seq
+
+
+def _build(chrom: str, strand: str, parts: dict[str, list]) -> Transcript:
+    pieces = parts["exon"] or _merge(parts["CDS"] + parts["five_prime_UTR"] + parts["three_prime_UTR"])
+    exons = tuple(sorted((s, e) for s, e, _ in pieces))
+    tx = Transcript(chrom, strand, exons)
+    cds = sorted(parts["CDS"])
+    if not cds:
+        return tx
+    first, last = (cds[-1][1], cds[0][0]) if strand == "-" else (cds[0][0], cds[-1][1])
+    phase = cds[-1][2] if strand == "-" else cds[0][2]
+    located = tx.locate(first), tx.locate(last)
+    if None in located:
+        return tx
+    pad = (3 - int(phase)) % 3 if phase.isdigit() else 0
+    return Transcript(chrom, strand, exons, (located[0][0], located[1][0]), pad)
+
+
+def _merge(pieces: list) -> list:
+    """Exons from CDS/UTR pieces when a GFF gives no exon lines: touching pieces join."""
+    merged: list[list] = []
+    for start, end, _ in sorted(pieces):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, "."])
+    return [tuple(m) for m in merged]
