@@ -233,6 +233,8 @@ def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str) 
         "inheritance": [_inheritance(m) for m in _list(c.get("inheritance"))],
         "af_text": af_text,
         "af_sort": af_sort,
+        "clinvar": _clinvar_text(c),
+        "inheritance_possible": [_inheritance(m) for m in _list(c.get("possible_inheritance"))],
         "phenotype_score": _score(c.get("phenotype_score")),
         "variant_score": _score(c.get("variant_score")),
         "score": _score(c.get("score")),
@@ -242,6 +244,28 @@ def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str) 
         "why": [_text(w) for w in _list(c.get("why")) if _text(w)],
         "links": _links(c, build),
     }
+
+
+def _clinvar_text(c: dict) -> list[str]:
+    """ClinVar lines: the variant's own classification, then pathogenic changes at its codon."""
+    lines = []
+    own = _dict(c.get("clinvar"))
+    if own:
+        stars = int(_number(own.get("stars")) or 0)
+        conditions = ", ".join(_text(x).replace("_", " ") for x in _list(own.get("conditions")))
+        lines.append(
+            f"{_text(own.get('significance')).replace('_', ' ')} ({stars} star{'s' if stars != 1 else ''}"
+            f"{', ' + conditions if conditions else ''}; variation {_text(own.get('id'))})"
+        )
+    codon = _dict(c.get("clinvar_codon"))
+    for kind, label in (("same_amino_acid_change", "same amino-acid change"),
+                        ("other_change_at_codon", "another change at this codon")):  # fmt: skip
+        for hit in _list(codon.get(kind)):
+            hit = _dict(hit)
+            lines.append(
+                f"{label}: {_text(hit.get('significance')).replace('_', ' ')} (variation {_text(hit.get('id'))})"
+            )
+    return lines
 
 
 def _score(value) -> dict:
