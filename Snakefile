@@ -22,6 +22,7 @@ wildcard_constraints:
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/normalize.smk"
+include: "workflow/rules/qc.smk"
 include: "workflow/rules/frequency.smk"
 include: "workflow/rules/consequence.smk"
 include: "workflow/rules/candidates.smk"

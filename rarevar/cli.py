@@ -46,6 +46,10 @@ def _stage_parsers(sub) -> None:
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--samples", required=True, help="comma-separated sample ids")
 
+    p = sub.add_parser("qc", help="stage: sample QC (sex, relatedness, Mendelian errors, call rate)")
+    for name in ("vcf", "ped", "family", "build", "out"):
+        p.add_argument(f"--{name}", required=True)
+
     p = sub.add_parser("frequency", help="stage: population frequency annotation and prefilter")
     for name in ("vcf", "population", "annotated", "rare", "funnel"):
         p.add_argument(f"--{name}", required=True)
@@ -71,6 +75,7 @@ def _stage_parsers(sub) -> None:
         "ped-family",
         "ped",
         "hpo",
+        "qc",
         "settings",
         "resources",
         "out-json",
@@ -204,6 +209,8 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.normalize import normalize
 
         normalize(args.vcf, args.samples.split(","), args.reference, args.out, args.funnel)
+    elif args.command == "qc":
+        stages.qc_stage(args.vcf, args.ped, args.family, args.build, args.out)
     elif args.command == "frequency":
         from rarevar.annotate.frequency import annotate_and_filter
 
@@ -236,6 +243,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
             args.ped_family,
             args.ped,
             args.hpo,
+            args.qc,
             json.loads(args.settings),
             json.loads(args.resources),
             args.out_json,

@@ -46,7 +46,6 @@ NOT_ASSESSED_ALWAYS = [
     "Structural and copy-number variants, repeat expansions and mitochondrial heteroplasmy are not assessed.",
     "In-silico scores and ACMG/AMP criteria are not used yet: variant evidence is consequence, inheritance, "
     "population frequency and ClinVar (when configured).",
-    "Sample QC (sex check, relatedness, Mendelian error rate) is not run yet: a sample swap would go unnoticed.",
 ]
 
 

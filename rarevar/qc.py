@@ -12,7 +12,11 @@ record x sample arrays and answers three questions a clinician must trust before
 * Does every child's genotype follow from its parents'? Mendelian errors per trio, with the rules of
   bcftools +mendelian2 (see `trio_errors`), and an error-rate limit.
 
-Examples of Mendelian errors read "chrom:pos ref>alt mother x father -> child", e.g. "1:101 A>G 0/0 x 0/0 -> 0/1".
+The result (qc.json) holds `samples` (per sample: call_rate, het_hom_ratio, mean_dp, mean_gq, n_variants,
+x_heterozygosity, x_sites, y_calls, y_alt_calls, inferred_sex, ped_sex, sex_ok, het_hom_sites),
+`relatedness` (per pair), `mendelian` (per trio), `failures` (worst first), `warnings`, `passed`, and the
+`records` read and `settings` used. Mendelian error examples read "chrom:pos ref>alt mother x father -> child",
+e.g. "1:101 A>G 0/0 x 0/0 -> 0/1". A check without enough data is None (not judged), never a failure.
 Everything is vectorised over records; the only Python loops are over records while reading (cyvcf2)
 and over samples, pairs and trios.
 """
@@ -88,7 +92,7 @@ class Genotypes:
     haploid: np.ndarray  # bool: the call was written with one allele ("0", "1")
     gq: np.ndarray  # float, NaN where absent
     dp: np.ndarray  # float, NaN where absent
-    skipped_multiallelic: int
+    skipped_not_biallelic: int
 
     @property
     def snv(self) -> np.ndarray:
@@ -155,7 +159,7 @@ def read_genotypes(vcf: str) -> Genotypes:
         haploid=matrix("haploid", bool),
         gq=matrix("gq", float),
         dp=matrix("dp", float),
-        skipped_multiallelic=skipped,
+        skipped_not_biallelic=skipped,
     )
 
 
@@ -171,8 +175,12 @@ def regions(g: Genotypes, build: str) -> Regions:
     y_par = np.zeros(len(g.pos), dtype=bool)
     for start, end in PAR_Y.get(build, []):
         y_par |= on_y & (g.pos >= start) & (g.pos <= end)
+    # Numbered autosomes only: unplaced, alt and decoy contigs would blur call rates and kinship.
+    names = np.char.upper(g.chrom.astype(str))
+    names = np.where(np.char.startswith(names, "CHR"), np.char.replace(names, "CHR", "", count=1), names)
+    numbered = np.isin(names, [str(n) for n in range(1, 23)])
     return Regions(
-        autosomal=genome.is_autosomal(g.chrom, g.pos, build),
+        autosomal=genome.is_autosomal(g.chrom, g.pos, build) & (numbered | genome.is_x(g.chrom)),
         x_nonpar=genome.is_x_nonpar(g.chrom, g.pos, build),
         y_nonpar=on_y & ~y_par,
     )
@@ -191,6 +199,10 @@ def good_calls(g: Genotypes, settings: dict) -> np.ndarray:
 
 def _ratio(numerator: float, denominator: float) -> float | None:
     return float(numerator) / float(denominator) if denominator else None
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 def _mean(values: np.ndarray) -> float | None:
@@ -243,10 +255,6 @@ def sample_metrics(g: Genotypes, where: Regions, good: np.ndarray, pedigree: Ped
     return metrics
 
 
-def _round(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(value, digits)
-
-
 # --- relatedness ---------------------------------------------------------------------------------
 
 
@@ -293,64 +301,81 @@ def infer_relationship(kinship: float, ibs0: float, settings: dict) -> str:
     return found
 
 
-def pedigree_kinship(pedigree: Pedigree) -> dict[tuple[str, str], float]:
-    """Kinship coefficients implied by the PED (recursive: phi(i,j) = (phi(father_i,j) + phi(mother_i,j)) / 2
-    for j not a descendant of i; phi(i,i) = (1 + phi(father_i, mother_i)) / 2). Parents named but not listed
-    are founders."""
-    parents = {ind.sample: (ind.father, ind.mother) for ind in pedigree.individuals}
+def _parents_with_placeholders(pedigree: Pedigree) -> dict[str, tuple[str | None, str | None]]:
+    """Each listed person's (father, mother). A missing parent beside a known one becomes a placeholder
+    shared by that known parent's children, so siblings whose other parent was not sequenced (PED '0')
+    count as full siblings, as peddy reads them; both parents missing = founder."""
+    parents = {}
+    for ind in pedigree.individuals:
+        father, mother = ind.father, ind.mother
+        if mother and not father:
+            father = f"(unknown father of {mother}'s children)"
+        if father and not mother:
+            mother = f"(unknown mother of {father}'s children)"
+        parents[ind.sample] = (father, mother)
+    return parents
+
+
+def _ancestors_first(parents: dict[str, tuple[str | None, str | None]]) -> list[str]:
     order: list[str] = []
-    placed: set[str] = set()
 
     def place(person: str, path: frozenset) -> None:
-        if person in placed or person in path:
+        if person in order or person in path:  # `path` guards against a cycle
             return
         for parent in parents.get(person, (None, None)):
             if parent:
                 place(parent, path | {person})
-        placed.add(person)
         order.append(person)
 
-    for person in list(parents):
+    for person in parents:
         place(person, frozenset())
-    phi: dict[tuple[str, str], float] = {}
-
-    def get(a: str | None, b: str | None) -> float:
-        return phi.get((a, b), 0.0) if a and b else 0.0
-
-    for i, person in enumerate(order):
-        father, mother = parents.get(person, (None, None))
-        phi[person, person] = 0.5 * (1 + get(father, mother))
-        for other in order[:i]:
-            phi[person, other] = phi[other, person] = 0.5 * (get(father, other) + get(mother, other))
-    return phi
+    return order
 
 
-def pedigree_relationship(pedigree: Pedigree, a: str, b: str, kinship: float) -> str:
-    """The PED's relationship in words, for the common cases; otherwise the degree its kinship implies."""
+class PedigreeKinship:
+    """The kinship coefficients and relationship names a PED implies, for every pair of its members.
 
-    def parents_of(x: str) -> set[str]:
-        if x not in pedigree:
-            return set()
-        return {p for p in (pedigree[x].father, pedigree[x].mother) if p}
+    Kinship by the recursive definition: phi(i,i) = (1 + phi(father_i, mother_i)) / 2 and
+    phi(i,j) = (phi(father_i, j) + phi(mother_i, j)) / 2 for j not a descendant of i; founders and parents
+    named but not listed are unrelated to one another.
+    """
 
-    pa, pb = parents_of(a), parents_of(b)
-    if a in pb or b in pa:
-        return "parent-child"
-    shared = pa & pb
-    if len(shared) == 2:
-        return "siblings"
-    if len(shared) == 1:
-        return "half-siblings"
-    grand_a = set().union(*(parents_of(p) for p in pa)) if pa else set()
-    grand_b = set().union(*(parents_of(p) for p in pb)) if pb else set()
-    if a in grand_b or b in grand_a:
-        return "grandparent-grandchild"
-    if (pa and pa <= grand_b) or (pb and pb <= grand_a):
-        return "avuncular"
-    if any(parents_of(x) and parents_of(x) == parents_of(y) for x in pa for y in pb):
-        return "first cousins"
-    found = degree(kinship)
-    return "unrelated" if found == "unrelated" else f"{found} relatives"
+    def __init__(self, pedigree: Pedigree):
+        self.parents = _parents_with_placeholders(pedigree)
+        self.phi: dict[tuple[str, str], float] = {}
+        order = _ancestors_first(self.parents)
+        for i, person in enumerate(order):
+            father, mother = self.parents.get(person, (None, None))
+            self.phi[person, person] = 0.5 * (1 + self.kinship(father, mother))
+            for other in order[:i]:
+                value = 0.5 * (self.kinship(father, other) + self.kinship(mother, other))
+                self.phi[person, other] = self.phi[other, person] = value
+
+    def kinship(self, a: str | None, b: str | None) -> float:
+        return self.phi.get((a, b), 0.0) if a and b else 0.0
+
+    def _parents_of(self, person: str) -> set[str]:
+        return {p for p in self.parents.get(person, (None, None)) if p}
+
+    def _grandparents_of(self, person: str) -> set[str]:
+        return set().union(*(self._parents_of(p) for p in self._parents_of(person)))
+
+    def relationship(self, a: str, b: str) -> str:
+        """In words for the common cases; otherwise the degree the kinship implies."""
+        pa, pb = self._parents_of(a), self._parents_of(b)
+        if a in pb or b in pa:
+            return "parent-child"
+        shared = len(pa & pb)
+        if shared:
+            return "siblings" if shared == 2 else "half-siblings"
+        if a in self._grandparents_of(b) or b in self._grandparents_of(a):
+            return "grandparent-grandchild"
+        if (pa and pa <= self._grandparents_of(b)) or (pb and pb <= self._grandparents_of(a)):
+            return "avuncular"
+        if any(self._parents_of(x) and self._parents_of(x) == self._parents_of(y) for x in pa for y in pb):
+            return "first cousins"
+        found = degree(self.kinship(a, b))
+        return "unrelated" if found == "unrelated" else f"{found} relatives"
 
 
 def _agrees(expected: str, expected_kinship: float, inferred: str) -> bool:
@@ -365,7 +390,7 @@ def _agrees(expected: str, expected_kinship: float, inferred: str) -> bool:
 def relatedness(g: Genotypes, where: Regions, good: np.ndarray, pedigree: Pedigree, settings: dict) -> list[dict]:
     sites = where.autosomal & g.snv
     stats = king_robust(g.gt[sites], good[sites])
-    expected_phi = pedigree_kinship(pedigree)
+    expected_by_ped = PedigreeKinship(pedigree)
     pairs = []
     for i, j in combinations(range(len(g.samples)), 2):
         a, b = g.samples[i], g.samples[j]
@@ -374,8 +399,8 @@ def relatedness(g: Genotypes, where: Regions, good: np.ndarray, pedigree: Pedigr
         ibs0 = float(stats["ibs0"][i, j])
         enough = n_sites >= settings["min_relatedness_sites"] and np.isfinite(kinship)
         in_ped = a in pedigree and b in pedigree
-        phi = expected_phi.get((a, b), 0.0) if in_ped else None
-        expected = pedigree_relationship(pedigree, a, b, phi) if in_ped else "unknown"
+        phi = round(expected_by_ped.kinship(a, b), 4) if in_ped else None
+        expected = expected_by_ped.relationship(a, b) if in_ped else "unknown"
         inferred = infer_relationship(kinship, ibs0, settings) if enough else "insufficient data"
         pairs.append(
             {
@@ -475,8 +500,8 @@ def trio_errors(child: Member, mother: Member, father: Member, child_male: bool,
     diploid = where.autosomal | (where.x_nonpar & ~hemizygous)
     # A male's X or Y is one allele: a het call there is an artefact, not evidence.
     child = Member(child.code, child.usable & ~(hemizygous & (child.code == HET)), child.haploid)
-    one_x = where.x_nonpar | where.y_nonpar
-    father = Member(father.code, father.usable & ~(one_x & (father.code == HET)), father.haploid)
+    single_copy = where.x_nonpar | where.y_nonpar
+    father = Member(father.code, father.usable & ~(single_copy & (father.code == HET)), father.haploid)
 
     consistent = np.where(
         diploid,
@@ -503,7 +528,11 @@ def _written(code: int, haploid: bool) -> str:
     return {HOM_REF: "0/0", HET: "0/1", HOM_ALT: "1/1"}.get(code, "./.")
 
 
-def mendelian(g: Genotypes, where: Regions, good: np.ndarray, pedigree: Pedigree, settings: dict) -> list[dict]:
+def mendelian(
+    g: Genotypes, where: Regions, good: np.ndarray, pedigree: Pedigree, inferred_sex: dict[str, str], settings: dict
+) -> list[dict]:
+    """Per trio (a child with both parents sequenced). A child of unknown PED sex is taken as male when
+    the genotypes say so, or a son's diploid-written chrX would look full of errors."""
     column = {sample: i for i, sample in enumerate(g.samples)}
     results = []
     for ind in pedigree.individuals:
@@ -513,7 +542,8 @@ def mendelian(g: Genotypes, where: Regions, good: np.ndarray, pedigree: Pedigree
             Member(g.gt[:, column[s]], good[:, column[s]], g.haploid[:, column[s]])
             for s in (ind.sample, ind.father, ind.mother)
         )
-        found = trio_errors(child, mother, father, ind.sex == "male", where)
+        male = ind.sex == "male" or (ind.sex == "unknown" and inferred_sex[ind.sample] == "male")
+        found = trio_errors(child, mother, father, male, where)
         n_sites, n_errors = int(found["sites"].sum()), int(found["errors"].sum())
         rate = _ratio(n_errors, n_sites)
         judged = n_sites >= settings["min_mendelian_sites"]
@@ -559,11 +589,12 @@ def _sex_findings(metrics: dict, settings: dict) -> Findings:
     failures, warnings, unchecked = [], [], []
     for sample, m in metrics.items():
         x = f"chrX heterozygosity {m['x_heterozygosity'] or 0:.2f} over {m['x_sites']:,} calls"
+        evidence = x if m["x_sites"] >= settings["min_x_sites"] else f"{m['y_alt_calls']:,} chrY alt calls"
         if m["sex_ok"] is False:
             failures.append(
                 (
                     SEX,
-                    f"{sample} is recorded as {m['ped_sex']} in the PED but looks {m['inferred_sex']} ({x}): "
+                    f"{sample} is recorded as {m['ped_sex']} in the PED but looks {m['inferred_sex']} ({evidence}): "
                     "check for a sample swap or a wrong sex in the PED.",
                 )
             )
@@ -656,7 +687,8 @@ def family_qc(vcf: str, pedigree: Pedigree, build: str, settings: dict | None = 
     good = good_calls(g, settings)
     metrics = sample_metrics(g, where, good, pedigree, settings)
     pairs = relatedness(g, where, good, pedigree, settings)
-    trios = mendelian(g, where, good, pedigree, settings)
+    inferred_sex = {sample: m["inferred_sex"] for sample, m in metrics.items()}
+    trios = mendelian(g, where, good, pedigree, inferred_sex, settings)
 
     failures: list[tuple[int, str]] = []
     warnings: list[str] = []
@@ -676,6 +708,6 @@ def family_qc(vcf: str, pedigree: Pedigree, build: str, settings: dict | None = 
         "failures": [text for _, text in failures],
         "warnings": warnings,
         "passed": not failures,
-        "records": {"used": int(len(g.pos)), "skipped_multiallelic": g.skipped_multiallelic},
+        "records": {"used": int(len(g.pos)), "skipped_not_biallelic": g.skipped_not_biallelic},
         "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
     }

@@ -6,13 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pysam
 
 from rarevar import __version__
 from rarevar.annotate.clinvar import read_codon_table
 from rarevar.annotate.consequence import detect_source
 from rarevar.bcftools import versions as htslib_versions
 from rarevar.candidates import select_candidates
-from rarevar.funnel import read_steps
+from rarevar.funnel import read_steps, write_json_atomic
 from rarevar.outputs import not_assessed, read_json, sample_table, write_json, write_tsv, write_vcf
 from rarevar.pedigree import family_for
 from rarevar.phenotype import gene_diseases, hpo_version, read_phenotype, term_labels
@@ -24,8 +25,6 @@ HPO_ANNOTATION_RELEASE = "2025-01-16"  # of resources/hpo/gene_disease.tsv.gz (s
 
 def consequence_key(vcf: str, source: str) -> str:
     """The INFO key the candidate stage parses: what bcftools csq wrote, or the input's own annotation."""
-    import pysam
-
     with pysam.VariantFile(vcf) as handle:
         present = set(handle.header.info)
     if source == "bcftools-csq":
@@ -52,31 +51,34 @@ def resource_versions(resources: dict[str, str]) -> dict:
     return versions
 
 
+def qc_stage(vcf: str, ped: str, family: str, build: str, out: str) -> None:
+    from rarevar.qc import family_qc
+
+    with pysam.VariantFile(vcf) as handle:
+        sequenced = set(handle.header.samples)
+    write_json_atomic(out, family_qc(vcf, family_for(ped, family).restrict(sequenced), build))
+
+
 def rank_stage(
-    candidates: str,
-    funnels: list[str],
-    modes: str,
-    annotated: str,
-    family: str,
-    ped_family: str,
-    ped: str,
-    hpo: str,
-    settings: dict,
-    resources: dict,
-    out_json: str,
-    out_tsv: str,
-    out_vcf: str,
-) -> None:
+    candidates: str, funnels: list[str], modes: str, annotated: str, family: str, ped_family: str, ped: str,
+    hpo: str, qc_json: str, settings: dict, resources: dict, out_json: str, out_tsv: str, out_vcf: str,
+) -> None:  # fmt: skip
     phenotype = read_phenotype(hpo, f"family {family}")
     gene_diseases()  # load once, before ranking
     table = pd.read_parquet(candidates)
     codons = read_codon_table(f"{resources['clinvar']}.codons.tsv.gz") if resources.get("clinvar") else {}
     ranked = rank_candidates(table, phenotype, settings["max_population_af"], codons)
-    kept = ranked[: settings["max_candidates"]]
+    qc = read_json(qc_json)
+    stopped = settings.get("qc_stop_on_failure") and not qc["passed"]
+    kept = [] if stopped else ranked[: settings["max_candidates"]]
     inheritance = read_json(modes)
     pedigree = family_for(ped, ped_family)
     funnel = read_steps(funnels)
-    funnel.append({"step": f"reported (top {settings['max_candidates']})", "variants": len(kept)})
+    step = "reported: none, sample QC failed" if stopped else f"reported (top {settings['max_candidates']})"
+    funnel.append({"step": step, "variants": len(kept)})
+    limits = not_assessed(inheritance["not_testable"], settings["keep_impacts"], "clinvar" in resources)
+    if not qc["passed"]:
+        limits = [f"Sample QC failed: {failure}" for failure in qc["failures"]] + limits
     payload = {
         "family": family,
         "versions": {
@@ -93,7 +95,8 @@ def rank_stage(
             "excluded": term_labels(phenotype.excluded),
         },
         "funnel": funnel,
-        "not_assessed": not_assessed(inheritance["not_testable"], settings["keep_impacts"], "clinvar" in resources),
+        "qc": qc,
+        "not_assessed": limits,
         "candidates": kept,
     }
     write_vcf(kept, annotated, out_vcf)

@@ -166,3 +166,52 @@ def test_clinvar_evidence_reaches_the_candidate(demo_run, truth):
     codon = top["clinvar_codon"]["other_change_at_codon"]
     assert [hit["significance"] for hit in codon] == ["Pathogenic"]
     assert any("Another change at this codon" in sentence for sentence in top["why"])
+
+
+def test_qc_passes_on_the_demo(demo_run, truth):
+    qc = load(demo_run, truth)["qc"]
+    assert qc["passed"] and qc["failures"] == []
+    assert {s: v["inferred_sex"] for s, v in qc["samples"].items()} == {
+        "proband": "male", "mother": "female", "father": "male",
+    }  # fmt: skip
+    assert all(pair["ok"] for pair in qc["relatedness"])
+
+
+def test_swapped_sample_and_sex_mismatch_are_flagged_and_stop_the_family(truth, tmp_path):
+    """Proband and father columns swapped in the VCF, proband coded female in the PED: QC must say so."""
+    vcf = tmp_path / "swapped.vcf.gz"
+    with pysam.VariantFile(str(DEMO / "trio.vcf.gz")) as source:
+        names = {"proband": "father", "father": "proband"}
+        header = pysam.VariantHeader()
+        for line in str(source.header).splitlines()[1:-1]:
+            header.add_line(line)
+        for sample in source.header.samples:
+            header.add_sample(names.get(sample, sample))
+        with pysam.VariantFile(str(vcf), "wz", header=header) as out:
+            for record in source:
+                new = header.new_record(
+                    contig=record.chrom, start=record.start, alleles=record.alleles, info=dict(record.info)
+                )
+                for index, sample in enumerate(source.header.samples):
+                    for key, value in record.samples[sample].items():
+                        new.samples[index][key] = value
+                    new.samples[index].phased = record.samples[sample].phased
+                out.write(new)
+    pysam.tabix_index(str(vcf), preset="vcf", force=True)
+    ped = tmp_path / "family.ped"
+    ped.write_text(
+        (DEMO / "demo.ped").read_text().replace("proband\tfather\tmother\t1\t2", "proband\tfather\tmother\t2\t2")
+    )
+    config = write_config(tmp_path, [demo_row(vcf=str(vcf), ped=str(ped))], qc={"stop_on_failure": True})
+    result = rarevar("run", "--config", str(config), "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    payload = json.loads((tmp_path / "results" / truth["family"] / "candidates.json").read_text())
+    failures = " ".join(payload["qc"]["failures"])
+    assert not payload["qc"]["passed"]
+    assert "proband" in failures and "sex" in failures.lower()
+    assert any(not pair["ok"] for pair in payload["qc"]["relatedness"] if pair["ok"] is not None)
+    assert payload["candidates"] == []
+    assert payload["funnel"][-1]["step"] == "reported: none, sample QC failed"
+    assert payload["not_assessed"][0].startswith("Sample QC failed:")
+    html = (tmp_path / "results" / truth["family"] / "report.html").read_text()
+    assert "QC failed." in html

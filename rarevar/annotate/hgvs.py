@@ -3,8 +3,10 @@
 bcftools csq reports a protein change and a genomic DNA change but no coding position; this adds the c.
 change as VEP writes it (varnomen.hgvs.org): c.1 is the A of the ATG, 5'UTR bases are c.-N, 3'UTR bases
 c.*N, intronic bases c.N+k / c.N-k from the nearest exon (the middle base of an odd intron counts from the
-exon before it), minus-strand alleles are reverse-complemented, and deletions, duplications and insertions
-are shifted 3' along the transcript within their exon or intron. Non-coding transcripts get n. positions.
+exon before it), minus-strand alleles are reverse-complemented, deletions, duplications and insertions are shifted to
+their most 3' position on the transcript (along the genome, across exon/intron borders, as VEP does), and
+bases beyond the transcript's ends are numbered on (c.-N upstream, c.*N downstream). Non-coding
+transcripts get n. positions.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pysam
 COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
 BASES = set("ACGTN")
 PARTS = ("exon", "CDS", "five_prime_UTR", "three_prime_UTR")
+CHUNK = 1000  # bases read at a time while 3'-shifting
 
 
 def revcomp(seq: str) -> str:
@@ -36,56 +39,46 @@ class Transcript:
     def minus(self) -> bool:
         return self.strand == "-"
 
-    def locate(self, pos: int) -> tuple[int, int] | None:
-        """Genomic position -> (transcript position of the nearest exonic base, intron offset); None outside."""
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.exons[0][0], self.exons[-1][1]
+
+    def locate(self, pos: int) -> tuple[int, int]:
+        """Genomic position -> (transcript position of the nearest exonic base, intron offset). Numbering
+        runs on past the transcript's ends (0, -1 ... before its first base), as HGVS numbers flanking bases."""
         x = -pos if self.minus else pos  # an axis that runs 5'->3' along the transcript
         axis = sorted((-e, -s) if self.minus else (s, e) for s, e in self.exons)
+        if x < axis[0][0]:
+            return x - axis[0][0] + 1, 0
         n = 0
         for i, (start, end) in enumerate(axis):
             if x < start:
-                if i == 0:
-                    return None
                 up, down = x - axis[i - 1][1], start - x
                 return (n, up) if up <= down else (n + 1, -down)
             if x <= end:
                 return n + x - start + 1, 0
             n += end - start + 1
-        return None
+        return n + x - axis[-1][1], 0
 
-    def label(self, pos: int) -> str | None:
-        """'412', '-14', '*25', '100+2', '-15-3' ... (without the 'c.'); None outside the transcript."""
-        located = self.locate(pos)
-        if located is None:
-            return None
-        n, offset = located
-        if self.cds is None:
-            text = str(n)
-        elif n < self.cds[0]:
-            text = f"-{self.cds[0] - n}"
-        elif n > self.cds[1]:
-            text = f"*{n - self.cds[1]}"
+    def label(self, pos: int) -> str:
+        """'412', '-14', '*25', '100+2', '-15-3' ... (without the 'c.')."""
+        n, offset = self.locate(pos)
+        first, last = self.cds or (1, sum(e - s + 1 for s, e in self.exons))
+        if n < first:
+            text = f"-{first - n}"
+        elif n > last:
+            text = f"*{n - last}"
         else:
-            text = str(n - self.cds[0] + 1 + self.pad)
+            text = str(n - first + 1 + (self.pad if self.cds else 0))
         return text + (f"{offset:+d}" if offset else "")
-
-    def segment(self, first: int, last: int) -> tuple[int, int] | None:
-        """Genomic bounds of the exon or intron holding first..last, None if they straddle a boundary."""
-        previous_end = None
-        for start, end in self.exons:
-            if previous_end is not None and previous_end < first and last < start:
-                return previous_end + 1, start - 1
-            if start <= first and last <= end:
-                return start, end
-            previous_end = end
-        return None
 
 
 def _trim(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
-    """Drop the bases REF and ALT share (the VCF padding base included): (first changed position, ref, alt)."""
-    while ref and alt and ref[-1] == alt[-1]:
-        ref, alt = ref[:-1], alt[:-1]
+    """Drop the bases REF and ALT share, the VCF padding base first: (first changed position, ref, alt)."""
     while ref and alt and ref[0] == alt[0]:
         ref, alt, pos = ref[1:], alt[1:], pos + 1
+    while ref and alt and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
     return pos, ref, alt
 
 
@@ -120,7 +113,8 @@ class TranscriptModels:
         return cls(models, reference)
 
     def hgvs_c(self, transcript: str, chrom: str, pos: int, ref: str, alt: str) -> str:
-        """'c.412C>T', 'c.100+2T>G', 'c.76_78del', 'c.88dup', 'c.77_78insA', 'n.15A>G' ...; '' if not describable."""
+        """'c.412C>T', 'c.100+2T>G', 'c.76_78del', 'c.88dup', 'c.77_78insA', 'n.15A>G' ...; '' when the
+        transcript is unknown, the allele is symbolic or the change lies outside the transcript."""
         tx = self.transcripts.get(transcript) or self.transcripts.get(transcript.split(".")[0])
         ref, alt = ref.upper(), alt.upper()
         if tx is None or _bare(chrom) != _bare(tx.chrom) or not ref or not alt or not set(ref + alt) <= BASES:
@@ -129,13 +123,17 @@ class TranscriptModels:
         end = start + len(deleted) - 1  # start - 1 for an insertion: it sits between `end` and `start`
         if not deleted and not inserted:
             return ""
+        if not (deleted and inserted):
+            start, end, seq = self._shift(tx, chrom, start, end, deleted or inserted)
+        lo, hi = tx.span
+        if end < lo or start > hi:
+            return ""  # outside the transcript (an insertion needs both flanking bases on it)
         if deleted and inserted:
             change = f"{deleted}>{inserted}" if len(deleted) == len(inserted) == 1 else None
             return self._describe(tx, start, end, change or f"delins{self._oriented(tx, inserted)}")
-        start, end, seq = self._shift(tx, chrom, start, end, deleted or inserted)
         if deleted:
             return self._describe(tx, start, end, "del")
-        # an insertion that repeats the bases just 5' of it (on the transcript) is a duplication of them
+        # an insertion that repeats the bases just 5' of it (on the transcript) duplicates them
         copy = (start, start + len(seq) - 1) if tx.minus else (end - len(seq) + 1, end)
         if self._fetch(chrom, *copy) == seq:
             return self._describe(tx, *copy, "dup")
@@ -144,36 +142,38 @@ class TranscriptModels:
     def _describe(self, tx: Transcript, first: int, last: int, change: str) -> str:
         if ">" in change and tx.minus:
             change = change.translate(COMPLEMENT)
-        labels = [tx.label(p) for p in ((last, first) if tx.minus else (first, last))]
-        if None in labels:
-            return ""
-        span = labels[0] if first == last else f"{labels[0]}_{labels[1]}"
-        return f"{'n' if tx.cds is None else 'c'}.{span}{change}"
+        five, three = (tx.label(last), tx.label(first)) if tx.minus else (tx.label(first), tx.label(last))
+        span = five if first == last else f"{five}_{three}"
+        return f"{'c' if tx.cds else 'n'}.{span}{change}"
 
     @staticmethod
     def _oriented(tx: Transcript, seq: str) -> str:
         return revcomp(seq) if tx.minus else seq
 
     def _fetch(self, chrom: str, first: int, last: int) -> str:
-        if self.fasta is None or first < 1:
+        if self.fasta is None or first < 1 or last < first:
             return ""
         return self.fasta.fetch(chrom, first - 1, last).upper()
 
     def _shift(self, tx: Transcript, chrom: str, start: int, end: int, seq: str) -> tuple[int, int, str]:
         """Roll a deletion (start..end) or insertion (between end and start) of `seq` to its most 3' position
-        on the transcript, without leaving the exon or intron it lies in (HGVS 3' rule)."""
-        bounds = tx.segment(min(start, end), max(start, end))
-        window = self._fetch(chrom, *bounds) if bounds else ""
-        if not window:
-            return start, end, seq
-        lo, hi = bounds
-        if tx.minus:
-            while start - 1 >= lo and window[start - 1 - lo] == seq[-1]:
-                seq, start, end = seq[-1] + seq[:-1], start - 1, end - 1
-        else:
-            while end + 1 <= hi and window[end + 1 - lo] == seq[0]:
-                seq, start, end = seq[1:] + seq[0], start + 1, end + 1
-        return start, end, seq
+        on the transcript (the HGVS 3' rule), along the genome and across exon/intron borders as VEP does."""
+        lo, hi = tx.span
+        size = len(seq)
+        while True:
+            # the change can move k bases on while the bases it passes repeat `seq` cyclically
+            if tx.minus:
+                flank = self._fetch(chrom, max(lo, start - CHUNK), start - 1)[::-1]
+                k = next((i for i, base in enumerate(flank) if base != seq[-1 - i % size]), len(flank))
+                seq = seq[size - k % size :] + seq[: size - k % size]
+                start, end = start - k, end - k
+            else:
+                flank = self._fetch(chrom, end + 1, min(hi, end + CHUNK))
+                k = next((i for i, base in enumerate(flank) if base != seq[i % size]), len(flank))
+                seq = seq[k % size :] + seq[: k % size]
+                start, end = start + k, end + k
+            if k < CHUNK:
+                return start, end, seq
 
 
 def _build(chrom: str, strand: str, parts: dict[str, list]) -> Transcript:
@@ -183,13 +183,14 @@ def _build(chrom: str, strand: str, parts: dict[str, list]) -> Transcript:
     cds = sorted(parts["CDS"])
     if not cds:
         return tx
-    first, last = (cds[-1][1], cds[0][0]) if strand == "-" else (cds[0][0], cds[-1][1])
-    phase = cds[-1][2] if strand == "-" else cds[0][2]
-    located = tx.locate(first), tx.locate(last)
-    if None in located:
-        return tx
-    pad = (3 - int(phase)) % 3 if phase.isdigit() else 0
-    return Transcript(chrom, strand, exons, (located[0][0], located[1][0]), pad)
+    # the CDS piece at the transcript's 5' end carries the phase of a 5'-incomplete CDS
+    head, tail = (cds[-1], cds[0]) if tx.minus else (cds[0], cds[-1])
+    first, gap_first = tx.locate(head[1] if tx.minus else head[0])
+    last, gap_last = tx.locate(tail[0] if tx.minus else tail[1])
+    if gap_first or gap_last:
+        return tx  # a CDS end outside the exons: no coding numbering
+    pad = (3 - int(head[2])) % 3 if head[2].isdigit() else 0
+    return Transcript(chrom, strand, exons, (first, last), pad)
 
 
 def _merge(pieces: list) -> list:

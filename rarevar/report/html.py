@@ -127,6 +127,48 @@ def build_context(payload: dict) -> dict:
         "top": candidates[:TOP_CARDS],
         "funnel": _funnel(payload.get("funnel")),
         "not_assessed": [_text(x) for x in _list(payload.get("not_assessed")) if _text(x)],
+        "qc": _qc(payload.get("qc")),
+    }
+
+
+def _fmt(value, digits: int = 3) -> str:
+    number = _number(value)
+    return NOT_AVAILABLE if number is None else f"{number:.{digits}g}"
+
+
+def _verdict(ok) -> str:
+    return {True: "pass", False: "FAIL"}.get(ok, "not assessed")
+
+
+def _qc(qc) -> dict | None:
+    """Sample QC for the page: failures first in plain words, then the numbers behind them."""
+    qc = _dict(qc)
+    if not qc:
+        return None
+    samples = [
+        {"id": _text(sample_id), "sex": f"{_text(s.get('inferred_sex'))} (PED: {_text(s.get('ped_sex'))})",
+         "sex_check": _verdict(s.get("sex_ok")), "call_rate": _fmt(s.get("call_rate")),
+         "het_hom": _fmt(s.get("het_hom_ratio")), "mean_dp": _fmt(s.get("mean_dp")), "mean_gq": _fmt(s.get("mean_gq"))}
+        for sample_id, s in _dict(qc.get("samples")).items() if isinstance(s, dict)
+    ]  # fmt: skip
+    pairs = [
+        {"pair": f"{_text(r.get('sample_a'))} – {_text(r.get('sample_b'))}", "expected": _text(r.get("expected")),
+         "inferred": _text(r.get("inferred")), "kinship": _fmt(r.get("kinship")), "check": _verdict(r.get("ok"))}
+        for r in _list(qc.get("relatedness")) if isinstance(r, dict)
+    ]  # fmt: skip
+    trios = [
+        {"trio": f"{_text(t.get('child'))} (mother {_text(t.get('mother'))}, father {_text(t.get('father'))})",
+         "errors": f"{_text(t.get('errors'))} of {_text(t.get('sites'))}", "rate": _fmt(t.get("error_rate")),
+         "check": _verdict(t.get("ok"))}
+        for t in _list(qc.get("mendelian")) if isinstance(t, dict)
+    ]  # fmt: skip
+    return {
+        "passed": bool(qc.get("passed")),
+        "failures": [_text(x) for x in _list(qc.get("failures")) if _text(x)],
+        "warnings": [_text(x) for x in _list(qc.get("warnings")) if _text(x)],
+        "samples": samples,
+        "pairs": pairs,
+        "trios": trios,
     }
 
 

@@ -40,7 +40,8 @@ def optional_flag(flag, name):
 
 def settings_json():
     settings = {**config["thresholds"], "keep_impacts": config["consequence"]["keep_impacts"],
-                "genome_build": config["genome_build"], "consequence_source": config["consequence"]["source"]}
+                "genome_build": config["genome_build"], "consequence_source": config["consequence"]["source"],
+                "qc_stop_on_failure": config["qc"]["stop_on_failure"]}
     return json.dumps(settings, sort_keys=True)
 
 

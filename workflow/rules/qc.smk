@@ -1,0 +1,16 @@
+rule qc:
+    input:
+        bcf=rules.normalize.output.bcf,
+        ped=family_input("ped"),
+    output:
+        json=f"{RESULTS}/{{family}}/qc.json",
+    params:
+        family=pedigree_family,
+        build=config["genome_build"],
+    conda:
+        "../envs/rarevar.yaml"
+    log:
+        f"{RESULTS}/logs/qc/{{family}}.log",
+    shell:
+        "rarevar qc --vcf {input.bcf:q} --ped {input.ped:q} --family {params.family:q} --build {params.build}"
+        " --out {output.json:q} 2> {log:q}"
