@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cyvcf2
 import numpy as np
@@ -23,6 +23,7 @@ from rarevar.annotate.consequence import (
     parse_vep,
     vep_fields,
 )
+from rarevar.annotate.hgvs import TranscriptModels
 from rarevar.funnel import write_json_atomic, write_steps
 from rarevar.inheritance import MODES, genotype_codes_from_cyvcf2, inheritance_modes
 from rarevar.pedigree import Pedigree
@@ -140,16 +141,21 @@ def quality_gates(records: Records, min_gq: int, min_dp: int) -> np.ndarray:
     return gq_ok & dp_ok
 
 
+def add_hgvs_c(records: Records, models: TranscriptModels, keep: np.ndarray) -> None:
+    """c. notation from the gene models where the consequence source gave none (bcftools csq gives p. only)."""
+    for i in np.flatnonzero(keep):
+        csq = records.consequence[i]
+        if csq is not None and not csq.hgvs_c and csq.transcript:
+            hgvs_c = models.hgvs_c(
+                csq.transcript, records.chrom[i], int(records.pos[i]), records.ref[i], records.alt[i]
+            )
+            records.consequence[i] = replace(csq, hgvs_c=hgvs_c)
+
+
 def select_candidates(
-    path: str,
-    source: str,
-    pedigree: Pedigree,
-    build: str,
-    settings: dict,
-    out: str,
-    funnel: str,
-    modes_out: str,
-) -> None:
+    path: str, source: str, pedigree: Pedigree, build: str, settings: dict, out: str, funnel: str, modes_out: str,
+    models: TranscriptModels | None = None,
+) -> None:  # fmt: skip
     records, samples = read_records(path, source)
     keep_impacts = set(settings["keep_impacts"])
     impact = np.array([c.impact if c else "MODIFIER" for c in records.consequence], dtype=object)
@@ -187,6 +193,8 @@ def select_candidates(
             ("fits an inheritance mode", int(fits.sum())),
         ],
     )
+    if models is not None:
+        add_hgvs_c(records, models, fits)
     table = _candidate_table(records, result, fits, gene)
     tmp = f"{out}.tmp"
     table.to_parquet(tmp, index=False)

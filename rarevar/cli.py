@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from rarevar import __version__
+from rarevar import __version__, download
 from rarevar.bcftools import BcftoolsError
 from rarevar.errors import InputError
 
@@ -65,6 +65,8 @@ def _stage_parsers(sub) -> None:
     for name in ("vcf", "ped", "family", "build", "settings", "out", "funnel", "modes"):
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--source", default="auto")
+    p.add_argument("--genes", help="GFF3 gene models, for HGVS c. where the annotation has none")
+    p.add_argument("--reference", help="reference FASTA (3' shifting of indels in HGVS)")
 
     p = sub.add_parser("rank", help="stage: phenotype match, ranking, candidates.json/.tsv/.vcf.gz")
     for name in (
@@ -100,6 +102,7 @@ def _stage_parsers(sub) -> None:
 
     p = sub.add_parser("resources", help="build compact local resources")
     what = p.add_subparsers(dest="resource", required=True)
+    download.register(what)  # list, download, verify
     gd = what.add_parser("gene-disease", help="gene-disease table from HPO annotation files")
     gd.add_argument("--genes-to-phenotype", required=True)
     gd.add_argument("--phenotype-hpoa", required=True)
@@ -232,6 +235,8 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
             args.out,
             args.funnel,
             args.modes,
+            args.genes,
+            args.reference,
         )
     elif args.command == "rank":
         stages.rank_stage(
@@ -257,6 +262,8 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
         truth = build_demo(Path(args.out), Path(args.source_data), args.seed)
         print(f"rarevar: demo written to {args.out}; planted {truth['gene']} {truth['chrom']}:{truth['pos']}")
+    elif args.command == "resources" and args.resource in download.COMMANDS:
+        return download.dispatch(args)
     elif args.command == "resources" and args.resource == "gene-disease":
         from rarevar.resources import build_gene_disease
 

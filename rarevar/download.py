@@ -340,8 +340,10 @@ def list_resources(config: dict, checksums: bool = False) -> list[dict]:
     manifest = read_manifest(directory / MANIFEST) or {}
     recorded = {entry.get("name"): entry for entry in manifest.get("files", [])}
     rows = []
-    for resource in ("reference", "genes", "population"):
-        name = resources[resource]
+    for resource in ("reference", "genes", "population", "clinvar"):
+        name = resources.get(resource)
+        if not name:  # clinvar is optional
+            continue
         rows.append(_resource_row(resource, directory, name, recorded, checksums))
         for index in _index_names(resource, name, directory):
             rows.append(_resource_row(f"{resource} index", directory, index, recorded, checksums))
@@ -351,7 +353,7 @@ def list_resources(config: dict, checksums: bool = False) -> list[dict]:
 def _index_names(resource: str, name: str, directory: Path) -> list[str]:
     if resource == "reference":
         return [f"{name}.fai"] + ([f"{name}.gzi"] if name.endswith(".gz") else [])
-    if resource == "population":
+    if resource in ("population", "clinvar"):
         present = [f"{name}{suffix}" for suffix in (".tbi", ".csi") if (directory / f"{name}{suffix}").is_file()]
         return present[:1] or [f"{name}.csi" if name.endswith(".bcf") else f"{name}.tbi"]
     return []

@@ -33,10 +33,14 @@ def consequence_key(vcf: str, source: str) -> str:
 
 
 def candidates_stage(
-    vcf: str, ped: str, family: str, build: str, settings: dict, source: str, out: str, funnel: str, modes_out: str
-) -> None:
+    vcf: str, ped: str, family: str, build: str, settings: dict, source: str, out: str, funnel: str, modes_out: str,
+    genes: str | None = None, reference: str | None = None,
+) -> None:  # fmt: skip
+    from rarevar.annotate.hgvs import TranscriptModels
+
     pedigree = family_for(ped, family)
-    select_candidates(vcf, consequence_key(vcf, source), pedigree, build, settings, out, funnel, modes_out)
+    models = TranscriptModels.from_gff(genes, reference=reference) if genes else None
+    select_candidates(vcf, consequence_key(vcf, source), pedigree, build, settings, out, funnel, modes_out, models)
 
 
 def resource_versions(resources: dict[str, str]) -> dict:

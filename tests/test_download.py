@@ -243,6 +243,9 @@ def test_list_resources_reports_presence_and_checksums(tmp_path, no_network, cap
     assert rows["ref.fa"]["checksum"] == "in manifest (not rechecked)" and rows["ref.fa"]["size"] == 8
     assert rows["genes.gff3.gz"]["checksum"] == "not in manifest"
     assert rows["p.bcf"]["checksum"] == "missing" and rows["p.bcf.csi"]["resource"] == "population index"
+    assert "clinvar" not in {row["resource"] for row in rows.values()}  # optional and not configured
+    clinvar_rows = dl.list_resources({"resources": {**config["resources"], "clinvar": "clinvar.bcf"}})
+    assert [row["file"] for row in clinvar_rows][-2:] == ["clinvar.bcf", "clinvar.bcf.csi"]
     checked = {row["file"]: row["checksum"] for row in dl.list_resources(config, checksums=True)}
     assert checked["ref.fa"] == "ok" and checked["ref.fa.fai"] == "changed"
 

@@ -29,7 +29,7 @@ def test_planted_variant_ranks_first(demo_run, truth):
     assert top["rank"] == 1 and top["gene"] == truth["gene"]
     assert "de_novo" in top["inheritance"]
     assert top["population_af"] is None  # never observed
-    assert top["why"] and top["hgvs_p"].startswith("p.")
+    assert top["why"] and top["hgvs_p"] == "p.Arg100Pro" and top["hgvs_c"] == "c.299G>C"
 
 
 def test_no_decoy_in_top_three(demo_run, truth):

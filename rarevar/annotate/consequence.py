@@ -83,6 +83,7 @@ ALIASES = {
     "conservative_inframe_insertion": "inframe_insertion",
     "conservative_inframe_deletion": "inframe_deletion",
     "exon_loss_variant": "transcript_ablation",
+    "inframe_altering": "protein_altering_variant",  # csq, for indels combined on one haplotype
     "initiator_codon_variant": "start_retained_variant",
     "non_coding_exon_variant": "non_coding_transcript_exon_variant",
     "intragenic_variant": "intron_variant",

@@ -27,7 +27,9 @@ def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str
         bcftools("view", "--no-version", "-Ob", "-o", tmp, "-W", vcf)
         used = existing
     else:
-        # -s -: consequences from REF/ALT alone (no per-sample haplotypes), one per record and transcript;
+        # -s - -l: consequences from REF/ALT alone, each record on its own. Without -l csq joins every record
+        # into one haplotype, so a frameshift from one parent would hide the other parent's missense in the
+        # same gene (the compound heterozygote); with samples (-p a) unphased hets would be joined in cis.
         # --force: keep going past transcripts the GFF describes incompletely (they are reported, not fatal).
         try:
             bcftools(
@@ -39,6 +41,7 @@ def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str
                 genes,
                 "-s",
                 "-",
+                "-l",
                 "--force",
                 "-Ob",
                 "-o",

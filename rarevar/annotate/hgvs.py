@@ -3,10 +3,10 @@
 bcftools csq reports a protein change and a genomic DNA change but no coding position; this adds the c.
 change as VEP writes it (varnomen.hgvs.org): c.1 is the A of the ATG, 5'UTR bases are c.-N, 3'UTR bases
 c.*N, intronic bases c.N+k / c.N-k from the nearest exon (the middle base of an odd intron counts from the
-exon before it), minus-strand alleles are reverse-complemented, deletions, duplications and insertions are shifted to
-their most 3' position on the transcript (along the genome, across exon/intron borders, as VEP does), and
-bases beyond the transcript's ends are numbered on (c.-N upstream, c.*N downstream). Non-coding
-transcripts get n. positions.
+exon before it), bases beyond the transcript's ends are numbered on (c.-N, c.*N), minus-strand alleles are
+reverse-complemented, and deletions, duplications and insertions move to their most 3' position on the
+transcript (along the genome, across exon/intron borders, as VEP does). Non-coding transcripts get n.
+positions. A 5'-incomplete CDS is numbered from its missing first bases, as Ensembl numbers its protein.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import pysam
 
@@ -43,11 +44,15 @@ class Transcript:
     def span(self) -> tuple[int, int]:
         return self.exons[0][0], self.exons[-1][1]
 
+    @cached_property
+    def _axis(self) -> list[tuple[int, int]]:
+        """The exons on an axis that runs 5'->3' along the transcript (negated coordinates on the minus strand)."""
+        return sorted((-e, -s) if self.minus else (s, e) for s, e in self.exons)
+
     def locate(self, pos: int) -> tuple[int, int]:
         """Genomic position -> (transcript position of the nearest exonic base, intron offset). Numbering
         runs on past the transcript's ends (0, -1 ... before its first base), as HGVS numbers flanking bases."""
-        x = -pos if self.minus else pos  # an axis that runs 5'->3' along the transcript
-        axis = sorted((-e, -s) if self.minus else (s, e) for s, e in self.exons)
+        x, axis = -pos if self.minus else pos, self._axis
         if x < axis[0][0]:
             return x - axis[0][0] + 1, 0
         n = 0
@@ -100,8 +105,8 @@ class TranscriptModels:
         with opener(path, "rt") as handle:
             for line in handle:
                 fields = line.rstrip("\n").split("\t")
-                if len(fields) < 9 or line.startswith("#"):
-                    continue
+                if len(fields) < 9 or (fields[2] not in PARTS and "ID=transcript:" not in fields[8]):
+                    continue  # comments, genes and everything else a transcript is not made of
                 attrs = dict(kv.split("=", 1) for kv in fields[8].split(";") if "=" in kv)
                 if attrs.get("ID", "").startswith("transcript:"):
                     where[attrs["ID"][11:]] = (fields[0], fields[6])

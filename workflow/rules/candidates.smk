@@ -2,6 +2,8 @@ rule candidates:
     input:
         bcf=rules.consequence.output.bcf,
         ped=family_input("ped"),
+        genes=resource("genes"),
+        reference=resource("reference"),
     output:
         table=f"{WORK}/candidates.parquet",
         modes=f"{WORK}/inheritance.json",
@@ -17,5 +19,5 @@ rule candidates:
         f"{RESULTS}/logs/candidates/{{family}}.log",
     shell:
         "rarevar candidates --vcf {input.bcf:q} --ped {input.ped:q} --family {params.family:q}"
-        " --build {params.build} --settings {params.settings:q} --source {params.source}"
+        " --genes {input.genes:q} --reference {input.reference:q} --build {params.build} --settings {params.settings:q} --source {params.source}"
         " --out {output.table:q} --modes {output.modes:q} --funnel {output.funnel:q} 2> {log:q}"
