@@ -14,6 +14,7 @@ import yaml
 from rarevar import __version__, download
 from rarevar.bcftools import BcftoolsError
 from rarevar.errors import InputError
+from rarevar.runlock import exclusive
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SNAKEFILE = REPO_ROOT / "Snakefile"
@@ -190,9 +191,10 @@ def run_workflow(args) -> int:
     ]
     # The rules call `rarevar <stage>`: make it the one of this installation.
     env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
-    status = subprocess.call(command, env=env)
+    results = Path(config.get("results_dir", "results"))
+    with exclusive(results):
+        status = subprocess.call(command, env=env)
     if status == 0:
-        results = Path(config.get("results_dir", "results"))
         print("\nrarevar: done. Reports:")
         for family in families:
             print(f"  {results / family.row.family_id / 'report.html'}")
