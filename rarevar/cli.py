@@ -14,7 +14,7 @@ import yaml
 from rarevar import __version__, download
 from rarevar.bcftools import BcftoolsError
 from rarevar.errors import InputError
-from rarevar.runlock import exclusive
+from rarevar.runlock import exclusive, remove_stale_temporaries
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SNAKEFILE = REPO_ROOT / "Snakefile"
@@ -187,12 +187,16 @@ def run_workflow(args) -> int:
         str(args.cores),
         "--profile",
         str(args.profile or LOCAL_PROFILE),
+        # rarevar's own lock (below) keeps runs apart; Snakemake's would survive a killed run and block the
+        # re-run until `--unlock`.
+        "--nolock",
         *extra,
     ]
     # The rules call `rarevar <stage>`: make it the one of this installation.
     env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     results = Path(config.get("results_dir", "results"))
     with exclusive(results):
+        remove_stale_temporaries(results)
         status = subprocess.call(command, env=env)
     if status == 0:
         print("\nrarevar: done. Reports:")

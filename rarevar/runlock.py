@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import re
 from pathlib import Path
 
 from rarevar.errors import InputError
@@ -39,3 +40,18 @@ def exclusive(results_dir: str | Path):
         yield
     finally:
         handle.close()
+
+
+# Names of the temporary files the stages write before renaming (see the stage modules).
+STALE = re.compile(r"\.tmp\d+|\.subset\.bcf|\.population\d+\.bcf|\.slim\d+\.bcf|\.csq\d+\.bcf")
+
+
+def remove_stale_temporaries(results_dir: str | Path) -> list[str]:
+    """Temporary files of a run that was killed. Only called under the lock: no live run owns them."""
+    removed = []
+    folder = Path(results_dir)
+    for path in folder.rglob("*") if folder.is_dir() else []:
+        if path.is_file() and STALE.search(path.name):
+            path.unlink()
+            removed.append(str(path))
+    return removed

@@ -1,0 +1,70 @@
+"""A run killed at any stage and started again gives the same outputs as one that was never interrupted."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, demo_row, write_config
+
+# A file each stage writes, in workflow order: the kill lands while that stage, or the next, is running.
+STAGE_MARKERS = [
+    "work/normalized.bcf",
+    "work/population.bcf",
+    "work/consequence.bcf",
+    "work/candidates.parquet",
+    "candidates.json",
+]
+COMPARED = ["candidates.json", "candidates.tsv", "candidates.vcf.gz", "qc.json"]
+
+
+def start(config: Path) -> subprocess.Popen:
+    # A session of its own, so the kill reaches rarevar, Snakemake and the running job alike.
+    return subprocess.Popen(
+        [sys.executable, "-m", "rarevar", "run", "--config", str(config), "--cores", "1"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
+def kill_when(process: subprocess.Popen, marker: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def without_date(html: str, generated: str) -> str:
+    # The run date is the one field that may differ between runs (documented in the README).
+    return html.replace(generated, "DATE")
+
+
+def generated(html: str) -> str:
+    return re.search(r"Report generated:</b> ([^<]+)<", html).group(1)
+
+
+@pytest.mark.parametrize("marker", STAGE_MARKERS)
+def test_killed_run_resumes_to_identical_outputs(demo_run, truth, tmp_path, marker):
+    config = write_config(tmp_path, [demo_row()])
+    family = tmp_path / "results" / truth["family"]
+    kill_when(start(config), family / marker)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "rarevar", "run", "--config", str(config), "--cores", "1"],
+        cwd=REPO, capture_output=True, text=True,
+    )  # fmt: skip
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    reference = demo_run / truth["family"]
+    for name in COMPARED:
+        assert (family / name).read_bytes() == (reference / name).read_bytes(), name
+    html = (family / "report.html").read_text(encoding="utf-8")
+    expected = (reference / "report.html").read_text(encoding="utf-8")
+    assert without_date(html, generated(html)) == without_date(expected, generated(expected))
+    assert not [p.name for p in family.rglob("*") if ".tmp" in p.name], "a temporary file was left behind"
