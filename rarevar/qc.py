@@ -171,6 +171,9 @@ class Regions:
 
 
 def regions(g: Genotypes, build: str) -> Regions:
+    if not len(g.pos):  # an empty VCF is valid: every check then has too few sites
+        none = np.zeros(0, dtype=bool)
+        return Regions(none, none, none)
     on_y = genome.is_y(g.chrom)
     y_par = np.zeros(len(g.pos), dtype=bool)
     for start, end in PAR_Y.get(build, []):

@@ -1,0 +1,52 @@
+"""The input forms users bring: BCF, plain VCF, a singleton, an empty VCF: each runs to a whole report."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pysam.bcftools
+
+from tests.conftest import DEMO, demo_row, rarevar, write_config
+
+
+def run(tmp_path, **row) -> dict:
+    config = write_config(tmp_path, [demo_row(**row)])
+    result = rarevar("run", "--config", str(config), "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads((tmp_path / "results" / "DEMO1" / "candidates.json").read_text())
+
+
+def key(c: dict) -> tuple:
+    return c["chrom"], c["pos"], c["ref"], c["alt"]
+
+
+def test_bcf_input_ranks_the_planted_variant_first(tmp_path, truth):
+    bcf = tmp_path / "trio.bcf"
+    pysam.bcftools.view("-Ob", "-o", str(bcf), str(DEMO / "trio.vcf.gz"), catch_stdout=False)
+    payload = run(tmp_path, vcf=str(bcf))
+    assert key(payload["candidates"][0]) == key(truth)
+
+
+def test_singleton_proband_only(tmp_path, truth):
+    vcf = tmp_path / "proband.vcf"
+    pysam.bcftools.view("-s", "proband", "-Ov", "-o", str(vcf), str(DEMO / "trio.vcf.gz"), catch_stdout=False)
+    ped = tmp_path / "proband.ped"
+    ped.write_text("DEMO1\tproband\t0\t0\t1\t2\n")
+    payload = run(tmp_path, vcf=str(vcf), ped=str(ped))
+    top = payload["candidates"][0]
+    # Without parents a de novo cannot be proven: the heterozygous variant stays, as dominant.
+    assert key(top) == key(truth)
+    assert "autosomal_dominant" in top["inheritance"] and "de_novo" not in top["inheritance"]
+    assert any("parents" in note for note in payload["not_assessed"])
+
+
+def test_empty_vcf_gives_a_clear_negative_report(tmp_path):
+    vcf = tmp_path / "empty.vcf"
+    with gzip.open(DEMO / "trio.vcf.gz", "rt") as handle:
+        vcf.write_text("".join(line for line in handle if line.startswith("#")))
+    payload = run(tmp_path, vcf=str(vcf))
+    assert payload["candidates"] == []
+    assert [step["variants"] for step in payload["funnel"]] == [0] * len(payload["funnel"])
+    html = (tmp_path / "results" / "DEMO1" / "report.html").read_text()
+    assert "No candidate variants found" in html and "This is not a negative genetic test" in html
