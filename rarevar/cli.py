@@ -171,7 +171,7 @@ def run_workflow(args) -> int:
 
     config_path = Path(args.config) if args.config else single_family_config(args)
     config = load_config(config_path)
-    families = validate_batch(config)  # every input checked before any job starts
+    families = validate_batch(config, deep=True)  # every input checked before any job starts
     if not SNAKEFILE.is_file():
         raise InputError(SNAKEFILE, "the workflow's Snakefile is missing", "Install rarevar from its repository")
     extra = [a for a in args.snakemake_args if a != "--"]
@@ -212,7 +212,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.config import load_config
         from rarevar.validate import validate_batch
 
-        families = validate_batch(load_config(args.config))
+        families = validate_batch(load_config(args.config), deep=True)
         print(f"rarevar: {len(families)} famil{'y' if len(families) == 1 else 'ies'} checked, inputs are valid")
     elif args.command == "normalize":
         from rarevar.normalize import normalize

@@ -12,6 +12,13 @@ from rarevar.genome import strip_chr
 VCF_SUFFIXES = (".vcf", ".vcf.gz", ".vcf.bgz", ".bcf")
 
 
+def _is_plain_gzip(path: Path) -> bool:
+    # BGZF is gzip with an extra field tagged 'BC' in every block header; plain gzip has none (flag bit 2 unset).
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    return head[:2] == b"\x1f\x8b" and not (head[3] & 4 and head[12:14] == b"BC")
+
+
 def open_vcf(path: str | Path) -> pysam.VariantFile:
     path = Path(path)
     if not path.is_file():
@@ -20,10 +27,66 @@ def open_vcf(path: str | Path) -> pysam.VariantFile:
         raise InputError(path, "VCF is an empty (0-byte) file", "Re-export the VCF")
     if not path.name.endswith(VCF_SUFFIXES):
         raise InputError(path, "is not named like a VCF", f"Give a file ending in {', '.join(VCF_SUFFIXES)}")
+    if _is_plain_gzip(path):
+        raise InputError(
+            path, "is compressed with plain gzip, not bgzip (htslib needs BGZF blocks)",
+            f"Recompress it: gzip -dc {path} | bgzip -c > fixed.vcf.gz",
+        )  # fmt: skip
+    previous = pysam.set_verbosity(0)  # htslib's own messages would bury ours
     try:
         return pysam.VariantFile(str(path))
     except (OSError, ValueError) as error:
-        raise InputError(path, f"cannot be read as VCF/BCF ({error})", "Check that it is a valid VCF") from None
+        reason = str(error)
+        if "does not have valid header" in reason:
+            reason = "no valid VCF header: is the #CHROM line missing?"
+        fix = "Re-copy or re-export the file" if "truncated" in reason else "Check that it is a valid VCF"
+        raise InputError(path, f"cannot be read as VCF/BCF ({reason})", fix) from None
+    finally:
+        pysam.set_verbosity(previous)
+
+
+def scan_records(path: str | Path) -> int:
+    """Read every record once: unparsable lines, a truncated end, unsorted or duplicated records stop here,
+    named by record number and position, instead of failing (or silently misbehaving) in a later stage."""
+    path = Path(path)
+    previous = pysam.set_verbosity(0)  # htslib's own messages would bury ours
+    seen_contigs: set[str] = set()
+    last: tuple | None = None
+    count = 0
+    try:
+        with open_vcf(path) as vcf:
+            iterator = iter(vcf)
+            while True:
+                try:
+                    record = next(iterator)
+                except StopIteration:
+                    break
+                except (OSError, ValueError) as error:
+                    after = f"after record {count} ({last[0]}:{last[1]})" if last else "at the first record"
+                    raise InputError(path, f"a record cannot be read ({error})", "Fix or re-export the VCF",
+                                     f"record {count + 1}, {after}") from None  # fmt: skip
+                count += 1
+                here = (record.chrom, record.pos, record.ref, record.alts)
+                _check_order(path, count, here, last, seen_contigs)
+                last = here
+    finally:
+        pysam.set_verbosity(previous)
+    return count
+
+
+def _check_order(path: Path, count: int, here: tuple, last: tuple | None, seen_contigs: set[str]) -> None:
+    where = f"record {count} ({here[0]}:{here[1]})"
+    if last and here[0] == last[0] and here[1] < last[1]:
+        raise InputError(path, f"records are not sorted: {here[0]}:{here[1]} comes after {last[0]}:{last[1]}",
+                         "Sort it: bcftools sort -Oz -o sorted.vcf.gz", where)  # fmt: skip
+    if last and here[0] != last[0]:
+        if here[0] in seen_contigs:
+            raise InputError(path, f"records are not sorted: contig {here[0]} appears again after {last[0]}",
+                             "Sort it: bcftools sort -Oz -o sorted.vcf.gz", where)  # fmt: skip
+        seen_contigs.add(last[0])
+    if last == here:
+        raise InputError(path, f"record {here[0]}:{here[1]} {here[2]}>{','.join(here[3] or ())} is duplicated",
+                         "Remove duplicates: bcftools norm -d exact", where)  # fmt: skip
 
 
 def read_fai(reference: Path) -> dict[str, int]:

@@ -168,3 +168,55 @@ def test_ped_with_a_cycle(tmp_path):
     ped.write_text("DEMO1\tproband\tfather\tmother\t1\t2\nDEMO1\tmother\tproband\t0\t2\t1\nDEMO1\tfather\t0\t0\t1\t1\n")
     message, _ = run_bad(tmp_path, ped=str(ped))
     assert f"{ped}, line" in message and "cycle" in message
+
+
+def demo_lines() -> tuple[list[str], list[str]]:
+    text = demo_vcf_text().splitlines()
+    return [line for line in text if line.startswith("#")], [line for line in text if not line.startswith("#")]
+
+
+def test_truncated_bgzip(tmp_path):
+    vcf = tmp_path / "truncated.vcf.gz"
+    vcf.write_bytes((DEMO / "trio.vcf.gz").read_bytes()[:30000])
+    message, _ = run_bad(tmp_path, vcf=str(vcf))
+    assert "truncated" in message and "Re-copy or re-export" in message
+
+
+def test_plain_gzip_instead_of_bgzip(tmp_path):
+    vcf = tmp_path / "plain.vcf.gz"
+    vcf.write_bytes(gzip.compress(demo_vcf_text().encode()))
+    message, _ = run_bad(tmp_path, vcf=str(vcf))
+    assert "plain gzip, not bgzip" in message and "bgzip -c" in message
+
+
+def test_unsorted_records(tmp_path):
+    header, records = demo_lines()
+    vcf = tmp_path / "unsorted.vcf"
+    vcf.write_text("\n".join(header + records[10:20] + records[:10] + records[20:]) + "\n")
+    message, _ = run_bad(tmp_path, vcf=str(vcf))
+    assert "record 11 (" in message and "records are not sorted" in message and "bcftools sort" in message
+
+
+def test_duplicate_records(tmp_path):
+    header, records = demo_lines()
+    vcf = tmp_path / "duplicated.vcf"
+    vcf.write_text("\n".join(header + records[:5] + records[4:]) + "\n")
+    message, _ = run_bad(tmp_path, vcf=str(vcf))
+    assert "record 6 (" in message and "is duplicated" in message and "bcftools norm -d" in message
+
+
+def test_missing_chrom_header_line(tmp_path):
+    header, records = demo_lines()
+    vcf = tmp_path / "no_chrom_line.vcf"
+    vcf.write_text("\n".join([h for h in header if not h.startswith("#CHROM")] + records) + "\n")
+    message, _ = run_bad(tmp_path, vcf=str(vcf))
+    assert "is the #CHROM line missing?" in message
+
+
+def test_space_instead_of_tab_in_a_record(tmp_path):
+    header, records = demo_lines()
+    broken = records[7].replace("\t", " ", 1)
+    vcf = tmp_path / "space.vcf"
+    vcf.write_text("\n".join(header + records[:7] + [broken] + records[8:]) + "\n")
+    message, _ = run_bad(tmp_path, vcf=str(vcf))
+    assert "record 8, after record 7 (" in message and "cannot be read" in message
