@@ -83,7 +83,9 @@ ALIASES = {
     "conservative_inframe_insertion": "inframe_insertion",
     "conservative_inframe_deletion": "inframe_deletion",
     "exon_loss_variant": "transcript_ablation",
-    "inframe_altering": "protein_altering_variant",  # csq, for indels combined on one haplotype
+    "inframe_altering": "protein_altering_variant",
+    "intergenic_region": "intergenic_variant",  # snpEff
+    "nc_transcript_variant": "non_coding_transcript_variant",  # VEP before release 75  # csq, for indels combined on one haplotype
     "initiator_codon_variant": "start_retained_variant",
     "non_coding_exon_variant": "non_coding_transcript_exon_variant",
     "intragenic_variant": "intron_variant",
@@ -205,7 +207,7 @@ def _hgvs_tail(value: str) -> str:
 def parse_vep(values: list[str], fields: list[str], ref: str, alt: str) -> list[TranscriptConsequence]:
     """VEP CSQ entries (field order read from the header) for this record's ALT allele."""
     col = {name: i for i, name in enumerate(fields)}
-    wanted = {alt, vep_allele(ref, alt)}
+    wanted = {alt, vep_allele(ref, alt), alt.strip("<>")}  # VEP writes <CN0> as CN0
     out = []
     for value in values:
         entry = value.split("|")
