@@ -83,9 +83,9 @@ ALIASES = {
     "conservative_inframe_insertion": "inframe_insertion",
     "conservative_inframe_deletion": "inframe_deletion",
     "exon_loss_variant": "transcript_ablation",
-    "inframe_altering": "protein_altering_variant",
+    "inframe_altering": "protein_altering_variant",  # csq, for indels combined on one haplotype
     "intergenic_region": "intergenic_variant",  # snpEff
-    "nc_transcript_variant": "non_coding_transcript_variant",  # VEP before release 75  # csq, for indels combined on one haplotype
+    "nc_transcript_variant": "non_coding_transcript_variant",  # VEP before release 75
     "initiator_codon_variant": "start_retained_variant",
     "non_coding_exon_variant": "non_coding_transcript_exon_variant",
     "intragenic_variant": "intron_variant",
