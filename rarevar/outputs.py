@@ -49,6 +49,33 @@ NOT_ASSESSED_ALWAYS = [
 ]
 
 
+# Candidates per mode expected of a WGS trio after standard filters (the published order of magnitude);
+# a family far above them points at a sample or calling problem, not at many causes.
+EXPECTED_YIELD = {
+    "de_novo": 3,
+    "compound_heterozygous": 10,
+    "autosomal_recessive": 1,
+    "x_linked_recessive": 4,
+    "autosomal_dominant": 100,
+}
+YIELD_WARNING_FACTOR = 10
+
+
+def mode_yield(candidates: list[dict]) -> dict:
+    """Candidates per mode (confirmed modes only), with what a WGS trio usually yields."""
+    counts = {mode: sum(mode in c["inheritance"] for c in candidates) for mode in EXPECTED_YIELD}
+    return {mode: {"candidates": n, "expected_wgs_trio": EXPECTED_YIELD[mode]} for mode, n in counts.items()}
+
+
+def yield_warnings(yields: dict) -> list[str]:
+    return [
+        f"{y['candidates']} {mode.replace('_', ' ')} candidates, over {YIELD_WARNING_FACTOR}x the "
+        f"~{y['expected_wgs_trio']} of a typical genome trio: check sample quality and relationships first"
+        for mode, y in yields.items()
+        if y["candidates"] > YIELD_WARNING_FACTOR * y["expected_wgs_trio"]
+    ]
+
+
 def sample_table(pedigree: Pedigree, vcf_samples: list[str]) -> list[dict]:
     roles = pedigree.roles()
     return [

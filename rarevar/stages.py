@@ -14,7 +14,16 @@ from rarevar.annotate.consequence import detect_source
 from rarevar.bcftools import versions as htslib_versions
 from rarevar.candidates import select_candidates
 from rarevar.funnel import read_steps, write_json_atomic
-from rarevar.outputs import not_assessed, read_json, sample_table, write_json, write_tsv, write_vcf
+from rarevar.outputs import (
+    mode_yield,
+    not_assessed,
+    read_json,
+    sample_table,
+    write_json,
+    write_tsv,
+    write_vcf,
+    yield_warnings,
+)
 from rarevar.pedigree import family_for
 from rarevar.phenotype import gene_diseases, hpo_version, read_phenotype, term_labels
 from rarevar.rank import rank_candidates
@@ -73,6 +82,8 @@ def rank_stage(
     codons = read_codon_table(f"{resources['clinvar']}.codons.tsv.gz") if resources.get("clinvar") else {}
     ranked = rank_candidates(table, phenotype, settings["max_population_af"], codons)
     qc = read_json(qc_json)
+    yields = mode_yield(ranked)
+    qc["warnings"] = qc.get("warnings", []) + yield_warnings(yields)
     stopped = settings.get("qc_stop_on_failure") and not qc["passed"]
     kept = [] if stopped else ranked[: settings["max_candidates"]]
     inheritance = read_json(modes)
@@ -100,6 +111,7 @@ def rank_stage(
         },
         "funnel": funnel,
         "qc": qc,
+        "yield": yields,
         "not_assessed": limits,
         "candidates": kept,
     }

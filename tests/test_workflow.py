@@ -215,3 +215,10 @@ def test_swapped_sample_and_sex_mismatch_are_flagged_and_stop_the_family(truth, 
     assert payload["not_assessed"][0].startswith("Sample QC failed:")
     html = (tmp_path / "results" / truth["family"] / "report.html").read_text()
     assert "QC failed." in html
+
+
+def test_yield_per_mode_is_reported(demo_run, truth):
+    yields = load(demo_run, truth)["yield"]
+    assert yields["de_novo"] == {"candidates": 2, "expected_wgs_trio": 3}  # the cause and the XPC decoy
+    assert yields["compound_heterozygous"]["candidates"] == 4  # PEX26 pair and XPC pair
+    assert not any("typical genome trio" in w for w in load(demo_run, truth)["qc"]["warnings"])
