@@ -123,16 +123,35 @@ def check_vcf(path: str | Path, ped_samples: list[str], reference: Path) -> list
     return samples
 
 
+# chr1 (and chrX) lengths name the build a VCF was called on.
+BUILD_LENGTHS = {
+    ("1", 249_250_621): "GRCh37",
+    ("1", 248_956_422): "GRCh38",
+    ("X", 155_270_560): "GRCh37",
+    ("X", 156_040_895): "GRCh38",
+}
+
+
+def build_of(name: str, length: int | None) -> str | None:
+    return BUILD_LENGTHS.get((strip_chr(name).upper(), length))
+
+
 def check_contigs(path, contigs: dict[str, int | None], reference: Path) -> None:
     """VCF contig names and lengths must be those of the reference (naming, and the genome build)."""
     ref = read_fai(reference)
     shared = [name for name in contigs if name in ref]
     for name in shared:
         if contigs[name] is not None and contigs[name] != ref[name]:
+            vcf_build, ref_build = build_of(name, contigs[name]), build_of(name, ref[name])
+            builds = (
+                f": the VCF is {vcf_build}, the reference {ref_build}"
+                if vcf_build and ref_build
+                else " (a different genome build?)"
+            )
             raise InputError(
                 path,
                 f"contig {name} is {contigs[name]:,} bp in the VCF but {ref[name]:,} bp in the reference "
-                f"{reference} (a different genome build?)",
+                f"{reference}{builds}",
                 "Use a reference and resources of the VCF's genome build (genome_build in the config)",
             )
     if contigs and not shared:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rarevar.errors import InputError
 from tests.conftest import DEMO, demo_row, rarevar, write_config
 
 
@@ -220,3 +221,13 @@ def test_space_instead_of_tab_in_a_record(tmp_path):
     vcf.write_text("\n".join(header + records[:7] + [broken] + records[8:]) + "\n")
     message, _ = run_bad(tmp_path, vcf=str(vcf))
     assert "record 8, after record 7 (" in message and "cannot be read" in message
+
+
+def test_grch37_vcf_against_a_grch38_reference_names_both_builds(tmp_path):
+    from rarevar.vcfcheck import check_contigs
+
+    fai = tmp_path / "GRCh38.fa.fai"
+    fai.write_text("chr1\t248956422\t6\t60\t61\nchrX\t156040895\t253105752\t60\t61\n")
+    (tmp_path / "GRCh38.fa").write_text("")
+    with pytest.raises(InputError, match="the VCF is GRCh37, the reference GRCh38"):
+        check_contigs("sample.vcf.gz", {"chr1": 249_250_621, "chrX": 155_270_560}, tmp_path / "GRCh38.fa")
