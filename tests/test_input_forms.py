@@ -50,3 +50,27 @@ def test_empty_vcf_gives_a_clear_negative_report(tmp_path):
     assert [step["variants"] for step in payload["funnel"]] == [0] * len(payload["funnel"])
     html = (tmp_path / "results" / "DEMO1" / "report.html").read_text()
     assert "No candidate variants found" in html and "This is not a negative genetic test" in html
+
+
+def test_sample_ids_with_spaces_unicode_and_html(tmp_path, truth):
+    """Legal but awkward sample ids run through, and reach the report only escaped."""
+    names = {"proband": "Patient 01 <script>alert(1)</script>", "mother": "Mère Ω", "father": 'father "x"'}
+    with gzip.open(DEMO / "trio.vcf.gz", "rt") as handle:
+        lines = handle.read().splitlines()
+    header_at = next(i for i, line in enumerate(lines) if line.startswith("#CHROM"))
+    columns = lines[header_at].split("\t")
+    lines[header_at] = "\t".join(columns[:9] + [names[s] for s in columns[9:]])
+    vcf = tmp_path / "awkward.vcf"
+    vcf.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ped = tmp_path / "awkward.ped"
+    ped.write_text(
+        f"DEMO1\t{names['proband']}\t{names['father']}\t{names['mother']}\t1\t2\n"
+        f"DEMO1\t{names['mother']}\t0\t0\t2\t1\nDEMO1\t{names['father']}\t0\t0\t1\t1\n",
+        encoding="utf-8",
+    )
+    payload = run(tmp_path, vcf=str(vcf), ped=str(ped))
+    assert key(payload["candidates"][0]) == key(truth)
+    assert set(payload["candidates"][0]["genotypes"]) == set(names.values())
+    html = (tmp_path / "results" / "DEMO1" / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "Patient 01 &lt;script&gt;alert(1)&lt;/script&gt;" in html and "Mère Ω" in html
