@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 
+import pysam
 import pysam.bcftools
 
 from tests.conftest import DEMO, demo_row, rarevar, write_config
@@ -74,3 +76,51 @@ def test_sample_ids_with_spaces_unicode_and_html(tmp_path, truth):
     html = (tmp_path / "results" / "DEMO1" / "report.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html
     assert "Patient 01 &lt;script&gt;alert(1)&lt;/script&gt;" in html and "Mère Ω" in html
+
+
+def _odd_records(fasta: pysam.FastaFile) -> list[str]:
+    """Legal VCF shapes callers write: a symbolic deletion, a gVCF reference block, the '*' placeholder,
+    half-calls, a haploid male X call, and a 49-ALT record."""
+
+    def other(chrom: str, pos: int) -> tuple[str, str]:
+        ref = fasta.fetch(chrom, pos - 1, pos).upper()
+        return ref, "A" if ref != "A" else "C"
+
+    def line(chrom, pos, alt, info, *gts, ref=None):
+        ref = ref or fasta.fetch(chrom, pos - 1, pos).upper()
+        return "\t".join([chrom, str(pos), ".", ref, alt, "50", "PASS", info, "GT:DP:GQ", *gts])
+
+    first = fasta.fetch("chr5", 1499, 1500).upper()
+    many = [first + "".join(s) for n in (1, 2, 3) for s in itertools.product("ACGT", repeat=n)][:49]
+    return [
+        line("chr3", 30000, "<DEL>", "END=30500;SVTYPE=DEL", "0/1:30:50", "0/0:30:50", "0/0:30:50"),
+        line("chr3", 31000, "<NON_REF>", "END=31100", "0/0:30:50", "0/0:30:50", "0/0:30:50"),
+        line("chr22", 5000, "*", ".", "0/1:30:50", "0/1:30:50", "0/0:30:50"),
+        line("chr22", 6000, other("chr22", 6000)[1], ".", "./1:30:50", "1/.:30:50", "0/0:30:50"),
+        line("chrX", 5000, other("chrX", 5000)[1], ".", "1:30:50", "0/1:30:50", "0:30:50"),
+        line("chr5", 1500, ",".join(many), ".", "0/1:30:50", "0/2:30:50", "0/0:30:50", ref=first),
+    ]
+
+
+def test_symbolic_gvcf_star_half_haploid_and_many_alleles(tmp_path, truth):
+    with gzip.open(DEMO / "trio.vcf.gz", "rt") as handle:
+        lines = handle.read().splitlines()
+    header = [line for line in lines if line.startswith("##")] + [
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="End">',
+        '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="SV type">',
+        '##ALT=<ID=DEL,Description="Deletion">',
+        '##ALT=<ID=NON_REF,Description="Any other allele">',
+    ]
+    contigs = [line.split("ID=")[1].split(",")[0] for line in header if line.startswith("##contig")]
+    with pysam.FastaFile(str(DEMO / "reference.fa")) as fasta:
+        records = [line for line in lines if not line.startswith("#")] + _odd_records(fasta)
+    records.sort(key=lambda r: (contigs.index(r.split("\t")[0]), int(r.split("\t")[1])))
+    vcf = tmp_path / "odd.vcf"
+    vcf.write_text("\n".join(header + [next(x for x in lines if x.startswith("#CHROM"))] + records) + "\n")
+    payload = run(tmp_path, vcf=str(vcf))
+    funnel = {step["step"]: step["variants"] for step in payload["funnel"]}
+    assert funnel["input records"] == 2291 + 6
+    assert funnel["after splitting multi-allelics"] == 2291 + 13 + 6 + 48  # the demo's own splits, then ours
+    assert key(payload["candidates"][0]) == key(truth)
+    deletion = [c for c in payload["candidates"] if c["pos"] == 30000]
+    assert deletion and deletion[0]["alt"] == "<DEL>" and "de_novo" in deletion[0]["inheritance"]
