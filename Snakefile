@@ -5,7 +5,7 @@ from rarevar.validate import validate_batch
 
 
 # The demo's config unless one is given with --configfile (as `rarevar run` always does).
-if not config:
+if "families" not in config:
 
     configfile: "config/config.yaml"
 

@@ -222,3 +222,15 @@ def test_yield_per_mode_is_reported(demo_run, truth):
     assert yields["de_novo"] == {"candidates": 2, "expected_wgs_trio": 3}  # the cause and the XPC decoy
     assert yields["compound_heterozygous"]["candidates"] == 4  # PEX26 pair and XPC pair
     assert not any("typical genome trio" in w for w in load(demo_run, truth)["qc"]["warnings"])
+
+
+def test_slurm_profile_plans_grouped_jobs(tmp_path):
+    """The SLURM profile parses with the executor plugin and groups each family's later steps."""
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--profile", "workflow/profiles/slurm", "--dry-run", "--cores", "1",
+         "--config", f"results_dir={tmp_path}"],
+        cwd=REPO, capture_output=True, text=True,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "Group job family_tail" in output
