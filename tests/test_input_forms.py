@@ -124,3 +124,20 @@ def test_symbolic_gvcf_star_half_haploid_and_many_alleles(tmp_path, truth):
     assert key(payload["candidates"][0]) == key(truth)
     deletion = [c for c in payload["candidates"] if c["pos"] == 30000]
     assert deletion and deletion[0]["alt"] == "<DEL>" and "de_novo" in deletion[0]["inheritance"]
+
+
+def test_phenopacket_as_the_phenotype(tmp_path, truth):
+    """GA4GH Phenopacket v2: observed features drive the ranking, excluded ones stay excluded."""
+    packet = {
+        "id": "demo-proband",
+        "subject": {"id": "proband", "sex": "MALE"},
+        "phenotypicFeatures": [{"type": {"id": term, "label": ""}} for term in truth["hpo"]]
+        + [{"type": {"id": "HP:0001250", "label": "Seizure"}, "excluded": True}],
+        "metaData": {"phenopacketSchemaVersion": "2.0"},
+    }
+    path = tmp_path / "proband.json"
+    path.write_text(json.dumps(packet))
+    payload = run(tmp_path, hpo=str(path))
+    assert key(payload["candidates"][0]) == key(truth)
+    assert [t["id"] for t in payload["phenotype"]["observed"]] == truth["hpo"]
+    assert payload["phenotype"]["excluded"] == [{"id": "HP:0001250", "label": "Seizure"}]
