@@ -231,3 +231,11 @@ def test_grch37_vcf_against_a_grch38_reference_names_both_builds(tmp_path):
     (tmp_path / "GRCh38.fa").write_text("")
     with pytest.raises(InputError, match="the VCF is GRCh37, the reference GRCh38"):
         check_contigs("sample.vcf.gz", {"chr1": 249_250_621, "chrX": 155_270_560}, tmp_path / "GRCh38.fa")
+
+
+def test_validate_command_checks_without_running(tmp_path):
+    config = write_config(tmp_path, [demo_row()])
+    result = rarevar("validate", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "1 family checked, inputs are valid" in result.stdout
+    assert not (tmp_path / "results").exists()
