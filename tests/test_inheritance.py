@@ -196,22 +196,25 @@ def _gemini_vcf(name: str):
     return vcf.samples, gt, depth, gq, chrom, pos
 
 
+def three_generations(name: str) -> Pedigree:
+    """GEMINI's inherited-dn family: affected kid and mother, the mother's unaffected parents."""
+    return Pedigree(
+        name,
+        [
+            person("kid", "female", "affected", father="dad", mother="mom"),
+            person("mom", "female", "affected", father="gpa", mother="gma"),
+            person("dad", "male", "unaffected"),
+            person("gma", "female", "unaffected"),
+            person("gpa", "male", "unaffected"),
+        ],
+    )
+
+
 def _gemini_families(ped_name: str) -> dict[str, Pedigree]:
     if ped_name == "inherited-dn.ped":
         # This PED codes the grandfather 'gpa' (father of 'mom') as female, which our PED reader rejects
         # as inconsistent; the same family is built here with gpa as male.
-        return {
-            "fam1": Pedigree(
-                "fam1",
-                [
-                    person("kid", "female", "affected", father="dad", mother="mom"),
-                    person("mom", "female", "affected", father="gpa", mother="gma"),
-                    person("dad", "male", "unaffected"),
-                    person("gma", "female", "unaffected"),
-                    person("gpa", "male", "unaffected"),
-                ],
-            )
-        }
+        return {"fam1": three_generations("fam1")}
     return read_ped(GEMINI / ped_name)
 
 
@@ -341,17 +344,7 @@ def test_unaffected_sibling_excludes_de_novo_and_dominant():
 
 def test_de_novo_passed_on_by_affected_parent():
     """The allele arose in the affected mother and she passed it to her affected child (GEMINI de_novo.t12)."""
-    family = Pedigree(
-        "F",
-        [
-            person("kid", "female", "affected", father="dad", mother="mom"),
-            person("mom", "female", "affected", father="gpa", mother="gma"),
-            person("dad", "male", "unaffected"),
-            person("gma", "female", "unaffected"),
-            person("gpa", "male", "unaffected"),
-        ],
-    )
-    result = run(["0/1 0/1 0/0 0/0 0/0"], family)
+    result = run(["0/1 0/1 0/0 0/0 0/0"], three_generations("F"))
     assert fits(result, "de_novo") == [0]
     assert fits(result, "autosomal_dominant") == []  # the mother's own parents lack it
 
