@@ -38,11 +38,34 @@ def open_vcf(path: str | Path) -> pysam.VariantFile:
     except (OSError, ValueError) as error:
         reason = str(error)
         if "does not have valid header" in reason:
-            reason = "no valid VCF header: is the #CHROM line missing?"
-        fix = "Re-copy or re-export the file" if "truncated" in reason else "Check that it is a valid VCF"
+            reason = _header_problem(path) or "no valid VCF header: is the #CHROM line missing?"
+        fix = "Re-copy or re-export the file" if "truncated" in reason else "Fix the header or re-export the VCF"
         raise InputError(path, f"cannot be read as VCF/BCF ({reason})", fix) from None
     finally:
         pysam.set_verbosity(previous)
+
+
+def _header_problem(path: Path) -> str | None:
+    """Say what is wrong with a #CHROM line htslib refused (it only says the header is invalid)."""
+    import gzip
+
+    with open(path, "rb") as raw:
+        opener = gzip.open if raw.read(2) == b"\x1f\x8b" else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.startswith("#CHROM"):
+                    text = line.rstrip("\n").rstrip("\r")
+                    if text != text.rstrip():
+                        return f"the #CHROM header line (line {number}) ends in whitespace (a trailing tab?)"
+                    if " " in text and "\t" not in text:
+                        return f"the #CHROM header line (line {number}) is separated by spaces, not tabs"
+                    return None
+                if not line.startswith("#"):
+                    break
+    except OSError:
+        return None
+    return "no #CHROM header line before the first record"
 
 
 def scan_records(path: str | Path) -> int:

@@ -211,7 +211,7 @@ def test_missing_chrom_header_line(tmp_path):
     vcf = tmp_path / "no_chrom_line.vcf"
     vcf.write_text("\n".join([h for h in header if not h.startswith("#CHROM")] + records) + "\n")
     message, _ = run_bad(tmp_path, vcf=str(vcf))
-    assert "is the #CHROM line missing?" in message
+    assert "no #CHROM header line before the first record" in message
 
 
 def test_space_instead_of_tab_in_a_record(tmp_path):
@@ -239,3 +239,10 @@ def test_validate_command_checks_without_running(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "1 family checked, inputs are valid" in result.stdout
     assert not (tmp_path / "results").exists()
+
+
+def test_header_line_with_a_trailing_tab(tmp_path, shared):
+    # A real file of the GA4GH reference server's test data: its #CHROM line ends in a tab.
+    vcf = shared / "ga4gh-server" / "1KG_GRCh37_VEP_edit.vcf.gz"
+    message, _ = run_bad(tmp_path, vcf=str(vcf))
+    assert "#CHROM header line (line 252) ends in whitespace (a trailing tab?)" in message
