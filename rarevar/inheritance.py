@@ -27,9 +27,10 @@ MODES = (
     "x_linked_recessive",
     "x_linked_dominant",
     "x_linked_de_novo",
+    "uniparental_isodisomy",
 )
-AUTOSOMAL_MODES = MODES[:4]
-X_LINKED_MODES = MODES[4:]
+AUTOSOMAL_MODES = ("de_novo", "autosomal_dominant", "autosomal_recessive", "compound_heterozygous")
+X_LINKED_MODES = ("x_linked_recessive", "x_linked_dominant", "x_linked_de_novo")
 
 # cyvcf2 gt_types: 0 HOM_REF, 1 HET, 2 UNKNOWN, 3 HOM_ALT (haploid calls come out as HOM_REF / HOM_ALT).
 _CYVCF2_CODES = np.array([HOM_REF, HET, MISSING, HOM_ALT], dtype=np.int8)
@@ -254,6 +255,20 @@ def de_novo(family: Family, x_linked: bool = False) -> Fit:
     return arose & explained & affected_carry & unaffected_clear
 
 
+def isodisomy_in(kid: Person, mom: Person, dad: Person) -> Fit:
+    """Hom-alt kid with one hom-ref parent and one carrier: two copies of one parent's allele, as in
+    uniparental isodisomy (or a deletion on the other parent's chromosome)."""
+    return kid.hom_alt & ((mom.hom_ref & dad.carrier) | (dad.hom_ref & mom.carrier))
+
+
+def uniparental_isodisomy(family: Family) -> Fit:
+    """A recessive cause unmasked by isodisomy in an affected child; unaffected relatives are not hom-alt."""
+    n = family.n
+    child = any_of((isodisomy_in(k, k.mother, k.father) for k in family.affected_trios), n)
+    unaffected_ok = all_of((u.not_hom_alt for u in family.unaffected), n)
+    return child & unaffected_ok
+
+
 def autosomal_dominant(family: Family) -> Fit:
     """Every affected is het, every unaffected hom-ref, and an affected parent passed it on.
 
@@ -423,6 +438,7 @@ def _not_testable(family: Family, pedigree: Pedigree, chrom: np.ndarray) -> dict
     if not family.affected_trios:
         reasons["de_novo"] = "de novo: no affected individual has both parents sequenced"
         reasons["x_linked_de_novo"] = "x-linked de novo: no affected individual has both parents sequenced"
+        reasons["uniparental_isodisomy"] = "uniparental isodisomy: no affected individual has both parents sequenced"
     if genome.is_mito(chrom).any():
         reasons["mitochondrial"] = "mitochondrial: not assessed yet"
     if genome.is_y(chrom).any():
@@ -484,6 +500,7 @@ def inheritance_modes(
         if family.affected_trios:
             fits["de_novo"] = de_novo(family) & on_autosome
             fits["x_linked_de_novo"] = de_novo(family, x_linked=True) & on_x
+            fits["uniparental_isodisomy"] = uniparental_isodisomy(family) & on_autosome
 
     return InheritanceResult(
         modes={mode: fit.sure.copy() for mode, fit in fits.items()},

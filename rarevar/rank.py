@@ -35,6 +35,7 @@ MODE_LABELS = {
     "x_linked_recessive": "X-linked recessive",
     "x_linked_dominant": "X-linked dominant",
     "x_linked_de_novo": "X-linked de novo",
+    "uniparental_isodisomy": "homozygous by uniparental isodisomy (one parent carries, the other does not)",
 }
 
 

@@ -551,3 +551,12 @@ def test_many_records_are_fast():
     genes = np.array([f"G{i // 8}" for i in range(n)])
     result = inheritance_modes(gt, TRIO, trio(), chrom, np.arange(n) + 3_000_000, genes, "GRCh37")
     assert result.modes["de_novo"].sum() > 0 and result.modes["compound_heterozygous"].sum() > 0
+
+
+def test_uniparental_isodisomy_candidate():
+    # dad mom kid: hom-alt kid, carrier mother, hom-ref father -> isodisomy (not AR, not de novo).
+    # Record 3: the unaffected mother is hom-alt herself, so the genotype cannot cause the kid's disease.
+    result = run(["0/0 0/1 1/1", "0/1 0/1 1/1", "0/0 0/0 1/1", "0/0 1/1 1/1"], trio("male"))
+    assert fits(result, "uniparental_isodisomy") == [0]
+    assert fits(result, "autosomal_recessive") == [1]
+    assert 0 not in fits(result, "de_novo")
