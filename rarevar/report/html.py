@@ -40,6 +40,7 @@ INHERITANCE_WORDS = {
     "x_linked_recessive": "X-linked recessive",
     "x_linked_dominant": "X-linked dominant",
     "x_linked_de_novo": "X-linked de novo",
+    "uniparental_isodisomy": "homozygous by uniparental isodisomy",
     "mitochondrial": "mitochondrial",
 }
 
