@@ -10,6 +10,7 @@ from rarevar.errors import InputError
 from rarevar.families import FamilyRow, read_families
 from rarevar.pedigree import Pedigree, family_for
 from rarevar.phenotype import Phenotype, read_phenotype
+from rarevar.resource_check import check_against_manifest
 from rarevar.vcfcheck import check_vcf, read_fai, scan_records
 
 
@@ -32,6 +33,10 @@ def check_resources(config: dict) -> None:
                 "Fix `resources` in the config or fetch the resource",
             )
     read_fai(reference)
+    for name in ("reference", "genes", "population", "clinvar"):
+        path = resource_path(config, name)
+        if path is not None and path.is_file():
+            check_against_manifest(path)
     for name in ("population", "clinvar"):
         path = resource_path(config, name)
         if path is None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rarevar.errors import InputError
-from tests.conftest import DEMO, demo_row, rarevar, write_config
+from tests.conftest import DEMO, copy_demo, demo_row, rarevar, write_config
 
 
 def demo_vcf_text() -> str:
@@ -246,3 +246,19 @@ def test_header_line_with_a_trailing_tab(tmp_path, shared):
     vcf = shared / "ga4gh-server" / "1KG_GRCh37_VEP_edit.vcf.gz"
     message, _ = run_bad(tmp_path, vcf=str(vcf))
     assert "#CHROM header line (line 252) ends in whitespace (a trailing tab?)" in message
+
+
+def test_resource_changed_since_its_checksum_was_recorded(tmp_path):
+    resources = copy_demo(tmp_path)
+    genes = resources / "genes.gff3.gz"
+    data = bytearray(genes.read_bytes())
+    data[100] ^= 0xFF  # one byte different, same size
+    genes.write_bytes(bytes(data))
+    config = write_config(tmp_path, [demo_row()])
+    text = config.read_text().replace(str(DEMO), str(resources))
+    config.write_text(text)
+    result = rarevar("run", "--config", str(config))
+    assert result.returncode == 2
+    assert f"{genes}: has changed since its checksum was recorded in {resources / 'manifest.json'}" in result.stderr
+    assert "rarevar resources verify --dir" in result.stderr
+    assert not (tmp_path / "results").exists()
