@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: demo test lint setup clean
+.PHONY: demo test lint setup clean fuzz
 
 # Re-install only when the project's dependencies change.
 $(BIN)/rarevar: pyproject.toml
@@ -20,6 +20,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q tests
+
+# A long property-based run (many more random inputs than `make test` tries).
+fuzz: setup
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
 lint: setup
 	$(BIN)/ruff check rarevar tests
