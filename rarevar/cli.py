@@ -165,6 +165,12 @@ def single_family_config(args) -> Path:
     return config_path
 
 
+def _print_warnings(families) -> None:
+    for family in families:
+        for warning in family.phenotype.warnings():
+            print(f"rarevar: warning: {warning}", file=sys.stderr)
+
+
 def run_workflow(args) -> int:
     from rarevar.config import load_config
     from rarevar.validate import validate_batch
@@ -172,6 +178,7 @@ def run_workflow(args) -> int:
     config_path = Path(args.config) if args.config else single_family_config(args)
     config = load_config(config_path)
     families = validate_batch(config, deep=True)  # every input checked before any job starts
+    _print_warnings(families)
     if not SNAKEFILE.is_file():
         raise InputError(SNAKEFILE, "the workflow's Snakefile is missing", "Install rarevar from its repository")
     extra = [a for a in args.snakemake_args if a != "--"]
@@ -213,6 +220,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.validate import validate_batch
 
         families = validate_batch(load_config(args.config), deep=True)
+        _print_warnings(families)
         print(f"rarevar: {len(families)} famil{'y' if len(families) == 1 else 'ies'} checked, inputs are valid")
     elif args.command == "normalize":
         from rarevar.normalize import normalize

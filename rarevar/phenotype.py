@@ -19,6 +19,14 @@ class Phenotype:
     observed: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
     source: str = ""
+    replaced: list[dict] = field(default_factory=list)  # obsolete terms mapped to their replacement
+
+    def warnings(self) -> list[str]:
+        return [
+            f"{self.source}: {r['obsolete']} ({r['label']}) is obsolete in HPO release {r['release']}; "
+            f"analysed as its replacement {r['replacement']}"
+            for r in self.replaced
+        ]
 
 
 @functools.cache
@@ -77,11 +85,29 @@ def read_phenotype(value: str, origin: str) -> Phenotype:
     else:
         phenotype = parse_terms(value, origin)
     validate_terms(phenotype)
+    return replace_obsolete(phenotype)
+
+
+def replace_obsolete(phenotype: Phenotype) -> Phenotype:
+    """Obsolete terms that HPO replaced by another are analysed as that term (and the change is recorded)."""
+    hpo = ontology()
+
+    def current(term: str) -> str:
+        entry = hpo.get_hpo_object(term)
+        if not entry.is_obsolete:
+            return term
+        phenotype.replaced.append(
+            {"obsolete": term, "label": entry.name, "replacement": entry.replaced_by, "release": hpo.version()}
+        )
+        return entry.replaced_by
+
+    phenotype.observed = list(dict.fromkeys(current(term) for term in phenotype.observed))
+    phenotype.excluded = list(dict.fromkeys(current(term) for term in phenotype.excluded))
     return phenotype
 
 
 def validate_terms(phenotype: Phenotype) -> None:
-    """Every term must be a current HPO term of the bundled release; an obsolete one names its replacement."""
+    """Every term must be an HPO term of the bundled release; an obsolete one needs a replacement."""
     if not phenotype.observed:
         raise InputError(phenotype.source, "no observed HPO term", "Give at least one HPO term the patient has")
     hpo = ontology()
@@ -96,12 +122,11 @@ def validate_terms(phenotype: Phenotype) -> None:
                 f"{term} is not a term of HPO release {hpo.version()}",
                 "Check the id at hpo.jax.org",
             ) from None
-        if entry.is_obsolete:
-            replacement = f"; use {entry.replaced_by} instead" if entry.replaced_by else ""
+        if entry.is_obsolete and not entry.replaced_by:
             raise InputError(
                 phenotype.source,
-                f"{term} ({entry.name}) is obsolete in HPO release {hpo.version()}{replacement}",
-                "Replace the obsolete term",
+                f"{term} ({entry.name}) is obsolete in HPO release {hpo.version()} and has no replacement",
+                "Choose a current term at hpo.jax.org",
             )
 
 

@@ -108,6 +108,7 @@ def rank_stage(
         "phenotype": {
             "observed": term_labels(phenotype.observed),
             "excluded": term_labels(phenotype.excluded),
+            "notes": phenotype.warnings(),
         },
         "funnel": funnel,
         "qc": qc,

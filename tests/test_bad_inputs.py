@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rarevar.errors import InputError
+from rarevar.phenotype import read_phenotype
 from tests.conftest import DEMO, copy_demo, demo_row, rarevar, write_config
 
 
@@ -88,7 +89,7 @@ def test_vcf_without_genotypes(tmp_path):
     ("terms", "expected"),
     [
         ("HP:0001639;HP:9999999", "HP:9999999 is not a term of HPO release"),
-        ("HP:0001639;HP:0000057", "HP:0000057 (obsolete Clitoromegaly) is obsolete"),
+        ("HP:0001639;HP:0000489", "HP:0000489 (obsolete Abnormality of globe location or size) is obsolete"),
         ("HP:0001639;seizures", "'seizures' is not an HPO id"),
     ],
 )
@@ -98,9 +99,20 @@ def test_bad_hpo_terms(tmp_path, terms, expected):
     assert "families.tsv, line 2" in message
 
 
-def test_obsolete_term_names_its_replacement(tmp_path):
-    message, _ = run_bad(tmp_path, hpo="HP:0000057")
-    assert "use HP:0008665 instead" in message
+def test_obsolete_term_without_replacement_says_so(tmp_path):
+    message, _ = run_bad(tmp_path, hpo="HP:0001639;HP:0000489")
+    assert "has no replacement" in message and "Choose a current term" in message
+
+
+def test_obsolete_term_is_analysed_as_its_replacement_with_a_warning(tmp_path):
+    config = write_config(tmp_path, [demo_row(hpo="HP:0001639;HP:0000057;-HP:0000252")])
+    result = rarevar("validate", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    warning = "rarevar: warning: families.tsv, line 2: HP:0000057 (obsolete Clitoromegaly) is obsolete in HPO release"
+    assert warning in result.stderr.replace(str(tmp_path) + "/", "")
+    assert "analysed as its replacement HP:0008665" in result.stderr
+    phenotype = read_phenotype("HP:0001639;HP:0000057", "sheet")
+    assert phenotype.observed == ["HP:0001639", "HP:0008665"]
 
 
 def test_sheet_missing_column(tmp_path):

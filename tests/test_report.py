@@ -289,6 +289,13 @@ def test_not_assessed_settings_and_versions(payload):
     assert "Hypertrophic cardiomyopathy HP:0001639" in phenotype and "Seizure HP:0001250" in phenotype
 
 
+def test_obsolete_terms_replaced_are_said_in_the_phenotype_section(payload):
+    note = "families.tsv, line 2: HP:0000057 (obsolete Clitoromegaly) is obsolete; analysed as HP:0008665"
+    payload["phenotype"]["notes"] = [note]
+    page = Page(render_report(payload))
+    assert note in page.text(page.one("section", id="phenotype"))
+
+
 # --- negative result and missing data ------------------------------------------------------------
 
 
@@ -332,6 +339,7 @@ def hostile(payload):
     payload["not_assessed"].append(HOSTILE_ID)
     payload["versions"][HOSTILE_ID] = HOSTILE_GENE
     payload["funnel"][0]["step"] = HOSTILE_ID
+    payload["phenotype"]["notes"] = [HOSTILE_ID]
     return payload
 
 

@@ -124,6 +124,7 @@ def build_context(payload: dict) -> dict:
         "pedigree_svg": Markup(draw_pedigree(samples)),
         "observed": _terms(phenotype.get("observed")),
         "excluded": _terms(phenotype.get("excluded")),
+        "replaced_terms": [_text(x) for x in _list(phenotype.get("notes")) if _text(x)],
         "candidates": candidates,
         "top": candidates[:TOP_CARDS],
         "funnel": _funnel(payload.get("funnel")),
