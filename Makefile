@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: demo test lint setup clean fuzz
+.PHONY: demo test lint setup clean fuzz chromium
 
 # Re-install only when the project's dependencies change.
 $(BIN)/rarevar: pyproject.toml
@@ -18,8 +18,14 @@ setup: $(BIN)/rarevar
 demo: setup
 	$(BIN)/rarevar run --config config/config.yaml --cores $(CORES)
 
-test: setup
+test: setup chromium
 	$(BIN)/python -m pytest -q tests
+
+# The browser tests drive Debian's Chromium (nothing is downloaded by the tests). Installing it needs root, as CI
+# has; without it those tests fail and say why.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "make: could not install Debian's chromium; the browser tests will fail"
 
 # A long property-based run (many more random inputs than `make test` tries).
 fuzz: setup

@@ -1,0 +1,102 @@
+"""The report in a real headless browser, opened from disk: the top card, sorting and filtering, no request
+leaving the file, and a payload of hostile strings from the input files shown as text, never run."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+
+import pytest
+
+from tests.browser import browser
+from tests.conftest import DEMO, demo_row, rarevar, write_config
+
+SCRIPT_GENE = "<script>alert(1)</script>"
+SCRIPT_SAMPLE = "kid<img src=x onerror=alert(2)>"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as instance:
+        yield instance
+
+
+def open_page(chromium, report):
+    """A page on the report that records every request and every dialog a script might open."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.requests, page.dialogs, page.errors = [], [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(report.resolve().as_uri())
+    page.wait_for_load_state("load")
+    return page
+
+
+def visible_rows(page) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        "#candidate-table tbody tr:not([hidden])",
+        "rows => rows.map(r => Array.from(r.cells, c => c.textContent.trim()))",
+    )
+
+
+def test_demo_report_top_card_sort_filter_offline(chromium, demo_run, truth, tmp_path):
+    report = demo_run / truth["family"] / "report.html"
+    page = open_page(chromium, report)
+    assert page.inner_text("#top-candidates article.card h3") == truth["gene"]
+
+    rows = visible_rows(page)
+    assert len(rows) > 1 and rows[0][1] == truth["gene"]
+    page.click("#candidate-table th:nth-child(2) button")  # Gene, ascending
+    genes = [row[1] for row in visible_rows(page)]
+    assert genes == sorted(genes, key=str.lower)
+    page.click("#candidate-table th:nth-child(10) button")  # Score, highest first
+    scores = [float(row[9]) for row in visible_rows(page)]
+    assert scores == sorted(scores, reverse=True)
+
+    page.fill("#candidate-filter", truth["gene"])
+    filtered = visible_rows(page)
+    assert filtered and all(truth["gene"] in " ".join(row) for row in filtered) and len(filtered) < len(rows)
+    assert page.inner_text("#candidate-count") == f"Showing {len(filtered)} of {len(rows)} candidates"
+
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert all(url.startswith("file://") for url in page.requests), page.requests
+    assert page.errors == [] and page.dialogs == []
+
+
+def hostile_inputs(tmp_path):
+    """The demo with a gene name that is a script (in the gene models) and a sample id that is an HTML payload."""
+    resources = tmp_path / "resources"
+    shutil.copytree(DEMO, resources)
+    (resources / "manifest.json").unlink()  # the gene models below are ours now, not the demo's
+    with gzip.open(DEMO / "genes.gff3.gz", "rt") as handle:
+        gff = handle.read().replace("Name=TNNT2;", f"Name={SCRIPT_GENE};")
+    with gzip.open(resources / "genes.gff3.gz", "wt") as handle:
+        handle.write(gff)
+    with gzip.open(DEMO / "trio.vcf.gz", "rt") as handle:
+        vcf = handle.read().replace("\tproband\tmother\tfather\n", f"\t{SCRIPT_SAMPLE}\tmother\tfather\n")
+    (tmp_path / "trio.vcf").write_text(vcf)
+    ped = (DEMO / "demo.ped").read_text().replace("\tproband\t", f"\t{SCRIPT_SAMPLE}\t")
+    (tmp_path / "trio.ped").write_text(ped)
+    return resources
+
+
+def test_script_payloads_from_input_files_render_as_text(chromium, tmp_path, truth):
+    resources = hostile_inputs(tmp_path)
+    config = write_config(tmp_path, [demo_row(vcf=str(tmp_path / "trio.vcf"), ped=str(tmp_path / "trio.ped"))])
+    config.write_text(config.read_text().replace(str(DEMO), str(resources)))
+    result = rarevar("run", "--config", str(config), "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    family = tmp_path / "results" / truth["family"]
+    genes = [c["gene"] for c in json.loads((family / "candidates.json").read_text())["candidates"]]
+    assert SCRIPT_GENE in genes, "the hostile gene name did not reach the candidates"
+
+    page = open_page(chromium, family / "report.html")
+    text = page.inner_text("body")
+    assert SCRIPT_GENE in text and SCRIPT_SAMPLE in text, "the payloads must be shown, as text"
+    assert page.dialogs == [], f"a script from the input ran: {page.dialogs}"
+    assert page.eval_on_selector_all("script", "s => s.length") == 1  # only the report's own
+    assert page.eval_on_selector_all("img", "i => i.length") == 0
+    assert all(url.startswith("file://") for url in page.requests), page.requests
