@@ -88,8 +88,17 @@ def _stage_parsers(sub) -> None:
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--funnel", nargs="+", required=True)
 
-    p = sub.add_parser("report", help="stage: the HTML report from candidates.json")
-    p.add_argument("--candidates", required=True)
+    p = sub.add_parser("report", help="stage: the HTML report, spreadsheet and Phenopacket from candidates.json")
+    for name in ("candidates", "out", "xlsx", "phenopacket"):
+        p.add_argument(f"--{name}", required=True)
+
+    p = sub.add_parser("pdf", help="stage: report.pdf from report.html")
+    for name in ("html", "out"):
+        p.add_argument(f"--{name}", required=True)
+
+    p = sub.add_parser("summary", help="stage: the batch summary page from every family's candidates.json")
+    p.add_argument("--candidates", nargs="+", required=True)
+    p.add_argument("--results", required=True, help="the results folder (links are relative to it)")
     p.add_argument("--out", required=True)
 
     p = sub.add_parser("simulate", help="build the bundled demo: miniature genome and simulated trio")
@@ -270,7 +279,13 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
             args.out_vcf,
         )
     elif args.command == "report":
-        stages.report_stage(args.candidates, args.out)
+        stages.report_stage(args.candidates, args.out, args.xlsx, args.phenopacket)
+    elif args.command == "pdf":
+        from rarevar.report.pdf import write_pdf
+
+        write_pdf(Path(args.html).read_text(encoding="utf-8"), args.out)
+    elif args.command == "summary":
+        stages.summary_stage(args.candidates, args.results, args.out)
     elif args.command == "simulate":
         from rarevar.simulate import build_demo
 

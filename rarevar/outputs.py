@@ -119,12 +119,16 @@ def _tsv_value(value) -> str:
     return str(value)
 
 
+def candidate_rows(candidates: list[dict]) -> list[list[str]]:
+    """The candidates as flat text rows in TSV_COLUMNS order (for the TSV and the spreadsheet)."""
+    return [[_tsv_value(candidate.get(column)) for column in TSV_COLUMNS] for candidate in candidates]
+
+
 def write_tsv(candidates: list[dict], path: str | Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(TSV_COLUMNS)
-    for candidate in candidates:
-        writer.writerow([_tsv_value(candidate.get(column)) for column in TSV_COLUMNS])
+    writer.writerows(candidate_rows(candidates))
     _write_text_atomic(path, buffer.getvalue())
 
 

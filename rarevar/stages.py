@@ -121,10 +121,26 @@ def rank_stage(
     write_json(payload, out_json)
 
 
-def report_stage(candidates_json: str, out_html: str) -> None:
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def report_stage(candidates_json: str, out_html: str, out_xlsx: str, out_phenopacket: str) -> None:
     from rarevar.report import write_report
+    from rarevar.report.phenopacket import write_phenopacket
+    from rarevar.report.xlsx import write_xlsx
 
     payload = read_json(candidates_json)
-    # The run date lives only in the report, so candidates.json is identical between runs.
-    payload["generated"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = _now()
+    write_xlsx(payload, out_xlsx)
+    # The run date lives only in the report and the Phenopacket (which requires it), so the other outputs are
+    # identical between runs.
+    write_phenopacket(payload, now.isoformat().replace("+00:00", "Z"), out_phenopacket)
+    payload["generated"] = now.strftime("%Y-%m-%d %H:%M UTC")
     write_report(payload, out_html)
+
+
+def summary_stage(candidates_jsons: list[str], results_dir: str, out_html: str) -> None:
+    from rarevar.report.summary import write_summary
+
+    write_summary(candidates_jsons, results_dir, _now().strftime("%Y-%m-%d %H:%M UTC"), out_html)

@@ -66,6 +66,15 @@ def test_demo_report_top_card_sort_filter_offline(chromium, demo_run, truth, tmp
     assert page.errors == [] and page.dialogs == []
 
 
+def test_batch_summary_links_to_each_report(chromium, demo_run, truth):
+    page = open_page(chromium, demo_run / "summary.html")
+    assert truth["gene"] in page.inner_text("#families tbody tr")
+    page.click(f"#families a:text('{truth['family']}')")
+    page.wait_for_load_state("load")
+    assert page.title() == f"Variant report: {truth['family']}"
+    assert all(url.startswith("file://") for url in page.requests), page.requests
+
+
 def hostile_inputs(tmp_path):
     """The demo with a gene name that is a script (in the gene models) and a sample id that is an HTML payload."""
     resources = tmp_path / "resources"

@@ -22,7 +22,7 @@ STAGE_MARKERS = [
     "work/candidates.parquet",
     "candidates.json",
 ]
-COMPARED = ["candidates.json", "candidates.tsv", "candidates.vcf.gz", "qc.json"]
+COMPARED = ["candidates.json", "candidates.tsv", "candidates.vcf.gz", "candidates.xlsx", "qc.json"]
 
 
 def start(config: Path) -> subprocess.Popen:

@@ -12,7 +12,8 @@ import pysam
 
 from tests.conftest import DEMO, REPO, demo_row, rarevar, write_config
 
-OUTPUTS = ("candidates.json", "candidates.tsv", "candidates.vcf.gz", "candidates.vcf.gz.tbi", "report.html")
+OUTPUTS = ("candidates.json", "candidates.tsv", "candidates.vcf.gz", "candidates.vcf.gz.tbi", "candidates.xlsx",
+           "phenopacket.json", "report.html", "report.pdf")  # fmt: skip
 
 
 def key(variant: dict) -> tuple:

@@ -12,16 +12,14 @@ import base64
 import hashlib
 import json
 import math
-import os
 import re
-import tempfile
 from functools import cache
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from rarevar.atomic import write_bytes_atomic
 from rarevar.report.pedigree_svg import draw_pedigree
 
 TOP_CARDS = 5
@@ -63,20 +61,8 @@ def render_report(payload: dict) -> str:
 
 def write_report(payload: dict, path) -> None:
     """Render and write atomically: a reader never sees a half-written report."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = render_report(payload).encode("utf-8")  # bytes: newline translation would break the CSP hash
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # bytes: newline translation would break the CSP hash
+    write_bytes_atomic(path, render_report(payload).encode("utf-8"))
 
 
 # --- template ------------------------------------------------------------------------------------
@@ -89,7 +75,7 @@ def _csp_hash(script: str) -> str:
 
 
 @cache
-def _template():
+def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("rarevar.report", "templates"),
         autoescape=True,
@@ -99,7 +85,11 @@ def _template():
         keep_trailing_newline=True,
     )
     env.filters["csp_hash"] = _csp_hash
-    return env.get_template("report.html.j2")
+    return env
+
+
+def _template():
+    return environment().get_template("report.html.j2")
 
 
 # --- context -------------------------------------------------------------------------------------

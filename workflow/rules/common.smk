@@ -55,5 +55,9 @@ def final_outputs():
     for family in FAMILIES:
         outputs += [f"{RESULTS}/{family}/candidates.{ext}" for ext in ("json", "tsv", "vcf.gz")]
         if config["stages"]["report"]:
-            outputs.append(f"{RESULTS}/{family}/report.html")
+            outputs += [f"{RESULTS}/{family}/{name}" for name in ("report.html", "candidates.xlsx", "phenopacket.json")]
+            if config["report"]["pdf"]:
+                outputs.append(f"{RESULTS}/{family}/report.pdf")
+    if config["stages"]["report"] and FAMILIES:
+        outputs.append(f"{RESULTS}/summary.html")
     return outputs

@@ -3,9 +3,41 @@ rule report:
         json=rules.rank.output.json,
     output:
         html=f"{RESULTS}/{{family}}/report.html",
+        xlsx=f"{RESULTS}/{{family}}/candidates.xlsx",
+        phenopacket=f"{RESULTS}/{{family}}/phenopacket.json",
     conda:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/report/{{family}}.log",
     shell:
-        "rarevar report --candidates {input.json:q} --out {output.html:q} 2> {log:q}"
+        "rarevar report --candidates {input.json:q} --out {output.html:q} --xlsx {output.xlsx:q}"
+        " --phenopacket {output.phenopacket:q} 2> {log:q}"
+
+
+rule pdf:
+    input:
+        html=rules.report.output.html,
+    output:
+        pdf=f"{RESULTS}/{{family}}/report.pdf",
+    conda:
+        "../envs/rarevar.yaml"
+    log:
+        f"{RESULTS}/logs/pdf/{{family}}.log",
+    shell:
+        "rarevar pdf --html {input.html:q} --out {output.pdf:q} 2> {log:q}"
+
+
+rule summary:
+    input:
+        json=expand(rules.rank.output.json, family=sorted(FAMILIES)),
+        html=expand(rules.report.output.html, family=sorted(FAMILIES)),
+    output:
+        html=f"{RESULTS}/summary.html",
+    params:
+        results=RESULTS,
+    conda:
+        "../envs/rarevar.yaml"
+    log:
+        f"{RESULTS}/logs/summary/summary.log",
+    shell:
+        "rarevar summary --candidates {input.json:q} --results {params.results:q} --out {output.html:q} 2> {log:q}"

@@ -1,0 +1,90 @@
+"""candidates.xlsx: the candidates, the sample QC and the settings of one family as three sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from rarevar.atomic import write_bytes_atomic
+from rarevar.outputs import TSV_COLUMNS, candidate_rows
+
+# A fixed document date: the file's contents depend on the analysis only (the run date is in the report).
+DOCUMENT_DATE = dt.datetime(2000, 1, 1)
+
+
+def _typed(text: str):
+    """Numbers as numbers, so the sheet sorts and filters them as such; everything else as text."""
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        return text
+    return int(number) if number.is_integer() and text.lstrip("-").isdigit() else number
+
+
+def _qc_rows(qc: dict) -> list[list[str]]:
+    rows = [["check", "result", "detail"]]
+    rows.append(["overall", "passed" if qc.get("passed") else "failed", ""])
+    rows += [["failure", "", text] for text in qc.get("failures", [])]
+    rows += [["warning", "", text] for text in qc.get("warnings", [])]
+    for sample, facts in qc.get("samples", {}).items():
+        ok = facts.get("sex_ok", True)
+        rows.append([f"sample {sample}", "ok" if ok else "sex mismatch", _facts(facts)])
+    for pair in qc.get("relatedness", []):
+        rows.append(["relatedness", "ok" if pair.get("ok", True) else "flagged", _facts(pair)])
+    for trio in qc.get("mendelian", []):
+        rows.append(["Mendelian errors", "ok" if trio.get("ok", True) else "flagged", _facts(trio)])
+    return rows
+
+
+def _facts(facts: dict) -> str:
+    return "; ".join(f"{key}={value}" for key, value in facts.items() if not isinstance(value, dict | list))
+
+
+def _settings_rows(payload: dict) -> list[list[str]]:
+    rows = [["setting", "value"]]
+    rows += [[key, str(value)] for key, value in sorted(payload.get("settings", {}).items())]
+    for name, value in sorted(payload.get("versions", {}).items()):
+        rows.append([f"version: {name}", str(value)])
+    return rows
+
+
+def write_xlsx(payload: dict, path: str | Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheets = {
+        "candidates": [TSV_COLUMNS, *candidate_rows(payload.get("candidates", []))],
+        "QC": _qc_rows(payload.get("qc", {})),
+        "settings": _settings_rows(payload),
+    }
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                cell = sheet.cell(r, c, _typed(value))
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text from an input file is data, never a formula
+        sheet.freeze_panes = "A2"
+    book.properties.created = DOCUMENT_DATE
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_bytes_atomic(path, _reproducible(buffer.getvalue()))
+
+
+def _reproducible(xlsx: bytes) -> bytes:
+    """The same workbook bytes for the same analysis: openpyxl stamps the save time into the document
+    properties and into every zip entry."""
+    fixed = DOCUMENT_DATE.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + fixed.encode(), data)
+            target.writestr(zipfile.ZipInfo(entry.filename, date_time=DOCUMENT_DATE.timetuple()[:6]), data,
+                            compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
+    return out.getvalue()
