@@ -25,7 +25,7 @@ from rarevar.annotate.consequence import (
 )
 from rarevar.annotate.hgvs import TranscriptModels
 from rarevar.funnel import write_json_atomic, write_steps
-from rarevar.inheritance import MODES, genotype_codes_from_cyvcf2, inheritance_modes
+from rarevar.inheritance import MODES, ReadPhase, genotype_codes_from_cyvcf2, inheritance_modes
 from rarevar.pedigree import Pedigree
 
 
@@ -42,6 +42,7 @@ class Records:
     consequence: list[TranscriptConsequence | None]
     frequency: dict[str, np.ndarray]
     clinvar: dict[str, list[str]]
+    phase: ReadPhase | None = None  # read-backed phase of phased calls with FORMAT/PS
 
 
 FREQUENCY_FIELDS = ("POP_AF", "POP_AF_GRPMAX", "POP_AF_EAS", "POP_AC", "POP_AN", "POP_NHOMALT")
@@ -75,6 +76,18 @@ def _genotype_strings(variant, samples: list[str]) -> dict[str, str]:
     return out
 
 
+def _read_phase(variant, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per sample: the haplotype (0, 1) holding the alt allele of a phased het call, and its FORMAT/PS;
+    -1 where unknown. A phased GT without PS is not taken as read-backed phase (statistical phasing of
+    rare alleles is unreliable)."""
+    calls = np.array([call[:2] if len(call) >= 3 else [-1, -1] for call in variant.genotypes], dtype=np.int64)
+    phased = np.array([bool(call[-1]) for call in variant.genotypes])
+    het = phased & ((calls[:, 0] > 0) != (calls[:, 1] > 0)) & (calls >= 0).all(axis=1)
+    haplotype = np.where(het, np.where(calls[:, 0] > 0, 0, 1), -1).astype(np.int8)
+    phase_set = np.nan_to_num(_format_array(variant, "PS", n_samples), nan=-1).astype(np.int64)
+    return haplotype, np.where(het, phase_set, -1)
+
+
 def _consequence_reader(vcf: cyvcf2.VCF, source: str):
     if source == "CSQ":
         fields = vep_fields(vcf.get_header_type("CSQ")["Description"])
@@ -90,7 +103,8 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
     vcf = cyvcf2.VCF(path)
     samples = list(vcf.samples)
     parse = _consequence_reader(vcf, source)
-    columns: dict[str, list] = {k: [] for k in ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq")}
+    keys = ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq", "hap", "ps")
+    columns: dict[str, list] = {k: [] for k in keys}
     frequency: dict[str, list] = {name: [] for name in FREQUENCY_FIELDS}
     clinvar: dict[str, list] = {name: [] for name in CLINVAR_FIELDS}
     for variant in vcf:
@@ -103,6 +117,9 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         columns["gq"].append(_format_array(variant, "GQ", len(samples)))
         columns["dp"].append(_format_array(variant, "DP", len(samples)))
         columns["gts"].append(_genotype_strings(variant, samples))
+        haplotype, phase_set = _read_phase(variant, len(samples))
+        columns["hap"].append(haplotype)
+        columns["ps"].append(phase_set)
         raw = variant.INFO.get(source)
         values = raw.split(",") if isinstance(raw, str) else []
         columns["csq"].append(most_severe(parse(values, variant.REF, alt)))
@@ -130,6 +147,7 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         consequence=columns["csq"],
         frequency={name: np.asarray(values, dtype=float) for name, values in frequency.items()},
         clinvar=clinvar,
+        phase=ReadPhase(stack(columns["hap"]).astype(np.int8), stack(columns["ps"]).astype(np.int64)),
     )
     return records, samples
 
@@ -178,6 +196,7 @@ def select_candidates(
         records.pos,
         np.where(in_play, gene, "").astype(str),
         build,
+        phase=records.phase,
     )
     fits = np.zeros(len(gated), dtype=bool)
     for mode in MODES:

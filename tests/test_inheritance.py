@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import shared_data
 
-from rarevar.inheritance import MODES, genotype_codes_from_cyvcf2, inheritance_modes
+from rarevar.inheritance import MODES, ReadPhase, genotype_codes_from_cyvcf2, inheritance_modes
 from rarevar.pedigree import Individual, Pedigree, read_ped
 
 GENMOD = shared_data() / "genmod"
@@ -47,7 +47,17 @@ def trio(kid_sex="male", kid="affected", extra=()) -> Pedigree:
     )
 
 
-def run(rows, pedigree, samples=None, chrom="1", pos=None, gene=None, build="GRCh37"):
+def read_phase(rows, phase_sets=None) -> ReadPhase:
+    """Read-backed phase of genotype strings: '1|0' puts the alt on haplotype 0, '0|1' on haplotype 1.
+    phase_sets: one whitespace-separated PS string per record ('.' = none); default: none at all."""
+    calls = [row.split() for row in rows]
+    haplotype = [[{"1|0": 0, "0|1": 1}.get(g, -1) for g in row] for row in calls]
+    sets = [ps.split() for ps in phase_sets] if phase_sets else [["."] * len(row) for row in calls]
+    phase_set = [[-1 if p == "." else int(p) for p in row] for row in sets]
+    return ReadPhase(np.array(haplotype, dtype=np.int8), np.array(phase_set, dtype=np.int64))
+
+
+def run(rows, pedigree, samples=None, chrom="1", pos=None, gene=None, build="GRCh37", phase_sets=None):
     """rows: one whitespace-separated genotype string per record, samples in `samples` order."""
     samples = samples or pedigree.samples
     gt = np.array([[code(g) for g in row.split()] for row in rows], dtype=np.int8)
@@ -55,7 +65,8 @@ def run(rows, pedigree, samples=None, chrom="1", pos=None, gene=None, build="GRC
     chrom = np.array([chrom] * n) if isinstance(chrom, str) else np.array(chrom)
     pos = np.array(pos if pos is not None else [1_000_000 + i for i in range(n)])
     gene = np.array(gene if gene is not None else [""] * n)
-    return inheritance_modes(gt, samples, pedigree, chrom, pos, gene, build)
+    phase = read_phase(rows, phase_sets) if phase_sets else None
+    return inheritance_modes(gt, samples, pedigree, chrom, pos, gene, build, phase=phase)
 
 
 def fits(result, mode):
@@ -93,13 +104,21 @@ GENMOD_DIFFERENT = {
     "test_dominant_healthy_recessive_male_reduced_penetrance": (False, False),
     # Both records are de novo in the child (parents 0/0). genmod's unphased check only asks that the
     # affected be het at both and no healthy relative carry both; we need the two alleles on different
-    # parental copies, which two de novo alleles without phase may or may not be: possible.
+    # parental copies, which two de novo alleles without phase may or may not be: possible. A phased GT
+    # without a phase set is not read-backed evidence (VCF: PS missing), so these stay unphased.
     "test_check_compounds_true_when_affected_phased_but_phase_set_missing": (False, True),
     "test_check_compounds_true_when_affected_phased_but_one_phase_set_missing": (False, True),
-    # genmod says False because read-backed phase puts both de novo alleles on one copy; we do not
-    # read phase, so the pair stays possible (never a fit).
-    "test_check_compounds_false_when_affected_phased_same_allele": (False, True),
 }
+
+
+def _phase_sets(variant: dict, samples: list[str]) -> str:
+    """The FORMAT/PS of each sample of a genmod case, '.' where it has none."""
+    keys = variant.get("FORMAT", "GT").split(":")
+    values = []
+    for sample in samples:
+        fields = dict(zip(keys, variant["sample_fields"].get(sample, "").split(":"), strict=False))
+        values.append(fields.get("PS") or ".")
+    return " ".join(values)
 
 
 def _genmod_cases():
@@ -120,6 +139,7 @@ def test_genmod_truth_case(case, tmp_path):
     variants = case["args"] or [case["kwargs"]["variant"]]
     samples = list(variants[0]["genotypes"])
     rows = [" ".join(v["genotypes"][s] for s in samples) for v in variants]
+    phase_sets = [_phase_sets(v, samples) for v in variants]
     on_x = mode.startswith("x_linked")
     # chrX:48,004,992 is outside both GRCh37 pseudo-autosomal regions.
     result = run(
@@ -129,6 +149,7 @@ def test_genmod_truth_case(case, tmp_path):
         chrom="X" if on_x else "1",
         pos=[48_004_992 + i for i in range(len(rows))],
         gene=["GENE"] * len(rows),
+        phase_sets=phase_sets,
     )
     # genmod's strict flag (a no-call never satisfies a model) is how we always treat an affected no-call.
     expected = GENMOD_DIFFERENT.get(case["test"], (case["expected"], False))
@@ -560,3 +581,83 @@ def test_uniparental_isodisomy_candidate():
     assert fits(result, "uniparental_isodisomy") == [0]
     assert fits(result, "autosomal_recessive") == [1]
     assert 0 not in fits(result, "de_novo")
+
+
+# ------------------------------------------------------------------------------------------------
+# (4) read-backed phase for compound heterozygotes
+# ------------------------------------------------------------------------------------------------
+
+
+def test_reads_confirm_or_rule_out_a_compound_het_without_parents():
+    family = Pedigree("F", [person("kid", "male", "affected")])
+    # records 0+1: one phase set, different haplotypes (trans); 2+3: same haplotype (cis);
+    # 4+5: different phase sets, so their relative phase is unknown.
+    rows = ["1|0", "0|1", "0|1", "0|1", "1|0", "0|1"]
+    result = run(rows, family, gene=["A", "A", "B", "B", "C", "C"], phase_sets=["7", "7", "9", "9", "1", "2"])
+    assert fits(result, "compound_heterozygous") == [0, 1]
+    assert maybe(result, "compound_heterozygous") == [4, 5]
+    assert result.phase_evidence.tolist() == ["reads", "reads", "", "", "unphased", "unphased"]
+    assert result.partners[2] == [] and result.partners[3] == []
+
+
+def test_parental_phase_wins_over_read_phase():
+    # dad mom kid. Records 0+1: the parents show trans (paternal + maternal) although reads say cis.
+    # Records 2+3: both de novo, the parents cannot tell; the reads put them in trans.
+    rows = ["0/1 0/0 0|1", "0/0 0/1 0|1", "0/0 0/0 1|0", "0/0 0/0 0|1"]
+    phase_sets = [". . 5", ". . 5", ". . 6", ". . 6"]
+    result = run(rows, trio(), gene=["A", "A", "B", "B"], phase_sets=phase_sets)
+    assert fits(result, "compound_heterozygous") == [0, 1, 2, 3]
+    assert result.phase_evidence.tolist() == ["parents", "parents", "reads", "reads"]
+
+
+def test_reads_in_cis_rule_out_two_de_novo_alleles():
+    result = run(["0/0 0/0 0|1", "0/0 0/0 0|1"], trio(), gene=["A", "A"], phase_sets=[". . 5", ". . 5"])
+    assert fits(result, "compound_heterozygous") == [] and maybe(result, "compound_heterozygous") == []
+
+
+def test_phased_compounds_vcf_parents_and_reads(tmp_path):
+    """genmod's test_phased_compounds.vcf: the proband is 1|0 at 1:11900 (from mother) and 1:11903 (from
+    father). Its GTs carry no PS, so only the parents phase them: trans. With a phase set added and the
+    parents removed, the reads put both alt alleles on haplotype 0: cis, no compound het."""
+    from rarevar.candidates import read_records
+
+    family = read_ped(GENMOD / "recessive_trio.ped")["1"]
+    alone = Pedigree("1", [person("proband", "male", "affected", family="1")])
+
+    def compound_hets(path, pedigree):
+        records, samples = read_records(str(path), "BCSQ")
+        genes = np.array(["G"] * len(records.pos))
+        result = inheritance_modes(
+            records.gt, samples, pedigree, records.chrom, records.pos, genes, "GRCh37", phase=records.phase
+        )
+        return result, records
+
+    def copy_with_header(name, phase_set=None):
+        """genmod's file declares no FORMAT fields (the pipeline's own BCFs always do): declare them."""
+        lines = []
+        for line in (GENMOD / "test_phased_compounds.vcf").read_text().splitlines():
+            if line.startswith("#CHROM"):
+                lines.append('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">')
+                lines.append('##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">')
+                lines.append('##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">')
+                lines.append('##INFO=<ID=MQ,Number=1,Type=Integer,Description="Mapping quality">')
+            elif not line.startswith("#") and phase_set:
+                line = line.replace("GT:GQ", "GT:GQ:PS").replace(":60", f":60:{phase_set}")
+            lines.append(line)
+        path = tmp_path / name
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    source = copy_with_header("phased.vcf")
+    result, _ = compound_hets(source, family)
+    assert fits(result, "compound_heterozygous") == [0, 2]
+    assert result.phase_evidence.tolist() == ["parents", "", "parents"]
+    assert maybe(compound_hets(source, alone)[0], "compound_heterozygous") == [0, 2]  # no PS: unphased
+
+    with_ps = copy_with_header("with_ps.vcf", phase_set=11900)
+    result, records = compound_hets(with_ps, alone)
+    assert records.phase.phase_set[:, 2].tolist() == [11900, -1, 11900]  # proband 0|0 at 11902: no phase
+    assert fits(result, "compound_heterozygous") == [] and maybe(result, "compound_heterozygous") == []
+    result, _ = compound_hets(with_ps, family)
+    assert fits(result, "compound_heterozygous") == [0, 2]  # the parents still show trans
+    assert result.phase_evidence.tolist() == ["parents", "", "parents"]
