@@ -135,6 +135,7 @@ class Person:
     father: Person | None = None
     haplotype: np.ndarray | None = None  # read-backed phase (see ReadPhase), this person's column
     phase_set: np.ndarray | None = None
+    is_parent: bool = False  # parent of an affected individual: a no-call is "not assessable"
 
     def _is(self, *codes: int) -> Fit:
         match = np.isin(self.gt, codes)
@@ -158,15 +159,16 @@ class Person:
 
     @property
     def clear(self) -> Fit:
-        """No alt allele seen: hom-ref, or a no-call (an unaffected relative's no-call is not held against)."""
+        """No alt allele seen: hom-ref, or a no-call. A relative's no-call is not held against a record; a
+        parent's no-call is never read as hom-ref: the parent is not assessable, the call only possible."""
         ok = self.gt <= HOM_REF
-        return Fit(ok, ok)
+        return Fit(self.gt == HOM_REF if self.is_parent else ok, ok)
 
     @property
     def not_hom_alt(self) -> Fit:
-        """Not seen hom-alt (a no-call is allowed)."""
+        """Not seen hom-alt (a no-call is allowed; for a parent it leaves the call possible)."""
         ok = self.gt != HOM_ALT
-        return Fit(ok, ok)
+        return Fit(ok & (self.gt != MISSING) if self.is_parent else ok, ok)
 
     @property
     def called_carrier(self) -> np.ndarray:
@@ -251,6 +253,10 @@ def family_from_pedigree(
     for ind in sequenced.individuals:
         people[ind.sample].mother = people.get(ind.mother) if ind.mother else None
         people[ind.sample].father = people.get(ind.father) if ind.father else None
+    for person in people.values():
+        if person.phenotype == "affected":
+            for parent in person.parents:
+                parent.is_parent = True
     return Family(list(people.values()), gt.shape[0])
 
 

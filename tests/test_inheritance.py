@@ -381,8 +381,10 @@ def test_autosomal_dominant():
     )
     rows = ["0/0 0/1 0/1", "0/0 0/0 0/1", "0/1 0/1 0/1", "0/0 0/1 1/1", "0/0 ./. 0/1", "./. 0/1 0/1"]
     result = run(rows, family)
-    assert fits(result, "autosomal_dominant") == [0, 5]  # an unaffected no-call is allowed
-    assert maybe(result, "autosomal_dominant") == [4]  # the affected mother's genotype is missing
+    assert fits(result, "autosomal_dominant") == [0]
+    # 4: the affected mother's genotype is missing; 5: the unaffected father's no-call is not assessable
+    # (never read as hom-ref): he might carry it, which a fully penetrant dominant allele rules out.
+    assert maybe(result, "autosomal_dominant") == [4, 5]
     assert fits(result, "de_novo") == []  # record 1 is absent from the affected mother
 
 
@@ -661,3 +663,38 @@ def test_phased_compounds_vcf_parents_and_reads(tmp_path):
     result, _ = compound_hets(with_ps, family)
     assert fits(result, "compound_heterozygous") == [0, 2]  # the parents still show trans
     assert result.phase_evidence.tolist() == ["parents", "", "parents"]
+
+
+# ------------------------------------------------------------------------------------------------
+# (5) a parent's no-call is never read as hom-ref
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "called", "chrom", "mode"),
+    [
+        ("./. 0/0 0/1", "0/0 0/0 0/1", "1", "de_novo"),
+        ("0/0 ./. 0/1", "0/0 0/0 0/1", "1", "de_novo"),
+        ("./. 0/1 1/1", "0/1 0/1 1/1", "1", "autosomal_recessive"),
+        ("./. 0/0 1/1", "0/1 0/0 1/1", "1", "uniparental_isodisomy"),
+        ("./. 0/1 1", "0 0/1 1", "X", "x_linked_recessive"),
+        ("0 ./. 1", "0 0/0 1", "X", "x_linked_de_novo"),
+    ],
+)
+def test_parent_no_call_leaves_every_mode_possible(row, called, chrom, mode):
+    """The same record is a fit once that parent is called with the genotype the mode needs."""
+    result = run([row], trio("male"), chrom=chrom, pos=[48_004_992])
+    assert maybe(result, mode) == [0] and fits(result, mode) == []
+    assert fits(run([called], trio("male"), chrom=chrom, pos=[48_004_992]), mode) == [0]
+
+
+def test_parent_no_call_in_dominant_family_without_other_parent():
+    family = Pedigree("F", [person("mom", "female", "unaffected"), person("kid", "male", "affected", mother="mom")])
+    result = run(["./. 0/1", "0/0 0/1"], family)
+    assert fits(result, "autosomal_dominant") == [1]  # the unsequenced father may have passed it on
+    assert maybe(result, "autosomal_dominant") == [0]  # the mother is not assessable
+
+
+def test_unaffected_sibling_no_call_is_not_held_against():
+    family = trio(extra=[person("sib", "female", "unaffected", father="dad", mother="mom")])
+    assert fits(run(["0/0 0/0 0/1 ./."], family, TRIO + ["sib"]), "de_novo") == [0]
