@@ -47,13 +47,14 @@ class Records:
     phase: ReadPhase | None = None  # read-backed phase of phased calls with FORMAT/PS
     ref_reads: np.ndarray | None = None  # (records, samples) FORMAT/AD, NaN where absent
     alt_reads: np.ndarray | None = None
+    allele_fraction: np.ndarray | None = None  # FORMAT/AF, NaN where absent
 
     @property
     def quality(self) -> GenotypeQuality:
         missing = np.full(self.gq.shape, np.nan)
         ref = missing if self.ref_reads is None else self.ref_reads
         alt = missing if self.alt_reads is None else self.alt_reads
-        return GenotypeQuality(self.gq, self.dp, ref, alt)
+        return GenotypeQuality(self.gq, self.dp, ref, alt, self.allele_fraction)
 
 
 FREQUENCY_FIELDS = ("POP_AF", "POP_AF_GRPMAX", "POP_AF_EAS", "POP_AC", "POP_AN", "POP_NHOMALT")
@@ -127,7 +128,7 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
     vcf = cyvcf2.VCF(path)
     samples = list(vcf.samples)
     parse = _consequence_reader(vcf, source)
-    keys = ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq", "hap", "ps", "ad_ref", "ad_alt")
+    keys = ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq", "hap", "ps", "ad_ref", "ad_alt", "af")
     columns: dict[str, list] = {k: [] for k in keys}
     frequency: dict[str, list] = {name: [] for name in FREQUENCY_FIELDS}
     clinvar: dict[str, list] = {name: [] for name in CLINVAR_FIELDS}
@@ -147,6 +148,7 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         ref_reads, alt_reads = _allele_reads(variant, len(samples))
         columns["ad_ref"].append(ref_reads)
         columns["ad_alt"].append(alt_reads)
+        columns["af"].append(_format_array(variant, "AF", len(samples)))
         raw = variant.INFO.get(source)
         values = raw.split(",") if isinstance(raw, str) else []
         columns["csq"].append(most_severe(parse(values, variant.REF, alt)))
@@ -177,6 +179,7 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         phase=ReadPhase(stack(columns["hap"]).astype(np.int8), stack(columns["ps"]).astype(np.int64)),
         ref_reads=stack(columns["ad_ref"]).astype(float),
         alt_reads=stack(columns["ad_alt"]).astype(float),
+        allele_fraction=stack(columns["af"]).astype(float),
     )
     return records, samples
 
@@ -213,7 +216,7 @@ def select_candidates(
         fits |= result.modes.get(mode, np.zeros_like(fits)) | result.possible.get(mode, np.zeros_like(fits))
     fits &= in_play
 
-    overrides = sorted(m for m in MODES if calls.gates[m] != calls.gates["default"])
+    overrides = sorted((settings.get("genotype_gates") or {}).get("modes") or {})
     gates = describe(calls.gates["default"]) + (f"; own gates for {', '.join(overrides)}" if overrides else "")
     write_steps(
         funnel,
@@ -244,11 +247,11 @@ def _significant(value: float) -> float:
 
 
 # Evidence behind each call (rarevar.mode_calls): list-valued columns are stored as JSON.
-EVIDENCE_COLUMNS = ("phase_evidence", "parents_genotyped", "unassessable_parents", "de_novo_confidence")
+EVIDENCE_COLUMNS = ("phase_evidence", "parents_genotyped", "unassessable_parents", "de_novo_confidence", "heteroplasmy")
 
 
 def _evidence_value(value):
-    return json.dumps(value) if isinstance(value, list) else value
+    return json.dumps(value) if isinstance(value, list | dict) else value
 
 
 def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarray, evidence: dict) -> pd.DataFrame:

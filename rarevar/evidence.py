@@ -57,6 +57,19 @@ def _child_checks(kid: Person, column: int, quality: GenotypeQuality) -> tuple[n
     return ~unknown & off, unknown
 
 
+def heteroplasmy(family: Family, columns: dict[str, int], quality: GenotypeQuality, mito: np.ndarray) -> list[dict]:
+    """Per mtDNA record: each sequenced family member's heteroplasmy level (alt fraction, 3 decimals) where
+    known; an empty dict for other records."""
+    levels: list[dict] = [{} for _ in range(family.n)]
+    fraction = quality.heteroplasmy
+    for i in np.flatnonzero(mito):
+        for person in family.people:
+            value = fraction[i, columns[person.sample]]
+            if not np.isnan(value):
+                levels[i][person.sample] = round(float(value), 3)
+    return levels
+
+
 def de_novo_confidence(
     family: Family, columns: dict[str, int], quality: GenotypeQuality, called: np.ndarray
 ) -> np.ndarray:

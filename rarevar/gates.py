@@ -15,6 +15,8 @@ import numpy as np
 from rarevar.inheritance import HET, HOM_ALT, HOM_REF, MISSING, MODES
 
 DEFAULT_GATE = {"min_gq": 20, "min_dp": 10, "het_ab": [0.2, 0.8], "hom_alt_min_ab": 0.9, "hom_ref_max_ab": 0.1}
+# mtDNA calls are heteroplasmic: any alt fraction is a real call, so only hom-ref calls are balance-gated.
+MODE_DEFAULTS = {"mitochondrial": {"het_ab": [0.0, 1.0], "hom_alt_min_ab": 0.0}}
 
 
 @dataclass
@@ -25,6 +27,7 @@ class GenotypeQuality:
     dp: np.ndarray
     ref_reads: np.ndarray  # FORMAT/AD of the reference allele
     alt_reads: np.ndarray  # FORMAT/AD of the (first) alt allele
+    allele_fraction: np.ndarray | None = None  # FORMAT/AF (e.g. Mutect2's mitochondrial mode)
 
     @property
     def allele_balance(self) -> np.ndarray:
@@ -33,14 +36,25 @@ class GenotypeQuality:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(total > 0, self.alt_reads / total, np.nan)
 
+    @property
+    def heteroplasmy(self) -> np.ndarray:
+        """The alt allele's fraction of the mtDNA copies: FORMAT/AF where given, else from AD."""
+        if self.allele_fraction is None:
+            return self.allele_balance
+        return np.where(np.isnan(self.allele_fraction), self.allele_balance, self.allele_fraction)
+
 
 def mode_gates(settings: dict) -> dict[str, dict]:
     """The gate of every mode: slivar's defaults, then thresholds.min_gq/min_dp, then the config's
-    genotype_gates defaults, then its per-mode overrides. Key 'default' holds the shared gate."""
+    genotype_gates defaults, then the mode's own defaults (MODE_DEFAULTS), then the config's per-mode
+    overrides. Key 'default' holds the shared gate."""
     configured = dict(settings.get("genotype_gates") or {})
     overrides = configured.pop("modes", {}) or {}
     default = {**DEFAULT_GATE, **{k: settings[k] for k in ("min_gq", "min_dp") if k in settings}, **configured}
-    return {"default": default, **{mode: {**default, **overrides.get(mode, {})} for mode in MODES}}
+    return {
+        "default": default,
+        **{mode: {**default, **MODE_DEFAULTS.get(mode, {}), **overrides.get(mode, {})} for mode in MODES},
+    }
 
 
 def describe(gate: dict) -> str:

@@ -28,6 +28,7 @@ MODES = (
     "x_linked_dominant",
     "x_linked_de_novo",
     "uniparental_isodisomy",
+    "mitochondrial",
 )
 AUTOSOMAL_MODES = ("de_novo", "autosomal_dominant", "autosomal_recessive", "compound_heterozygous")
 X_LINKED_MODES = ("x_linked_recessive", "x_linked_dominant", "x_linked_de_novo")
@@ -373,6 +374,13 @@ def x_linked_dominant(family: Family) -> Fit:
     return affected_carry & unaffected_clear & transmitted
 
 
+def mitochondrial(family: Family) -> Fit:
+    """mtDNA comes from the mother only: every affected individual carries the variant (at any
+    heteroplasmy level), whether the mother passed it on or it arose anew; the father plays no part.
+    Unaffected relatives may carry it too: at a lower heteroplasmy level it need not cause disease."""
+    return all_of((a.carrier for a in family.affected), family.n)
+
+
 # --- compound heterozygotes -----------------------------------------------------------------------
 
 
@@ -520,8 +528,6 @@ def _not_testable(family: Family, pedigree: Pedigree, chrom: np.ndarray) -> dict
         reasons["de_novo"] = "de novo: no affected individual has both parents sequenced"
         reasons["x_linked_de_novo"] = "x-linked de novo: no affected individual has both parents sequenced"
         reasons["uniparental_isodisomy"] = "uniparental isodisomy: no affected individual has both parents sequenced"
-    if genome.is_mito(chrom).any():
-        reasons["mitochondrial"] = "mitochondrial: not assessed yet"
     if genome.is_y(chrom).any():
         reasons["y_linked"] = "Y-linked: not assessed yet"
     return reasons
@@ -579,6 +585,8 @@ def inheritance_modes(
         evidence = family.evidence()
         on_autosome = evidence & Fit(autosomal, autosomal)
         on_x = evidence & Fit(x_linked, x_linked)
+        mito = genome.is_mito(chrom)
+        fits["mitochondrial"] = mitochondrial(family) & evidence & Fit(mito, mito)
         fits["autosomal_dominant"] = autosomal_dominant(family) & on_autosome
         fits["autosomal_recessive"] = autosomal_recessive(family) & on_autosome
         fits["compound_heterozygous"], partners, phase_evidence = compound_heterozygous(family, gene, autosomal)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rarevar import gates
-from rarevar.evidence import de_novo_confidence, parents_genotyped, unassessable_parents
+from rarevar import gates, genome
+from rarevar.evidence import de_novo_confidence, heteroplasmy, parents_genotyped, unassessable_parents
 from rarevar.inheritance import (
     MODES,
     InheritanceResult,
@@ -51,13 +51,18 @@ def call_modes(
     build: str,
     settings: dict,
 ) -> ModeCalls:
+    mito = genome.is_mito(locus.chrom)
     by_mode = gates.mode_gates(settings)
+    if not mito.any():  # the mtDNA gate would decide nothing: save its run
+        by_mode["mitochondrial"] = by_mode["default"]
     unique = gates.distinct(by_mode)
     gated = [gates.apply(gt, quality, gate) for gate in unique]
     affected = [samples.index(ind.sample) for ind in pedigree.restrict(set(samples)).affected]
     carrier_passes = np.zeros(len(gt), dtype=bool)
-    for calls in gated:
-        carrier_passes |= (calls[:, affected] > 0).any(axis=1) if affected else False
+    for mode, gate in by_mode.items():
+        calls = gated[unique.index(gate)]
+        applies = mito if mode == "mitochondrial" else ~mito  # on mtDNA only the mitochondrial mode applies
+        carrier_passes |= applies & ((calls[:, affected] > 0).any(axis=1) if affected else False)
     in_play = consequential & carrier_passes
     gene = np.where(in_play, locus.gene, "").astype(str)
     runs = [
@@ -81,12 +86,12 @@ def call_modes(
     for mode in DE_NOVO_MODES:
         called_de_novo |= result.modes[mode] | result.possible[mode]
     columns = {sample: i for i, sample in enumerate(samples)}
+    raw_family = family_from_pedigree(pedigree, samples, gt)
     evidence = {
         "phase_evidence": list(result.phase_evidence),
         "parents_genotyped": list(parents_genotyped(default_family)),
         "unassessable_parents": unassessable_parents(default_family),
-        "de_novo_confidence": list(
-            de_novo_confidence(family_from_pedigree(pedigree, samples, gt), columns, quality, called_de_novo)
-        ),
+        "de_novo_confidence": list(de_novo_confidence(raw_family, columns, quality, called_de_novo)),
+        "heteroplasmy": heteroplasmy(raw_family, columns, quality, mito & in_play),
     }
     return ModeCalls(result, in_play, evidence, by_mode)

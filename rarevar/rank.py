@@ -36,6 +36,7 @@ MODE_LABELS = {
     "x_linked_dominant": "X-linked dominant",
     "x_linked_de_novo": "X-linked de novo",
     "uniparental_isodisomy": "homozygous by uniparental isodisomy (one parent carries, the other does not)",
+    "mitochondrial": "mitochondrial (maternal or de novo)",
 }
 
 
@@ -141,6 +142,9 @@ def _call_evidence_sentences(row: dict) -> list[str]:
         sentences.append(PHASE_SENTENCES[row["phase_evidence"]])
     if row.get("de_novo_confidence") in DE_NOVO_SENTENCES:
         sentences.append(DE_NOVO_SENTENCES[row["de_novo_confidence"]])
+    levels = json.loads(row.get("heteroplasmy") or "{}")
+    if levels:
+        sentences.append("Heteroplasmy (alt fraction): " + ", ".join(f"{s} {v:.0%}" for s, v in levels.items()) + ".")
     missing = json.loads(row.get("unassessable_parents") or "[]")
     if missing:
         sentences.append(
@@ -220,6 +224,7 @@ def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
         "parents_genotyped": row.get("parents_genotyped") or None,
         "unassessable_parents": json.loads(row.get("unassessable_parents") or "[]"),
         "de_novo_confidence": row.get("de_novo_confidence") or None,
+        "heteroplasmy": json.loads(row.get("heteroplasmy") or "{}"),
         "population_af": _nan_to_none(row["pop_af"]),
         "population_af_grpmax": _nan_to_none(row["pop_af_grpmax"]),
         "population_af_eas": _nan_to_none(row["pop_af_eas"]),

@@ -77,7 +77,8 @@ def test_mode_gates_default_from_thresholds_and_per_mode_overrides():
     assert by_mode["default"] == {**gates.DEFAULT_GATE, "min_gq": 30}
     assert by_mode["de_novo"]["min_dp"] == 20 and by_mode["de_novo"]["min_gq"] == 30
     assert by_mode["autosomal_recessive"] == by_mode["default"]
-    assert len(gates.distinct(by_mode)) == 2
+    assert len(gates.distinct(by_mode)) == 3  # shared, de novo, and mtDNA (heteroplasmy: no het balance)
+    assert by_mode["mitochondrial"]["het_ab"] == [0.0, 1.0] and by_mode["mitochondrial"]["min_gq"] == 30
 
 
 def test_low_allele_balance_het_parent_call_is_a_no_call(tmp_path):
@@ -156,7 +157,8 @@ def test_no_allele_depths_means_no_allele_balance_gate(tmp_path):
 @pytest.mark.parametrize("gate", [{"het_ab": [0.3, 0.7]}, {"hom_ref_max_ab": 0.02}])
 def test_configured_default_gate_applies_to_every_mode(gate):
     by_mode = gates.mode_gates({**SETTINGS, "genotype_gates": gate})
-    assert all(g[next(iter(gate))] == next(iter(gate.values())) for g in by_mode.values())
+    (name, value), = gate.items()
+    assert all(g[name] == value for mode, g in by_mode.items() if mode != "mitochondrial" or name == "hom_ref_max_ab")
 
 
 def test_ranking_explains_the_evidence(tmp_path):
@@ -175,3 +177,24 @@ def test_ranking_explains_the_evidence(tmp_path):
     assert ranked[2000]["unassessable_parents"] == ["dad"] and ranked[2000]["parents_genotyped"] == "one"
     assert any("Parent not assessable here (dad" in w for w in ranked[2000]["why"])
     assert ranked[2000]["possible_inheritance"] == ["de_novo"]
+
+
+def test_mitochondrial_candidate_with_heteroplasmy(tmp_path):
+    """A 10% heteroplasmic mother and an 80% son: maternal mtDNA inheritance, levels shown. The mother's
+    call (2 of 20 reads) would fail the nuclear het balance gate; on mtDNA any level is a real call."""
+    calls = [
+        [call("0/0", 30, 0) + ":.", call("0/1", 18, 2) + ":0.12", call("0/1", 6, 24) + ":."],
+        [call("0/1", 20, 20) + ":.", call("0/0", 40, 0) + ":.", call("0/0", 40, 0) + ":."],
+    ]
+    lines = [
+        vcf_line(pos, "MT-TL1", row, chrom="MT").replace("GT:AD:DP:GQ:PS", "GT:AD:DP:GQ:PS:AF")
+        for pos, row in zip((3243, 3300), calls, strict=True)
+    ]
+    table, modes, funnel = candidates(tmp_path, lines)
+    assert list(table.index) == [3243]  # 3300: only the father carries it
+    row = table.loc[3243]
+    assert json.loads(row["inheritance"]) == ["mitochondrial"]
+    # mother: FORMAT/AF 0.12 wins over her AD (2 of 20); father and son from AD
+    assert json.loads(row["heteroplasmy"]) == {"dad": 0.0, "mom": 0.12, "kid": 0.8}
+    assert "mitochondrial" not in modes["not_testable"]
+    assert funnel[1]["variants"] == 1

@@ -47,7 +47,7 @@ GENMOD_DIFFERENT = {
     ("X", 302253): {"uniparental_isodisomy"},
     # genmod reads MT as an autosome (hom-alt child, hom-ref father -> AR_hom_dn). mtDNA is inherited
     # from the mother only: the son's variant is also in his mother, so it fits maternal inheritance.
-    ("MT", 302253): set(),
+    ("MT", 302253): {"mitochondrial"},
 }
 
 

@@ -543,11 +543,28 @@ def test_samples_outside_the_pedigree_are_ignored_and_order_follows_samples():
     assert fits(result, "autosomal_recessive") == [0]
 
 
-def test_mitochondrial_and_y_are_not_assessed():
-    result = run(["0/0 0/1 1", "1 0/0 1"], trio(), chrom=["MT", "Y"], pos=[100, 2_800_000])
-    assert result.not_testable["mitochondrial"] == "mitochondrial: not assessed yet"
+def test_y_is_not_assessed():
+    result = run(["1 0/0 1"], trio(), chrom=["Y"], pos=[2_800_000])
     assert "y_linked" in result.not_testable
     assert not any(result.modes[m].any() or result.possible[m].any() for m in MODES)
+
+
+@pytest.mark.parametrize("chrom", ["MT", "chrM"])
+def test_mitochondrial_maternal_or_de_novo(chrom):
+    # dad mom kid: maternal; new in the kid (heteroplasmic); only the father has it; mother not called;
+    # the kid lacks it
+    rows = ["0/0 0/1 1", "0/0 0/0 0/1", "1 0/0 0/0", "0/0 ./. 1", "0/0 0/1 0/0"]
+    result = run(rows, trio("male"), chrom=chrom, pos=[3243 + i for i in range(len(rows))])
+    assert fits(result, "mitochondrial") == [0, 1, 3]  # maternal or de novo: the father plays no part
+    assert "mitochondrial" not in result.not_testable
+    others = [m for m in MODES if m != "mitochondrial"]
+    assert not any(result.modes[m].any() or result.possible[m].any() for m in others)
+
+
+def test_mitochondrial_every_affected_carries():
+    family = trio(extra=[person("sib", "female", "affected", father="dad", mother="mom")])
+    result = run(["0/0 0/1 1 0/0", "0/0 0/1 1 0/1"], family, TRIO + ["sib"], chrom="MT", pos=[3243, 3244])
+    assert fits(result, "mitochondrial") == [1]
 
 
 def test_modes_and_possible_are_disjoint_bool_arrays_over_records():
