@@ -29,6 +29,7 @@ from rarevar.gates import GenotypeQuality, describe
 from rarevar.inheritance import MODES, ReadPhase, genotype_codes_from_cyvcf2
 from rarevar.mode_calls import Locus, call_modes
 from rarevar.pedigree import Pedigree
+from rarevar.read_phase import record_phase
 
 
 @dataclass
@@ -101,18 +102,6 @@ def _allele_reads(variant, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
     return values[:, 0], values[:, 1]
 
 
-def _read_phase(variant, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per sample: the haplotype (0, 1) holding the alt allele of a phased het call, and its FORMAT/PS;
-    -1 where unknown. A phased GT without PS is not taken as read-backed phase (statistical phasing of
-    rare alleles is unreliable)."""
-    calls = np.array([call[:2] if len(call) >= 3 else [-1, -1] for call in variant.genotypes], dtype=np.int64)
-    phased = np.array([bool(call[-1]) for call in variant.genotypes])
-    het = phased & ((calls[:, 0] > 0) != (calls[:, 1] > 0)) & (calls >= 0).all(axis=1)
-    haplotype = np.where(het, np.where(calls[:, 0] > 0, 0, 1), -1).astype(np.int8)
-    phase_set = np.nan_to_num(_format_array(variant, "PS", n_samples), nan=-1).astype(np.int64)
-    return haplotype, np.where(het, phase_set, -1)
-
-
 def _consequence_reader(vcf: cyvcf2.VCF, source: str):
     if source == "CSQ":
         fields = vep_fields(vcf.get_header_type("CSQ")["Description"])
@@ -142,7 +131,7 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         columns["gq"].append(_format_array(variant, "GQ", len(samples)))
         columns["dp"].append(_format_array(variant, "DP", len(samples)))
         columns["gts"].append(_genotype_strings(variant, samples))
-        haplotype, phase_set = _read_phase(variant, len(samples))
+        haplotype, phase_set = record_phase(variant)
         columns["hap"].append(haplotype)
         columns["ps"].append(phase_set)
         ref_reads, alt_reads = _allele_reads(variant, len(samples))

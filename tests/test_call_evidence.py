@@ -35,6 +35,7 @@ HEADER = """##fileformat=VCFv4.2
 ##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">
 ##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">
 ##FORMAT=<ID=AF,Number=A,Type=Float,Description="Allele fraction">
+##FORMAT=<ID=HP,Number=.,Type=String,Description="Read-backed phasing haplotype identifiers">
 #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tdad\tmom\tkid
 """
 
@@ -143,6 +144,22 @@ def test_compound_het_phase_evidence_in_the_table(tmp_path):
     assert table["phase_evidence"].tolist() == ["reads", "reads"]
     assert json.loads(table.loc[1000, "inheritance"]) == ["autosomal_dominant", "compound_heterozygous"]
     assert table["parents_genotyped"].tolist() == ["none", "none"]
+
+
+def test_gatk_read_backed_phasing_hp_tags(tmp_path):
+    """GATK ReadBackedPhasing writes unphased GTs with HP: '24-1,24-2' = ref on haplotype 1, alt on 2."""
+    alone = Pedigree("F", [Individual("F", "kid", None, None, "male", "affected")])
+
+    def hp_line(pos, gene, hp):
+        line = vcf_line(pos, gene, [call("0/0", 30, 0), call("0/0", 30, 0), call("0/1", 15, 15, ps=hp)])
+        return line.replace("GT:AD:DP:GQ:PS", "GT:AD:DP:GQ:HP")
+
+    lines = [hp_line(1000, "G1", "24-1,24-2"), hp_line(1200, "G1", "24-2,24-1")]  # trans
+    lines += [hp_line(2000, "G2", "50-1,50-2"), hp_line(2200, "G2", "50-1,50-2")]  # cis
+    table, _, _ = candidates(tmp_path, lines, pedigree=alone)
+    assert table["phase_evidence"].to_dict() == {1000: "reads", 1200: "reads", 2000: "", 2200: ""}
+    assert json.loads(table.loc[1000, "partners"]) == ["1:1200:A:T"]
+    assert json.loads(table.loc[2000, "inheritance"]) == ["autosomal_dominant"]  # no compound het in cis
 
 
 def test_no_allele_depths_means_no_allele_balance_gate(tmp_path):
