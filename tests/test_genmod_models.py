@@ -61,19 +61,19 @@ def _key(chrom, pos, ref, alt) -> str:
     return f"{chrom}_{pos}_{ref}_{alt}"
 
 
-def _run_genmod_example():
+def _run_genmod_example(path=GENMOD / "test_vcf_regions.vcf", whole_gene=False):
     """Our modes per record, with compound partners, for genmod's example family.
 
     A record annotated to several genes is run once per gene and the answers are joined. As genmod does by
     default (without --whole_gene), only records its region annotation marks `Exonic` pair as compounds.
     """
-    vcf = cyvcf2.VCF(str(GENMOD / "test_vcf_regions.vcf"))
+    vcf = cyvcf2.VCF(str(path))
     records = list(vcf)
     samples = list(vcf.samples)
     family = read_ped(GENMOD / "recessive_trio.ped")["1"]
     rows, genes = [], []
     for i, record in enumerate(records):
-        exonic = record.INFO.get("Exonic") is not None
+        exonic = whole_gene or record.INFO.get("Exonic") is not None
         for gene in (record.INFO.get("Annotation") or "").split(",") or [""]:
             rows.append(i)
             genes.append(gene if exonic else "")
@@ -121,3 +121,28 @@ def test_listed_differences_really_differ():
     assert len(listed) == len(GENMOD_DIFFERENT)
     for row in listed:
         assert _genmod_models(row) != GENMOD_DIFFERENT[(row["chrom"], int(row["pos"]))]
+
+
+def test_chr_prefixed_contigs_give_the_same_models(tmp_path):
+    """genmod's `chr`-named copy (chr1, chr10, chrX, chrM) answers as the same records named 1, 10, X, MT."""
+    with_chr = GENMOD / "fixtures__test_vcf_regions_with_chr.vcf"
+    plain = tmp_path / "plain.vcf"
+    lines = with_chr.read_text().splitlines()
+    renamed = [line.replace("ID=chrM", "ID=MT").replace("ID=chr", "ID=") for line in lines if line.startswith("#")]
+    for line in lines:
+        if not line.startswith("#"):
+            chrom, rest = line.split("\t", 1)
+            renamed.append(("MT" if chrom == "chrM" else chrom[3:]) + "\t" + rest)
+    plain.write_text("\n".join(renamed) + "\n")
+    ours_chr = _run_genmod_example(with_chr, whole_gene=True)
+    ours_plain = _run_genmod_example(plain, whole_gene=True)
+
+    def strip(key):
+        return key.replace("chrM_", "MT_").removeprefix("chr")
+
+    def unprefixed(answers):
+        return {strip(k): (modes, {strip(p) for p in partners}) for k, (modes, partners) in answers.items()}
+
+    assert unprefixed(ours_chr) == ours_plain
+    assert ours_plain["MT_4336_T_C"][0] == {"mitochondrial"}
+    assert ours_plain["1_880012_A_G"][1]  # compound partners found, also across the renamed contigs
