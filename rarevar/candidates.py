@@ -25,8 +25,11 @@ from rarevar.annotate.consequence import (
 )
 from rarevar.annotate.hgvs import TranscriptModels
 from rarevar.funnel import write_json_atomic, write_steps
-from rarevar.inheritance import MODES, genotype_codes_from_cyvcf2, inheritance_modes
+from rarevar.gates import GenotypeQuality, describe
+from rarevar.inheritance import MODES, ReadPhase, genotype_codes_from_cyvcf2
+from rarevar.mode_calls import Locus, call_modes
 from rarevar.pedigree import Pedigree
+from rarevar.read_phase import record_phase
 
 
 @dataclass
@@ -42,6 +45,17 @@ class Records:
     consequence: list[TranscriptConsequence | None]
     frequency: dict[str, np.ndarray]
     clinvar: dict[str, list[str]]
+    phase: ReadPhase | None = None  # read-backed phase of phased calls with FORMAT/PS
+    ref_reads: np.ndarray | None = None  # (records, samples) FORMAT/AD, NaN where absent
+    alt_reads: np.ndarray | None = None
+    allele_fraction: np.ndarray | None = None  # FORMAT/AF, NaN where absent
+
+    @property
+    def quality(self) -> GenotypeQuality:
+        missing = np.full(self.gq.shape, np.nan)
+        ref = missing if self.ref_reads is None else self.ref_reads
+        alt = missing if self.alt_reads is None else self.alt_reads
+        return GenotypeQuality(self.gq, self.dp, ref, alt, self.allele_fraction)
 
 
 FREQUENCY_FIELDS = ("POP_AF", "POP_AF_GRPMAX", "POP_AF_EAS", "POP_AC", "POP_AN", "POP_NHOMALT")
@@ -75,6 +89,19 @@ def _genotype_strings(variant, samples: list[str]) -> dict[str, str]:
     return out
 
 
+def _allele_reads(variant, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """FORMAT/AD of the reference and the first alt allele per sample; NaN where absent."""
+    try:
+        values = variant.format("AD")
+    except KeyError:
+        values = None
+    if values is None or np.ndim(values) != 2 or np.shape(values)[1] < 2:
+        return np.full(n_samples, np.nan), np.full(n_samples, np.nan)
+    values = np.asarray(values, dtype=float)
+    values[values < 0] = np.nan  # missing values come out as large negatives
+    return values[:, 0], values[:, 1]
+
+
 def _consequence_reader(vcf: cyvcf2.VCF, source: str):
     if source == "CSQ":
         fields = vep_fields(vcf.get_header_type("CSQ")["Description"])
@@ -90,7 +117,8 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
     vcf = cyvcf2.VCF(path)
     samples = list(vcf.samples)
     parse = _consequence_reader(vcf, source)
-    columns: dict[str, list] = {k: [] for k in ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq")}
+    keys = ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq", "hap", "ps", "ad_ref", "ad_alt", "af")
+    columns: dict[str, list] = {k: [] for k in keys}
     frequency: dict[str, list] = {name: [] for name in FREQUENCY_FIELDS}
     clinvar: dict[str, list] = {name: [] for name in CLINVAR_FIELDS}
     for variant in vcf:
@@ -103,6 +131,13 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         columns["gq"].append(_format_array(variant, "GQ", len(samples)))
         columns["dp"].append(_format_array(variant, "DP", len(samples)))
         columns["gts"].append(_genotype_strings(variant, samples))
+        haplotype, phase_set = record_phase(variant)
+        columns["hap"].append(haplotype)
+        columns["ps"].append(phase_set)
+        ref_reads, alt_reads = _allele_reads(variant, len(samples))
+        columns["ad_ref"].append(ref_reads)
+        columns["ad_alt"].append(alt_reads)
+        columns["af"].append(_format_array(variant, "AF", len(samples)))
         raw = variant.INFO.get(source)
         values = raw.split(",") if isinstance(raw, str) else []
         columns["csq"].append(most_severe(parse(values, variant.REF, alt)))
@@ -130,15 +165,12 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         consequence=columns["csq"],
         frequency={name: np.asarray(values, dtype=float) for name, values in frequency.items()},
         clinvar=clinvar,
+        phase=ReadPhase(stack(columns["hap"]).astype(np.int8), stack(columns["ps"]).astype(np.int64)),
+        ref_reads=stack(columns["ad_ref"]).astype(float),
+        alt_reads=stack(columns["ad_alt"]).astype(float),
+        allele_fraction=stack(columns["af"]).astype(float),
     )
     return records, samples
-
-
-def quality_gates(records: Records, min_gq: int, min_dp: int) -> np.ndarray:
-    """True where a genotype is trustworthy. A VCF without GQ or DP is not gated on that field."""
-    gq_ok = np.isnan(records.gq) | (records.gq >= min_gq)
-    dp_ok = np.isnan(records.dp) | (records.dp >= min_dp)
-    return gq_ok & dp_ok
 
 
 def add_hgvs_c(records: Records, models: TranscriptModels, keep: np.ndarray) -> None:
@@ -161,30 +193,20 @@ def select_candidates(
     impact = np.array([c.impact if c else "MODIFIER" for c in records.consequence], dtype=object)
     consequential = np.isin(impact, list(keep_impacts))
 
-    passed = quality_gates(records, settings["min_gq"], settings["min_dp"])
-    gated = np.where(passed, records.gt, -1).astype(np.int8)
-    sequenced = set(samples)
-    family = pedigree.restrict(sequenced)
-    affected = [samples.index(ind.sample) for ind in family.affected]
-    carrier_passes = (gated[:, affected] > 0).any(axis=1) if affected else np.zeros(len(gated), bool)
-
+    family = pedigree.restrict(set(samples))
     gene = np.array([c.gene if c else "" for c in records.consequence], dtype=object)
-    in_play = consequential & carrier_passes
-    result = inheritance_modes(
-        np.where(in_play[:, None], gated, 0).astype(np.int8),
-        samples,
-        family,
-        records.chrom,
-        records.pos,
-        np.where(in_play, gene, "").astype(str),
-        build,
+    locus = Locus(records.chrom, records.pos, gene)
+    calls = call_modes(
+        records.gt, records.quality, records.phase, samples, family, locus, consequential, build, settings
     )
-    fits = np.zeros(len(gated), dtype=bool)
+    result, in_play = calls.result, calls.in_play
+    fits = np.zeros(len(records.gt), dtype=bool)
     for mode in MODES:
         fits |= result.modes.get(mode, np.zeros_like(fits)) | result.possible.get(mode, np.zeros_like(fits))
     fits &= in_play
 
-    gates = f"GQ >= {settings['min_gq']}, DP >= {settings['min_dp']}"
+    overrides = sorted((settings.get("genotype_gates") or {}).get("modes") or {})
+    gates = describe(calls.gates["default"]) + (f"; own gates for {', '.join(overrides)}" if overrides else "")
     write_steps(
         funnel,
         [
@@ -195,7 +217,7 @@ def select_candidates(
     )
     if models is not None:
         add_hgvs_c(records, models, fits)
-    table = _candidate_table(records, result, fits, gene)
+    table = _candidate_table(records, result, fits, gene, calls.evidence)
     tmp = f"{out}.tmp"
     table.to_parquet(tmp, index=False)
     os.replace(tmp, out)
@@ -203,6 +225,8 @@ def select_candidates(
     for field, values in (("GQ", records.gq), ("DP", records.dp)):
         if len(values) and np.isnan(values).all():
             notes[f"gate_{field}"] = f"Genotype quality gate on {field} not applied: the VCF has no FORMAT/{field}."
+    if len(records.gq) and np.isnan(records.quality.allele_balance).all():
+        notes["gate_AB"] = "Allele-balance gate not applied: the VCF has no FORMAT/AD."
     write_json_atomic(modes_out, {"not_testable": notes, "samples": samples})
 
 
@@ -211,7 +235,15 @@ def _significant(value: float) -> float:
     return float(f"{value:.6g}")
 
 
-def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarray) -> pd.DataFrame:
+# Evidence behind each call (rarevar.mode_calls): list-valued columns are stored as JSON.
+EVIDENCE_COLUMNS = ("phase_evidence", "parents_genotyped", "unassessable_parents", "de_novo_confidence", "heteroplasmy")
+
+
+def _evidence_value(value):
+    return json.dumps(value) if isinstance(value, list | dict) else value
+
+
+def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarray, evidence: dict) -> pd.DataFrame:
     index = np.flatnonzero(fits)
     key = [f"{c}:{p}:{r}:{a}" for c, p, r, a in zip(records.chrom, records.pos, records.ref, records.alt, strict=True)]
     rows = []
@@ -237,6 +269,7 @@ def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarra
                 "partners": json.dumps([key[j] for j in result.partners[i]]),
                 **{name.lower(): _significant(records.frequency[name][i]) for name in FREQUENCY_FIELDS},
                 **{name.lower(): records.clinvar[name][i] for name in CLINVAR_FIELDS},
+                **{name: _evidence_value(evidence[name][i]) for name in EVIDENCE_COLUMNS},
             }
         )
     columns = [
@@ -256,5 +289,6 @@ def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarra
         "partners",
         *(name.lower() for name in FREQUENCY_FIELDS),
         *(name.lower() for name in CLINVAR_FIELDS),
+        *EVIDENCE_COLUMNS,
     ]
     return pd.DataFrame(rows, columns=columns)

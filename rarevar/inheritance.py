@@ -28,6 +28,7 @@ MODES = (
     "x_linked_dominant",
     "x_linked_de_novo",
     "uniparental_isodisomy",
+    "mitochondrial",
 )
 AUTOSOMAL_MODES = ("de_novo", "autosomal_dominant", "autosomal_recessive", "compound_heterozygous")
 X_LINKED_MODES = ("x_linked_recessive", "x_linked_dominant", "x_linked_de_novo")
@@ -51,6 +52,26 @@ class InheritanceResult:
     possible: dict[str, np.ndarray]  # mode -> bool per record: fits only if unknowns are favourable
     partners: list[list[int]]  # per record: its compound-het partner records (same gene)
     not_testable: dict[str, str] = field(default_factory=dict)  # mode -> why it could not be tested
+    # per record: how its compound-het partners were shown to be on the other copy (PHASE_EVIDENCE), or ''
+    phase_evidence: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+
+
+# How a compound het's two alleles were placed on different copies, strongest first.
+PHASE_EVIDENCE = ("parents", "reads", "unphased")
+
+
+@dataclass
+class ReadPhase:
+    """Read-backed phase per (record, sample): which haplotype (0 or 1) carries the alt allele of a phased
+    heterozygous call, and its phase set (FORMAT/PS); -1 where the call is not phased or has no phase set.
+    Two alleles are phased relative to each other only within one phase set."""
+
+    haplotype: np.ndarray
+    phase_set: np.ndarray
+
+    @classmethod
+    def unphased(cls, shape: tuple[int, int]) -> ReadPhase:
+        return cls(np.full(shape, -1, dtype=np.int8), np.full(shape, -1, dtype=np.int64))
 
 
 # --- three-valued answers -------------------------------------------------------------------------
@@ -113,6 +134,9 @@ class Person:
     gt: np.ndarray
     mother: Person | None = None
     father: Person | None = None
+    haplotype: np.ndarray | None = None  # read-backed phase (see ReadPhase), this person's column
+    phase_set: np.ndarray | None = None
+    is_parent: bool = False  # parent of an affected individual: a no-call is "not assessable"
 
     def _is(self, *codes: int) -> Fit:
         match = np.isin(self.gt, codes)
@@ -136,15 +160,16 @@ class Person:
 
     @property
     def clear(self) -> Fit:
-        """No alt allele seen: hom-ref, or a no-call (an unaffected relative's no-call is not held against)."""
+        """No alt allele seen: hom-ref, or a no-call. A relative's no-call is not held against a record; a
+        parent's no-call is never read as hom-ref: the parent is not assessable, the call only possible."""
         ok = self.gt <= HOM_REF
-        return Fit(ok, ok)
+        return Fit(self.gt == HOM_REF if self.is_parent else ok, ok)
 
     @property
     def not_hom_alt(self) -> Fit:
-        """Not seen hom-alt (a no-call is allowed)."""
+        """Not seen hom-alt (a no-call is allowed; for a parent it leaves the call possible)."""
         ok = self.gt != HOM_ALT
-        return Fit(ok, ok)
+        return Fit(ok & (self.gt != MISSING) if self.is_parent else ok, ok)
 
     @property
     def called_carrier(self) -> np.ndarray:
@@ -154,6 +179,17 @@ class Person:
     def affected(self) -> Fit:
         known = {"affected": True, "unaffected": False}.get(self.phenotype)
         return constant(len(self.gt), known)
+
+    def read_phase(self, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair of records: (trans, cis) as the reads show it, i.e. both alt alleles phased in one
+        phase set, on different haplotypes or on the same one. Neither where reads do not tell."""
+        if self.haplotype is None or self.phase_set is None:
+            unknown = np.zeros(len(first), dtype=bool)
+            return unknown, unknown
+        hap, ps = self.haplotype, self.phase_set
+        called_het = (self.gt[first] == HET) & (self.gt[second] == HET)  # not a call the gates removed
+        known = called_het & (ps[first] >= 0) & (ps[first] == ps[second]) & (hap[first] >= 0) & (hap[second] >= 0)
+        return known & (hap[first] != hap[second]), known & (hap[first] == hap[second])
 
     @property
     def parents(self) -> list[Person]:
@@ -198,16 +234,30 @@ class Family:
         return Fit(called, called)
 
 
-def family_from_pedigree(pedigree: Pedigree, samples: list[str], gt: np.ndarray) -> Family:
+def family_from_pedigree(
+    pedigree: Pedigree, samples: list[str], gt: np.ndarray, phase: ReadPhase | None = None
+) -> Family:
     column = {sample: i for i, sample in enumerate(samples)}
     sequenced = pedigree.restrict(set(column))
+    phase = phase or ReadPhase.unphased(gt.shape)
     people = {
-        ind.sample: Person(ind.sample, ind.sex, ind.phenotype, gt[:, column[ind.sample]])
+        ind.sample: Person(
+            ind.sample,
+            ind.sex,
+            ind.phenotype,
+            gt[:, column[ind.sample]],
+            haplotype=phase.haplotype[:, column[ind.sample]],
+            phase_set=phase.phase_set[:, column[ind.sample]],
+        )
         for ind in sequenced.individuals
     }
     for ind in sequenced.individuals:
         people[ind.sample].mother = people.get(ind.mother) if ind.mother else None
         people[ind.sample].father = people.get(ind.father) if ind.father else None
+    for person in people.values():
+        if person.phenotype == "affected":
+            for parent in person.parents:
+                parent.is_parent = True
     return Family(list(people.values()), gt.shape[0])
 
 
@@ -324,6 +374,13 @@ def x_linked_dominant(family: Family) -> Fit:
     return affected_carry & unaffected_clear & transmitted
 
 
+def mitochondrial(family: Family) -> Fit:
+    """mtDNA comes from the mother only: every affected individual carries the variant (at any
+    heteroplasmy level), whether the mother passed it on or it arose anew; the father plays no part.
+    Unaffected relatives may carry it too: at a lower heteroplasmy level it need not cause disease."""
+    return all_of((a.carrier for a in family.affected), family.n)
+
+
 # --- compound heterozygotes -----------------------------------------------------------------------
 
 
@@ -386,22 +443,51 @@ def same_gene_pairs(gene: np.ndarray, records: np.ndarray) -> tuple[np.ndarray, 
     return by_gene[first[distinct]], by_gene[second[distinct]]
 
 
-def compound_het_pairs(family: Family, candidate: Fit, first: np.ndarray, second: np.ndarray) -> Fit:
-    """Whether each pair of records (same gene) can be the two hits of a compound heterozygote."""
-    pairs = candidate[first] & candidate[second]
-    for kid in family.affected_trios:
-        origin = ParentalOrigin.of(kid)
-        pairs = pairs & in_trans(origin[first], origin[second])
-    if not family.affected_trios:
-        pairs = unsure(pairs)  # no parents to show the two alleles are on different copies
+def phased_by_parents_or_reads(by_parents: Fit, trans: np.ndarray, cis: np.ndarray) -> Fit:
+    """Parental phase wins; where the parents leave the phase open, the reads decide."""
+    open_ = by_parents.maybe & ~by_parents.sure
+    return Fit(by_parents.sure | (open_ & trans), by_parents.maybe & ~(open_ & cis))
+
+
+def phase_in_affected(family: Family, first: np.ndarray, second: np.ndarray) -> tuple[Fit, np.ndarray]:
+    """Whether each pair's two alleles sit on different copies in every affected individual, and where
+    the parents alone show it. Without parents, reads in trans confirm and reads in cis rule out."""
+    n_pairs = len(first)
+    trans_everywhere = constant(n_pairs, True)
+    by_parents_everywhere = np.full(n_pairs, bool(family.affected_trios))
+    for person in family.affected:
+        trans, cis = person.read_phase(first, second)
+        if person.has_both_parents:
+            origin = ParentalOrigin.of(person)
+            by_parents = in_trans(origin[first], origin[second])
+            by_parents_everywhere &= by_parents.sure
+            trans_everywhere = trans_everywhere & phased_by_parents_or_reads(by_parents, trans, cis)
+        elif family.affected_trios:
+            trans_everywhere = trans_everywhere & Fit(~cis, ~cis)  # reads can still rule a pair out
+        else:
+            trans_everywhere = trans_everywhere & Fit(trans, ~cis)
+    return trans_everywhere, by_parents_everywhere
+
+
+def compound_het_pairs(
+    family: Family, candidate: Fit, first: np.ndarray, second: np.ndarray
+) -> tuple[Fit, np.ndarray]:
+    """Whether each pair of records (same gene) can be the two hits of a compound heterozygote, and each
+    pair's phase evidence as an index into PHASE_EVIDENCE."""
+    in_trans_everywhere, by_parents = phase_in_affected(family, first, second)
+    pairs = candidate[first] & candidate[second] & in_trans_everywhere
     for person in family.unaffected:
         carries_both = person.called_carrier[first] & person.called_carrier[second]
         pairs = pairs & Fit(~carries_both, ~carries_both)
-    return pairs
+    evidence = np.where(by_parents & pairs.sure, 0, np.where(pairs.sure, 1, 2))
+    return pairs, evidence
 
 
-def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) -> tuple[Fit, list[list[int]]]:
-    """Records with a compound-het partner in the same gene, and the partners of each record.
+def compound_heterozygous(
+    family: Family, gene: np.ndarray, usable: np.ndarray
+) -> tuple[Fit, list[list[int]], np.ndarray]:
+    """Records with a compound-het partner in the same gene, the partners of each record, and the
+    strongest phase evidence among its partners ('' where it has none).
 
     A record's partners are its confirmed partners, or, if it has none, its possible ones.
     """
@@ -409,12 +495,15 @@ def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) 
     candidate = compound_het_candidate(family)
     records = np.flatnonzero(usable & (gene != "") & candidate.maybe)
     first, second = same_gene_pairs(gene, records)
-    pairs = compound_het_pairs(family, candidate, first, second)
+    pairs, pair_evidence = compound_het_pairs(family, candidate, first, second)
     sure, maybe = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     sure[first[pairs.sure]] = True
     maybe[first[pairs.maybe]] = True
 
     shown = pairs.sure | (pairs.maybe & ~sure[first])
+    strongest = np.full(n, len(PHASE_EVIDENCE), dtype=np.int64)
+    np.minimum.at(strongest, first[shown], pair_evidence[shown])
+    labels = np.array([*PHASE_EVIDENCE, ""], dtype=object)[strongest]
     first, second = first[shown], second[shown]
     order = np.lexsort((second, first))
     first, second = first[order], second[order]
@@ -423,7 +512,7 @@ def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) 
     groups = np.split(second, starts[1:]) if len(owners) else []
     for owner, group in zip(owners, groups, strict=True):
         partners[owner] = group.tolist()
-    return Fit(sure, maybe), partners
+    return Fit(sure, maybe), partners, labels
 
 
 # --- the public entry point -----------------------------------------------------------------------
@@ -439,8 +528,6 @@ def _not_testable(family: Family, pedigree: Pedigree, chrom: np.ndarray) -> dict
         reasons["de_novo"] = "de novo: no affected individual has both parents sequenced"
         reasons["x_linked_de_novo"] = "x-linked de novo: no affected individual has both parents sequenced"
         reasons["uniparental_isodisomy"] = "uniparental isodisomy: no affected individual has both parents sequenced"
-    if genome.is_mito(chrom).any():
-        reasons["mitochondrial"] = "mitochondrial: not assessed yet"
     if genome.is_y(chrom).any():
         reasons["y_linked"] = "Y-linked: not assessed yet"
     return reasons
@@ -470,8 +557,13 @@ def inheritance_modes(
     pos: np.ndarray,
     gene: np.ndarray,
     build: str,
+    *,
+    phase: ReadPhase | None = None,
 ) -> InheritanceResult:
-    """Which modes each record fits in this family. `possible` never repeats a record of `modes`."""
+    """Which modes each record fits in this family. `possible` never repeats a record of `modes`.
+
+    `phase`: read-backed phase of the calls (phased GT with a phase set), used for compound hets.
+    """
     if build not in genome.BUILDS:
         raise ValueError(f"unknown genome build '{build}' (expected one of {', '.join(genome.BUILDS)})")
     gt = np.asarray(gt, dtype=np.int8)
@@ -479,12 +571,13 @@ def inheritance_modes(
     chrom = np.asarray(chrom, dtype=str)
     gene = _gene_symbols(gene)
     n = gt.shape[0]
-    family = family_from_pedigree(pedigree, list(samples), gt)
+    family = family_from_pedigree(pedigree, list(samples), gt, phase)
     not_testable = _not_testable(family, pedigree, chrom)
 
     empty = Fit(np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
     fits = dict.fromkeys(MODES, empty)
     partners: list[list[int]] = [[] for _ in range(n)]
+    phase_evidence = np.full(n, "", dtype=object)
     if family.affected:
         autosomal = genome.is_autosomal(chrom, pos, build)
         x_linked = genome.is_x_nonpar(chrom, pos, build)
@@ -492,9 +585,11 @@ def inheritance_modes(
         evidence = family.evidence()
         on_autosome = evidence & Fit(autosomal, autosomal)
         on_x = evidence & Fit(x_linked, x_linked)
+        mito = genome.is_mito(chrom)
+        fits["mitochondrial"] = mitochondrial(family) & evidence & Fit(mito, mito)
         fits["autosomal_dominant"] = autosomal_dominant(family) & on_autosome
         fits["autosomal_recessive"] = autosomal_recessive(family) & on_autosome
-        fits["compound_heterozygous"], partners = compound_heterozygous(family, gene, autosomal)
+        fits["compound_heterozygous"], partners, phase_evidence = compound_heterozygous(family, gene, autosomal)
         fits["x_linked_recessive"] = x_linked_recessive(family) & on_x
         fits["x_linked_dominant"] = x_linked_dominant(family) & on_x
         if family.affected_trios:
@@ -507,4 +602,5 @@ def inheritance_modes(
         possible={mode: fit.maybe & ~fit.sure for mode, fit in fits.items()},
         partners=partners,
         not_testable=not_testable,
+        phase_evidence=phase_evidence,
     )

@@ -43,7 +43,7 @@ TSV_COLUMNS = [
 
 # Always true of this version; listed so that a negative report is never read as more than it is.
 NOT_ASSESSED_ALWAYS = [
-    "Structural and copy-number variants, repeat expansions and mitochondrial heteroplasmy are not assessed.",
+    "Structural and copy-number variants and repeat expansions are not assessed.",
     "In-silico scores and ACMG/AMP criteria are not used yet: variant evidence is consequence, inheritance, "
     "population frequency and ClinVar (when configured).",
 ]

@@ -36,6 +36,7 @@ MODE_LABELS = {
     "x_linked_dominant": "X-linked dominant",
     "x_linked_de_novo": "X-linked de novo",
     "uniparental_isodisomy": "homozygous by uniparental isodisomy (one parent carries, the other does not)",
+    "mitochondrial": "mitochondrial (maternal or de novo)",
 }
 
 
@@ -121,6 +122,38 @@ def _clinvar_sentences(scored: Scored) -> list[str]:
     return sentences
 
 
+PHASE_SENTENCES = {
+    "parents": "The parents' genotypes show the two variants are on different copies of the gene.",
+    "reads": "Sequencing reads show the two variants are on different copies of the gene (read-backed phase).",
+    "unphased": "Not known whether the two variants are on different copies (no parents or read phase to tell).",
+}
+DE_NOVO_SENTENCES = {
+    "high": "De novo call confidence high: both parents well covered with no alt read, child's allele balance fits.",
+    "medium": "De novo call confidence medium: a parent's depth or genotype quality is low, or read counts missing.",
+    "low": "De novo call confidence low: a parent shows alt reads or is not assessable, or the child's allele "
+    "balance is off.",
+}
+
+
+def _call_evidence_sentences(row: dict) -> list[str]:
+    """Phase evidence, de novo confidence and unassessable parents (tables before these columns have none)."""
+    sentences = []
+    if row.get("phase_evidence") in PHASE_SENTENCES:
+        sentences.append(PHASE_SENTENCES[row["phase_evidence"]])
+    if row.get("de_novo_confidence") in DE_NOVO_SENTENCES:
+        sentences.append(DE_NOVO_SENTENCES[row["de_novo_confidence"]])
+    levels = json.loads(row.get("heteroplasmy") or "{}")
+    if levels:
+        sentences.append("Heteroplasmy (alt fraction): " + ", ".join(f"{s} {v:.0%}" for s, v in levels.items()) + ".")
+    missing = json.loads(row.get("unassessable_parents") or "[]")
+    if missing:
+        sentences.append(
+            f"Parent not assessable here ({', '.join(missing)}: genotype missing or failed the quality gates); "
+            "the call stays possible."
+        )
+    return sentences
+
+
 def explain(scored: Scored, max_af: float) -> list[str]:
     """Plain sentences a clinician can check, one per piece of evidence."""
     row, match = scored.row, scored.match
@@ -138,6 +171,7 @@ def explain(scored: Scored, max_af: float) -> list[str]:
     partners = json.loads(row["partners"])
     if partners:
         why.append(f"Second variant of the compound heterozygote in {row['gene']}: {', '.join(partners)}.")
+    why.extend(_call_evidence_sentences(row))
     change = row["hgvs_p"] or row["hgvs_c"]
     why.append(f"{row['consequence']} in {row['gene']}" + (f" ({change})." if change else "."))
     af = _nan_to_none(row["pop_af"])
@@ -186,6 +220,11 @@ def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
         "inheritance": json.loads(row["inheritance"]),
         "possible_inheritance": json.loads(row["possible_inheritance"]),
         "compound_partners": json.loads(row["partners"]),
+        "phase_evidence": row.get("phase_evidence") or None,
+        "parents_genotyped": row.get("parents_genotyped") or None,
+        "unassessable_parents": json.loads(row.get("unassessable_parents") or "[]"),
+        "de_novo_confidence": row.get("de_novo_confidence") or None,
+        "heteroplasmy": json.loads(row.get("heteroplasmy") or "{}"),
         "population_af": _nan_to_none(row["pop_af"]),
         "population_af_grpmax": _nan_to_none(row["pop_af_grpmax"]),
         "population_af_eas": _nan_to_none(row["pop_af_eas"]),

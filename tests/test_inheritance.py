@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import shared_data
 
-from rarevar.inheritance import MODES, genotype_codes_from_cyvcf2, inheritance_modes
+from rarevar.inheritance import MODES, ReadPhase, genotype_codes_from_cyvcf2, inheritance_modes
 from rarevar.pedigree import Individual, Pedigree, read_ped
 
 GENMOD = shared_data() / "genmod"
@@ -47,7 +47,17 @@ def trio(kid_sex="male", kid="affected", extra=()) -> Pedigree:
     )
 
 
-def run(rows, pedigree, samples=None, chrom="1", pos=None, gene=None, build="GRCh37"):
+def read_phase(rows, phase_sets=None) -> ReadPhase:
+    """Read-backed phase of genotype strings: '1|0' puts the alt on haplotype 0, '0|1' on haplotype 1.
+    phase_sets: one whitespace-separated PS string per record ('.' = none); default: none at all."""
+    calls = [row.split() for row in rows]
+    haplotype = [[{"1|0": 0, "0|1": 1}.get(g, -1) for g in row] for row in calls]
+    sets = [ps.split() for ps in phase_sets] if phase_sets else [["."] * len(row) for row in calls]
+    phase_set = [[-1 if p == "." else int(p) for p in row] for row in sets]
+    return ReadPhase(np.array(haplotype, dtype=np.int8), np.array(phase_set, dtype=np.int64))
+
+
+def run(rows, pedigree, samples=None, chrom="1", pos=None, gene=None, build="GRCh37", phase_sets=None):
     """rows: one whitespace-separated genotype string per record, samples in `samples` order."""
     samples = samples or pedigree.samples
     gt = np.array([[code(g) for g in row.split()] for row in rows], dtype=np.int8)
@@ -55,7 +65,8 @@ def run(rows, pedigree, samples=None, chrom="1", pos=None, gene=None, build="GRC
     chrom = np.array([chrom] * n) if isinstance(chrom, str) else np.array(chrom)
     pos = np.array(pos if pos is not None else [1_000_000 + i for i in range(n)])
     gene = np.array(gene if gene is not None else [""] * n)
-    return inheritance_modes(gt, samples, pedigree, chrom, pos, gene, build)
+    phase = read_phase(rows, phase_sets) if phase_sets else None
+    return inheritance_modes(gt, samples, pedigree, chrom, pos, gene, build, phase=phase)
 
 
 def fits(result, mode):
@@ -93,13 +104,21 @@ GENMOD_DIFFERENT = {
     "test_dominant_healthy_recessive_male_reduced_penetrance": (False, False),
     # Both records are de novo in the child (parents 0/0). genmod's unphased check only asks that the
     # affected be het at both and no healthy relative carry both; we need the two alleles on different
-    # parental copies, which two de novo alleles without phase may or may not be: possible.
+    # parental copies, which two de novo alleles without phase may or may not be: possible. A phased GT
+    # without a phase set is not read-backed evidence (VCF: PS missing), so these stay unphased.
     "test_check_compounds_true_when_affected_phased_but_phase_set_missing": (False, True),
     "test_check_compounds_true_when_affected_phased_but_one_phase_set_missing": (False, True),
-    # genmod says False because read-backed phase puts both de novo alleles on one copy; we do not
-    # read phase, so the pair stays possible (never a fit).
-    "test_check_compounds_false_when_affected_phased_same_allele": (False, True),
 }
+
+
+def _phase_sets(variant: dict, samples: list[str]) -> str:
+    """The FORMAT/PS of each sample of a genmod case, '.' where it has none."""
+    keys = variant.get("FORMAT", "GT").split(":")
+    values = []
+    for sample in samples:
+        fields = dict(zip(keys, variant["sample_fields"].get(sample, "").split(":"), strict=False))
+        values.append(fields.get("PS") or ".")
+    return " ".join(values)
 
 
 def _genmod_cases():
@@ -120,6 +139,7 @@ def test_genmod_truth_case(case, tmp_path):
     variants = case["args"] or [case["kwargs"]["variant"]]
     samples = list(variants[0]["genotypes"])
     rows = [" ".join(v["genotypes"][s] for s in samples) for v in variants]
+    phase_sets = [_phase_sets(v, samples) for v in variants]
     on_x = mode.startswith("x_linked")
     # chrX:48,004,992 is outside both GRCh37 pseudo-autosomal regions.
     result = run(
@@ -129,6 +149,7 @@ def test_genmod_truth_case(case, tmp_path):
         chrom="X" if on_x else "1",
         pos=[48_004_992 + i for i in range(len(rows))],
         gene=["GENE"] * len(rows),
+        phase_sets=phase_sets,
     )
     # genmod's strict flag (a no-call never satisfies a model) is how we always treat an affected no-call.
     expected = GENMOD_DIFFERENT.get(case["test"], (case["expected"], False))
@@ -360,8 +381,10 @@ def test_autosomal_dominant():
     )
     rows = ["0/0 0/1 0/1", "0/0 0/0 0/1", "0/1 0/1 0/1", "0/0 0/1 1/1", "0/0 ./. 0/1", "./. 0/1 0/1"]
     result = run(rows, family)
-    assert fits(result, "autosomal_dominant") == [0, 5]  # an unaffected no-call is allowed
-    assert maybe(result, "autosomal_dominant") == [4]  # the affected mother's genotype is missing
+    assert fits(result, "autosomal_dominant") == [0]
+    # 4: the affected mother's genotype is missing; 5: the unaffected father's no-call is not assessable
+    # (never read as hom-ref): he might carry it, which a fully penetrant dominant allele rules out.
+    assert maybe(result, "autosomal_dominant") == [4, 5]
     assert fits(result, "de_novo") == []  # record 1 is absent from the affected mother
 
 
@@ -520,11 +543,28 @@ def test_samples_outside_the_pedigree_are_ignored_and_order_follows_samples():
     assert fits(result, "autosomal_recessive") == [0]
 
 
-def test_mitochondrial_and_y_are_not_assessed():
-    result = run(["0/0 0/1 1", "1 0/0 1"], trio(), chrom=["MT", "Y"], pos=[100, 2_800_000])
-    assert result.not_testable["mitochondrial"] == "mitochondrial: not assessed yet"
+def test_y_is_not_assessed():
+    result = run(["1 0/0 1"], trio(), chrom=["Y"], pos=[2_800_000])
     assert "y_linked" in result.not_testable
     assert not any(result.modes[m].any() or result.possible[m].any() for m in MODES)
+
+
+@pytest.mark.parametrize("chrom", ["MT", "chrM"])
+def test_mitochondrial_maternal_or_de_novo(chrom):
+    # dad mom kid: maternal; new in the kid (heteroplasmic); only the father has it; mother not called;
+    # the kid lacks it
+    rows = ["0/0 0/1 1", "0/0 0/0 0/1", "1 0/0 0/0", "0/0 ./. 1", "0/0 0/1 0/0"]
+    result = run(rows, trio("male"), chrom=chrom, pos=[3243 + i for i in range(len(rows))])
+    assert fits(result, "mitochondrial") == [0, 1, 3]  # maternal or de novo: the father plays no part
+    assert "mitochondrial" not in result.not_testable
+    others = [m for m in MODES if m != "mitochondrial"]
+    assert not any(result.modes[m].any() or result.possible[m].any() for m in others)
+
+
+def test_mitochondrial_every_affected_carries():
+    family = trio(extra=[person("sib", "female", "affected", father="dad", mother="mom")])
+    result = run(["0/0 0/1 1 0/0", "0/0 0/1 1 0/1"], family, TRIO + ["sib"], chrom="MT", pos=[3243, 3244])
+    assert fits(result, "mitochondrial") == [1]
 
 
 def test_modes_and_possible_are_disjoint_bool_arrays_over_records():
@@ -560,3 +600,118 @@ def test_uniparental_isodisomy_candidate():
     assert fits(result, "uniparental_isodisomy") == [0]
     assert fits(result, "autosomal_recessive") == [1]
     assert 0 not in fits(result, "de_novo")
+
+
+# ------------------------------------------------------------------------------------------------
+# (4) read-backed phase for compound heterozygotes
+# ------------------------------------------------------------------------------------------------
+
+
+def test_reads_confirm_or_rule_out_a_compound_het_without_parents():
+    family = Pedigree("F", [person("kid", "male", "affected")])
+    # records 0+1: one phase set, different haplotypes (trans); 2+3: same haplotype (cis);
+    # 4+5: different phase sets, so their relative phase is unknown.
+    rows = ["1|0", "0|1", "0|1", "0|1", "1|0", "0|1"]
+    result = run(rows, family, gene=["A", "A", "B", "B", "C", "C"], phase_sets=["7", "7", "9", "9", "1", "2"])
+    assert fits(result, "compound_heterozygous") == [0, 1]
+    assert maybe(result, "compound_heterozygous") == [4, 5]
+    assert result.phase_evidence.tolist() == ["reads", "reads", "", "", "unphased", "unphased"]
+    assert result.partners[2] == [] and result.partners[3] == []
+
+
+def test_parental_phase_wins_over_read_phase():
+    # dad mom kid. Records 0+1: the parents show trans (paternal + maternal) although reads say cis.
+    # Records 2+3: both de novo, the parents cannot tell; the reads put them in trans.
+    rows = ["0/1 0/0 0|1", "0/0 0/1 0|1", "0/0 0/0 1|0", "0/0 0/0 0|1"]
+    phase_sets = [". . 5", ". . 5", ". . 6", ". . 6"]
+    result = run(rows, trio(), gene=["A", "A", "B", "B"], phase_sets=phase_sets)
+    assert fits(result, "compound_heterozygous") == [0, 1, 2, 3]
+    assert result.phase_evidence.tolist() == ["parents", "parents", "reads", "reads"]
+
+
+def test_reads_in_cis_rule_out_two_de_novo_alleles():
+    result = run(["0/0 0/0 0|1", "0/0 0/0 0|1"], trio(), gene=["A", "A"], phase_sets=[". . 5", ". . 5"])
+    assert fits(result, "compound_heterozygous") == [] and maybe(result, "compound_heterozygous") == []
+
+
+def test_phased_compounds_vcf_parents_and_reads(tmp_path):
+    """genmod's test_phased_compounds.vcf: the proband is 1|0 at 1:11900 (from mother) and 1:11903 (from
+    father). Its GTs carry no PS, so only the parents phase them: trans. With a phase set added and the
+    parents removed, the reads put both alt alleles on haplotype 0: cis, no compound het."""
+    from rarevar.candidates import read_records
+
+    family = read_ped(GENMOD / "recessive_trio.ped")["1"]
+    alone = Pedigree("1", [person("proband", "male", "affected", family="1")])
+
+    def compound_hets(path, pedigree):
+        records, samples = read_records(str(path), "BCSQ")
+        genes = np.array(["G"] * len(records.pos))
+        result = inheritance_modes(
+            records.gt, samples, pedigree, records.chrom, records.pos, genes, "GRCh37", phase=records.phase
+        )
+        return result, records
+
+    def copy_with_header(name, phase_set=None):
+        """genmod's file declares no FORMAT fields (the pipeline's own BCFs always do): declare them."""
+        lines = []
+        for line in (GENMOD / "test_phased_compounds.vcf").read_text().splitlines():
+            if line.startswith("#CHROM"):
+                lines.append('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">')
+                lines.append('##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">')
+                lines.append('##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">')
+                lines.append('##INFO=<ID=MQ,Number=1,Type=Integer,Description="Mapping quality">')
+            elif not line.startswith("#") and phase_set:
+                line = line.replace("GT:GQ", "GT:GQ:PS").replace(":60", f":60:{phase_set}")
+            lines.append(line)
+        path = tmp_path / name
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    source = copy_with_header("phased.vcf")
+    result, _ = compound_hets(source, family)
+    assert fits(result, "compound_heterozygous") == [0, 2]
+    assert result.phase_evidence.tolist() == ["parents", "", "parents"]
+    assert maybe(compound_hets(source, alone)[0], "compound_heterozygous") == [0, 2]  # no PS: unphased
+
+    with_ps = copy_with_header("with_ps.vcf", phase_set=11900)
+    result, records = compound_hets(with_ps, alone)
+    assert records.phase.phase_set[:, 2].tolist() == [11900, -1, 11900]  # proband 0|0 at 11902: no phase
+    assert fits(result, "compound_heterozygous") == [] and maybe(result, "compound_heterozygous") == []
+    result, _ = compound_hets(with_ps, family)
+    assert fits(result, "compound_heterozygous") == [0, 2]  # the parents still show trans
+    assert result.phase_evidence.tolist() == ["parents", "", "parents"]
+
+
+# ------------------------------------------------------------------------------------------------
+# (5) a parent's no-call is never read as hom-ref
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "called", "chrom", "mode"),
+    [
+        ("./. 0/0 0/1", "0/0 0/0 0/1", "1", "de_novo"),
+        ("0/0 ./. 0/1", "0/0 0/0 0/1", "1", "de_novo"),
+        ("./. 0/1 1/1", "0/1 0/1 1/1", "1", "autosomal_recessive"),
+        ("./. 0/0 1/1", "0/1 0/0 1/1", "1", "uniparental_isodisomy"),
+        ("./. 0/1 1", "0 0/1 1", "X", "x_linked_recessive"),
+        ("0 ./. 1", "0 0/0 1", "X", "x_linked_de_novo"),
+    ],
+)
+def test_parent_no_call_leaves_every_mode_possible(row, called, chrom, mode):
+    """The same record is a fit once that parent is called with the genotype the mode needs."""
+    result = run([row], trio("male"), chrom=chrom, pos=[48_004_992])
+    assert maybe(result, mode) == [0] and fits(result, mode) == []
+    assert fits(run([called], trio("male"), chrom=chrom, pos=[48_004_992]), mode) == [0]
+
+
+def test_parent_no_call_in_dominant_family_without_other_parent():
+    family = Pedigree("F", [person("mom", "female", "unaffected"), person("kid", "male", "affected", mother="mom")])
+    result = run(["./. 0/1", "0/0 0/1"], family)
+    assert fits(result, "autosomal_dominant") == [1]  # the unsequenced father may have passed it on
+    assert maybe(result, "autosomal_dominant") == [0]  # the mother is not assessable
+
+
+def test_unaffected_sibling_no_call_is_not_held_against():
+    family = trio(extra=[person("sib", "female", "unaffected", father="dad", mother="mom")])
+    assert fits(run(["0/0 0/0 0/1 ./."], family, TRIO + ["sib"]), "de_novo") == [0]

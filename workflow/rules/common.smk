@@ -41,7 +41,8 @@ def optional_flag(flag, name):
 def settings_json():
     settings = {**config["thresholds"], "keep_impacts": config["consequence"]["keep_impacts"],
                 "genome_build": config["genome_build"], "consequence_source": config["consequence"]["source"],
-                "qc_stop_on_failure": config["qc"]["stop_on_failure"]}
+                "qc_stop_on_failure": config["qc"]["stop_on_failure"],
+                "genotype_gates": config.get("genotype_gates", {})}
     return json.dumps(settings, sort_keys=True)
 
 
