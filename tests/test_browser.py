@@ -66,6 +66,33 @@ def test_demo_report_top_card_sort_filter_offline(chromium, demo_run, truth, tmp
     assert page.errors == [] and page.dialogs == []
 
 
+def test_team_review_is_kept_in_the_page_and_exported_as_json(chromium, demo_run, truth, tmp_path):
+    report = demo_run / truth["family"] / "report.html"
+    context = chromium.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(report.resolve().as_uri())
+    first = "#review-table tbody tr:first-child"
+    page.fill("#reviewer", "Dr <Reviewer>")
+    page.select_option(f"{first} select", "causal")
+    page.fill(f"{first} textarea", "fits the <cardiac> phenotype; confirm by Sanger")
+    page.reload()
+    assert page.input_value("#reviewer") == "Dr <Reviewer>", "the review did not survive a reload"
+    assert page.input_value(f"{first} select") == "causal"
+
+    with page.expect_download() as download:
+        page.click("#review-export")
+    path = tmp_path / "review.json"
+    download.value.save_as(path)
+    exported = json.loads(path.read_text())
+    assert download.value.suggested_filename == f"review-{truth['family']}.json"
+    assert exported["family"] == truth["family"] and exported["reviewer"] == "Dr <Reviewer>"
+    (decision,) = exported["decisions"]  # only reviewed candidates are exported
+    assert decision["gene"] == truth["gene"] and decision["rank"] == 1 and decision["decision"] == "causal"
+    assert decision["variant"] == f"{truth['chrom']}:{truth['pos']}:{truth['ref']}:{truth['alt']}"
+    assert decision["comment"] == "fits the <cardiac> phenotype; confirm by Sanger"
+    context.close()
+
+
 def test_batch_summary_links_to_each_report(chromium, demo_run, truth):
     page = open_page(chromium, demo_run / "summary.html")
     assert truth["gene"] in page.inner_text("#families tbody tr")

@@ -259,6 +259,7 @@ def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str) 
         "rank": _text(c.get("rank")),
         "gene": _text(c.get("gene")) or "no gene",
         "variant": _variant_label(c),
+        "key": ":".join(_text(c.get(k)) for k in ("chrom", "pos", "ref", "alt")),
         "position": _position(c),
         "hgvs": _hgvs(c),
         "consequence": _text(c.get("consequence")).replace("_", " ").replace("&", ", ") or NOT_AVAILABLE,
