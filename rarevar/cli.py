@@ -62,6 +62,11 @@ def _stage_parsers(sub) -> None:
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--source", default="auto", choices=["auto", "bcftools-csq", "input"])
 
+    p = sub.add_parser("regenotype", help="stage: fill missing genotypes (./.) from the samples' gVCFs")
+    for name in ("vcf", "out", "summary", "funnel"):
+        p.add_argument(f"--{name}", required=True)
+    p.add_argument("--gvcf", nargs="*", default=[], help="gVCFs of family members (none: records pass through)")
+
     p = sub.add_parser("candidates", help="stage: genotype gates and inheritance modes")
     for name in ("vcf", "ped", "family", "build", "settings", "out", "funnel", "modes"):
         p.add_argument(f"--{name}", required=True)
@@ -230,6 +235,10 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.annotate.csq import add_consequences
 
         add_consequences(args.vcf, args.reference, args.genes, args.source, args.out, args.funnel)
+    elif args.command == "regenotype":
+        from rarevar.regenotype import regenotype
+
+        regenotype(args.vcf, args.gvcf, args.out, args.summary, args.funnel)
     elif args.command == "candidates":
         stages.candidates_stage(
             args.vcf,
