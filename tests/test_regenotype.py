@@ -287,11 +287,12 @@ def test_without_gvcf_the_records_pass_through(tmp_path):
     assert json.loads((tmp_path / "funnel.json").read_text()) == []
 
 
-def sheet_with_gvcf(tmp: Path, row: dict) -> Path:
+def sheet_with_gvcf(tmp: Path, rows: list[dict]) -> Path:
     """A config whose families sheet carries the optional gvcf column."""
-    config = write_config(tmp, [row])
+    config = write_config(tmp, rows)
     columns = ["family_id", "vcf", "ped", "hpo", "gvcf"]
-    (tmp / "families.tsv").write_text("\t".join(columns) + "\n" + "\t".join(row.get(c, "") for c in columns) + "\n")
+    lines = ["\t".join(columns)] + ["\t".join(row.get(c, "") for c in columns) for row in rows]
+    (tmp / "families.tsv").write_text("\n".join(lines) + "\n")
     return config
 
 
@@ -305,14 +306,58 @@ def demo_gvcf(tmp: Path, sample: str, rows: list[str], index: bool = True) -> st
 def test_bad_gvcf_inputs_stop_before_the_run(tmp_path):
     block = [f"chr1\t35000\t.\tA\t<NON_REF>\t.\t.\tEND=36000\t{GATK_BLOCK}\t0/0:34:45:30:0,45,900"]
     stranger = demo_gvcf(tmp_path, "uncle", block)
-    result = rarevar("validate", "--config", str(sheet_with_gvcf(tmp_path, demo_row(gvcf=stranger))))
+    result = rarevar("validate", "--config", str(sheet_with_gvcf(tmp_path, [demo_row(gvcf=stranger)])))
     assert result.returncode == 2
     assert stranger in result.stderr and "'uncle'" in result.stderr and "not in the PED" in result.stderr
 
     unindexed = demo_gvcf(tmp_path, "father", block, index=False)
-    result = rarevar("validate", "--config", str(sheet_with_gvcf(tmp_path, demo_row(gvcf=unindexed))))
+    result = rarevar("validate", "--config", str(sheet_with_gvcf(tmp_path, [demo_row(gvcf=unindexed)])))
     assert result.returncode == 2
     assert unindexed in result.stderr and "tabix -p vcf" in result.stderr and "bcftools index" in result.stderr
 
     with pytest.raises(InputError, match="not sequenced members"):
         run(tmp_path, trio_vcf(tmp_path, [(1500, "A", "G", HET, MISSING, REF)]), [stranger])
+
+
+def blank_genotype(source: Path, target: Path, sample: str, chrom: str, pos: int) -> str:
+    """The demo VCF with one sample's genotype at one site made ./. (as after merging single-sample VCFs)."""
+    with pysam.VariantFile(str(source)) as vcf, pysam.VariantFile(str(target), "wz", header=vcf.header) as out:
+        for record in vcf:
+            if (record.chrom, record.pos) == (chrom, pos):
+                call = record.samples[sample]
+                for name in ("AD", "DP", "GQ", "PL"):
+                    del call[name]
+                call["GT"] = (None, None)
+            out.write(record)
+    pysam.tabix_index(str(target), preset="vcf", force=True)
+    return str(target)
+
+
+def test_workflow_confirms_the_planted_de_novo_from_the_fathers_gvcf(truth, tmp_path):
+    vcf = blank_genotype(DEMO / "trio.vcf.gz", tmp_path / "merged.vcf.gz", "father", truth["chrom"], truth["pos"])
+    start, end = truth["pos"] - 400, truth["pos"] + 600
+    father = demo_gvcf(
+        tmp_path,
+        "father",
+        [f"{truth['chrom']}\t{start}\t.\tA\t<NON_REF>\t.\t.\tEND={end}\t{GATK_BLOCK}\t0/0:31:45:27:0,45,900"],
+    )
+    # The same family twice in one run: once with the father's gVCF, once without any.
+    config = sheet_with_gvcf(tmp_path, [demo_row(vcf=vcf, gvcf=father), demo_row(family_id="NOGVCF", vcf=vcf)])
+    result = rarevar("run", "--config", str(config), "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    def planted(family):
+        payload = json.loads((tmp_path / "results" / family / "candidates.json").read_text())
+        cause = (truth["chrom"], truth["pos"], truth["alt"])
+        return payload, next(c for c in payload["candidates"] if (c["chrom"], c["pos"], c["alt"]) == cause)
+
+    payload, cause = planted(truth["family"])
+    assert cause["rank"] == 1 and "de_novo" in cause["inheritance"]
+    assert any("looked up in gVCFs (1 filled" in step["step"] for step in payload["funnel"])
+    with pysam.VariantFile(str(tmp_path / "results" / truth["family"] / "candidates.vcf.gz")) as out:
+        record = next(out.fetch(truth["chrom"], truth["pos"] - 1, truth["pos"]))
+        assert record.samples["father"]["GT"] == (0, 0) and record.samples["father"]["RG"] == 1
+
+    payload, cause = planted("NOGVCF")
+    assert "de_novo" not in cause["inheritance"] and "de_novo" in cause["possible_inheritance"]
+    assert not any("gVCF" in step["step"] for step in payload["funnel"])
