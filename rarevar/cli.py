@@ -28,6 +28,7 @@ def _run_parser(sub) -> None:
     run.add_argument("--ped", help="one family: its PED file")
     run.add_argument("--hpo", help="one family: HPO terms 'HP:0001250;HP:0001263' or a Phenopacket JSON")
     run.add_argument("--out", help="one family: output directory (results go to OUT/<family_id>/)")
+    run.add_argument("--gvcf", default="", help="one family (optional): comma-separated gVCFs of family members")
     run.add_argument(
         "--base-config",
         default=str(REPO_ROOT / "config" / "config.yaml"),
@@ -150,8 +151,10 @@ def single_family_config(args) -> Path:
     meta.mkdir(parents=True, exist_ok=True)
     hpo = str(Path(args.hpo).resolve()) if args.hpo.lower().endswith(".json") else args.hpo
     sheet = meta / "families.tsv"
+    gvcfs = ",".join(str(Path(path.strip()).resolve()) for path in args.gvcf.split(",") if path.strip())
     sheet.write_text(
-        f"family_id\tvcf\tped\thpo\n{family_id}\t{Path(args.vcf).resolve()}\t{Path(args.ped).resolve()}\t{hpo}\n",
+        f"family_id\tvcf\tped\thpo\tgvcf\n"
+        f"{family_id}\t{Path(args.vcf).resolve()}\t{Path(args.ped).resolve()}\t{hpo}\t{gvcfs}\n",
         encoding="utf-8",
     )
     base = load_config(args.base_config)

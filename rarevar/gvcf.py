@@ -74,6 +74,17 @@ def open_gvcf(path: str | Path) -> pysam.VariantFile:
         pysam.set_verbosity(previous)
 
 
+def require_members(path, samples, members: list[str], what: str, fix: str = "") -> None:
+    """Every gVCF sample must be one of `members` (the PED's, or the family VCF's samples)."""
+    strangers = [s for s in samples if s not in members]
+    if strangers:
+        raise InputError(
+            path,
+            f"gVCF sample(s) {', '.join(repr(s) for s in strangers)} are not {what} ({', '.join(members)})",
+            fix or "Give only the family's own gVCFs, with sample ids as in the PED and the VCF",
+        )
+
+
 def open_gvcfs(paths: list[str], family_samples: list[str]) -> dict[str, pysam.VariantFile]:
     """sample -> its open gVCF. Every sample of every file must be a family member, each in one file only."""
     by_sample: dict[str, pysam.VariantFile] = {}
@@ -85,14 +96,7 @@ def open_gvcfs(paths: list[str], family_samples: list[str]) -> dict[str, pysam.V
             raise InputError(
                 path, "gVCF has no sample column", "Give the per-sample gVCF written by the variant caller"
             )
-        strangers = [s for s in samples if s not in family_samples]
-        if strangers:
-            raise InputError(
-                path,
-                f"gVCF sample(s) {', '.join(repr(s) for s in strangers)} are not sequenced members of the family "
-                f"(family samples: {', '.join(family_samples)})",
-                "Give only the family's own gVCFs, with sample ids as in the PED and the VCF",
-            )
+        require_members(path, samples, family_samples, "samples of the family VCF")
         for sample in samples:
             if sample in source:
                 raise InputError(

@@ -8,7 +8,7 @@ from pathlib import Path
 from rarevar.config import resource_path
 from rarevar.errors import InputError
 from rarevar.families import FamilyRow, read_families
-from rarevar.gvcf import gvcf_contigs, open_gvcf, open_gvcfs
+from rarevar.gvcf import gvcf_contigs, open_gvcf, open_gvcfs, require_members
 from rarevar.pedigree import Pedigree, family_for
 from rarevar.phenotype import Phenotype, read_phenotype
 from rarevar.resource_check import check_against_manifest
@@ -76,15 +76,10 @@ def check_gvcfs(row: FamilyRow, pedigree: Pedigree, vcf_samples: list[str], refe
     """Each gVCF: indexed, readable, on the reference's contigs, holding only family members in the VCF."""
     for path in row.gvcfs:
         with open_gvcf(path) as gvcf:
-            strangers = [s for s in gvcf.header.samples if s not in pedigree]
-            if strangers:
-                raise InputError(
-                    path,
-                    f"gVCF sample(s) {', '.join(repr(s) for s in strangers)} are not in the PED {row.ped} of family "
-                    f"'{row.family_id}' (PED samples: {', '.join(pedigree.samples)})",
-                    f"Give only this family's gVCFs on line {row.line} of the families sheet, "
-                    "with sample ids as in the PED and the VCF",
-                )
+            require_members(
+                path, gvcf.header.samples, pedigree.samples, f"in the PED {row.ped} of family '{row.family_id}'",
+                f"Give only this family's gVCFs on line {row.line} of the sheet, with sample ids as in the PED",
+            )  # fmt: skip
             check_contigs(path, gvcf_contigs(gvcf), reference)
     for gvcf in set(open_gvcfs(row.gvcfs, [s for s in pedigree.samples if s in vcf_samples]).values()):
         gvcf.close()

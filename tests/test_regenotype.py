@@ -269,13 +269,18 @@ def test_deletion_not_filled_from_a_block_starting_inside_its_ref_span(tmp_path)
     assert summary["filled"] == 1 and summary["left_missing"] == 2
 
 
-def test_multi_sample_gvcf_fills_both_parents(tmp_path):
-    vcf = trio_vcf(tmp_path, [(1500, "A", "G", HET, MISSING, MISSING)])
-    rows = [f"chr1\t1000\t.\tA\t<NON_REF>\t.\t.\tEND=1999\t{GATK_BLOCK}\t0/0:34:40:30:0,40,900\t./.:0:0:0:0,0,0"]
+def test_multi_sample_gvcf_no_call_and_readless_block_stay_missing(tmp_path):
+    vcf = trio_vcf(tmp_path, [(1500, "A", "G", HET, MISSING, MISSING), (2500, "C", "T", HET, MISSING, MISSING)])
+    rows = [
+        f"chr1\t1000\t.\tA\t<NON_REF>\t.\t.\tEND=1999\t{GATK_BLOCK}\t0/0:34:40:30:0,40,900\t./.:0:0:0:0,0,0",
+        f"chr1\t2000\t.\tG\t<NON_REF>\t.\t.\tEND=2999\t{GATK_BLOCK}\t0/0:0:0:0:0,0,0\t0/0:25:35:22:0,35,800",
+    ]
     both = write_indexed(tmp_path / "parents.g.vcf.gz", GATK_HEADER, ["mother", "father"], rows)
     summary, calls = run(tmp_path, vcf, [both])
-    assert calls[(1500, "mother")][::4] == ((0, 0), 1)
+    assert calls[(1500, "mother")] == ((0, 0), 40, 30, None, 1)
     assert calls[(1500, "father")] == ((None, None), None, None, None, 4)  # his gVCF has no call there
+    assert calls[(2500, "mother")] == ((None, None), None, None, None, 0)  # a block without reads
+    assert calls[(2500, "father")] == ((0, 0), 35, 22, None, 1)
     assert summary["samples_with_gvcf"] == ["father", "mother"]
 
 
@@ -315,7 +320,7 @@ def test_bad_gvcf_inputs_stop_before_the_run(tmp_path):
     assert result.returncode == 2
     assert unindexed in result.stderr and "tabix -p vcf" in result.stderr and "bcftools index" in result.stderr
 
-    with pytest.raises(InputError, match="not sequenced members"):
+    with pytest.raises(InputError, match="not samples of the family VCF"):
         run(tmp_path, trio_vcf(tmp_path, [(1500, "A", "G", HET, MISSING, REF)]), [stranger])
 
 
@@ -361,3 +366,16 @@ def test_workflow_confirms_the_planted_de_novo_from_the_fathers_gvcf(truth, tmp_
     payload, cause = planted("NOGVCF")
     assert "de_novo" not in cause["inheritance"] and "de_novo" in cause["possible_inheritance"]
     assert not any("gVCF" in step["step"] for step in payload["funnel"])
+
+
+def test_single_family_shortcut_takes_gvcfs(tmp_path):
+    block = [f"chr1\t35000\t.\tA\t<NON_REF>\t.\t.\tEND=36000\t{GATK_BLOCK}\t0/0:34:45:30:0,45,900"]
+    father = demo_gvcf(tmp_path, "father", block)
+    result = rarevar(
+        "run", "--vcf", str(DEMO / "trio.vcf.gz"), "--ped", str(DEMO / "demo.ped"), "--hpo", "HP:0001639",
+        "--gvcf", father, "--out", str(tmp_path / "out"), "--", "--dry-run",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = (result.stdout + result.stderr).splitlines()
+    planned = [line for line in output if line.startswith("Shell command: rarevar regenotype")]
+    assert len(planned) == 1 and f"--gvcf {father} " in planned[0]
