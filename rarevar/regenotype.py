@@ -25,6 +25,7 @@ FORMAT_FIELDS = {
     "DP": ("1", "Integer", "Read depth"),
     "AD": ("R", "Integer", "Allelic depths for the REF and ALT alleles"),
 }
+STALE_FIELDS = ("GQ", "DP", "AD", "PL")
 
 
 def _header(source: pysam.VariantHeader) -> pysam.VariantHeader:
@@ -48,6 +49,9 @@ def _fill(call, genotype: Genotype) -> None:
         return
     call["GT"] = genotype.gt
     call.phased = False
+    for name in STALE_FIELDS:  # what a merge wrote beside ./. (e.g. DP 0) is not about the filled call
+        if name in call:
+            del call[name]
     for name, value in (("GQ", genotype.gq), ("DP", genotype.dp), ("AD", genotype.ad)):
         if value is not None:
             call[name] = value

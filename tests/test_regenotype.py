@@ -34,6 +34,7 @@ TRIO_SAMPLES = ["proband", "mother", "father"]
 HET = "0/1:20,18:38:99"
 REF = "0/0:35,0:35:60"
 MISSING = "./.:.:.:."
+MISSING_WITH_ZEROS = "./.:0,0:0:0"  # how some merges write a sample without the variant
 
 GATK_HEADER = [
     "##fileformat=VCFv4.2",
@@ -173,7 +174,7 @@ def test_reference_block_confirms_de_novo_and_low_gq_block_fails_the_gate(tmp_pa
         tmp_path,
         [
             (1500, "A", "G", HET, MISSING, REF),  # mother's GQ 40 block
-            (3500, "C", "T", HET, MISSING, REF),  # mother's GQ 5 block
+            (3500, "C", "T", HET, MISSING_WITH_ZEROS, REF),  # mother's GQ 5 block
             (5500, "G", "A", HET, MISSING, REF),  # mother's gVCF has nothing here
             (6500, "T", "C", HET, "0/1:15,15:30:99", REF),  # mother called: never overwritten by her block
         ],
@@ -319,6 +320,16 @@ def test_bad_gvcf_inputs_stop_before_the_run(tmp_path):
     result = rarevar("validate", "--config", str(sheet_with_gvcf(tmp_path, [demo_row(gvcf=unindexed)])))
     assert result.returncode == 2
     assert unindexed in result.stderr and "tabix -p vcf" in result.stderr and "bcftools index" in result.stderr
+
+    renamed = write_indexed(
+        tmp_path / "renamed.g.vcf.gz",
+        [line.replace("ID=chr1,", "ID=1,") for line in GATK_HEADER],
+        ["father"],
+        [line.replace("chr1", "1", 1) for line in block],
+    )
+    result = rarevar("validate", "--config", str(sheet_with_gvcf(tmp_path, [demo_row(gvcf=renamed)])))
+    assert result.returncode == 2
+    assert renamed in result.stderr and "names contigs like '1'" in result.stderr
 
     with pytest.raises(InputError, match="not samples of the family VCF"):
         run(tmp_path, trio_vcf(tmp_path, [(1500, "A", "G", HET, MISSING, REF)]), [stranger])
