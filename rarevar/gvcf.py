@@ -17,7 +17,6 @@ import pysam
 
 from rarevar.errors import InputError
 
-SYMBOLIC_ALLELES = {"<NON_REF>", "<*>", "<X>", "*"}
 MAX_GQ = 99  # GATK's cap, also applied when GQ is derived from PL
 
 
@@ -126,7 +125,8 @@ def minimal(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
 
 def _allele_index(record: pysam.VariantRecord, site: tuple[int, str, str]) -> int | None:
     for index, alt in enumerate(record.alts or (), start=1):
-        if alt not in SYMBOLIC_ALLELES and not alt.startswith("<") and minimal(record.pos, record.ref, alt) == site:
+        symbolic = alt == "*" or alt.startswith("<")  # <NON_REF>, <*>, a spanning deletion's *
+        if not symbolic and minimal(record.pos, record.ref, alt) == site:
             return index
     return None
 
