@@ -28,6 +28,7 @@ def _run_parser(sub) -> None:
     run.add_argument("--ped", help="one family: its PED file")
     run.add_argument("--hpo", help="one family: HPO terms 'HP:0001250;HP:0001263' or a Phenopacket JSON")
     run.add_argument("--out", help="one family: output directory (results go to OUT/<family_id>/)")
+    run.add_argument("--gvcf", default="", help="one family (optional): comma-separated gVCFs of family members")
     run.add_argument(
         "--base-config",
         default=str(REPO_ROOT / "config" / "config.yaml"),
@@ -61,6 +62,11 @@ def _stage_parsers(sub) -> None:
     for name in ("vcf", "reference", "genes", "out", "funnel"):
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--source", default="auto", choices=["auto", "bcftools-csq", "input"])
+
+    p = sub.add_parser("regenotype", help="stage: fill missing genotypes (./.) from the samples' gVCFs")
+    for name in ("vcf", "out", "summary", "funnel"):
+        p.add_argument(f"--{name}", required=True)
+    p.add_argument("--gvcf", nargs="*", default=[], help="gVCFs of family members (none: records pass through)")
 
     p = sub.add_parser("candidates", help="stage: genotype gates and inheritance modes")
     for name in ("vcf", "ped", "family", "build", "settings", "out", "funnel", "modes"):
@@ -154,8 +160,10 @@ def single_family_config(args) -> Path:
     meta.mkdir(parents=True, exist_ok=True)
     hpo = str(Path(args.hpo).resolve()) if args.hpo.lower().endswith(".json") else args.hpo
     sheet = meta / "families.tsv"
+    gvcfs = ",".join(str(Path(path.strip()).resolve()) for path in args.gvcf.split(",") if path.strip())
     sheet.write_text(
-        f"family_id\tvcf\tped\thpo\n{family_id}\t{Path(args.vcf).resolve()}\t{Path(args.ped).resolve()}\t{hpo}\n",
+        f"family_id\tvcf\tped\thpo\tgvcf\n"
+        f"{family_id}\t{Path(args.vcf).resolve()}\t{Path(args.ped).resolve()}\t{hpo}\t{gvcfs}\n",
         encoding="utf-8",
     )
     base = load_config(args.base_config)
@@ -247,6 +255,10 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.annotate.csq import add_consequences
 
         add_consequences(args.vcf, args.reference, args.genes, args.source, args.out, args.funnel)
+    elif args.command == "regenotype":
+        from rarevar.regenotype import regenotype
+
+        regenotype(args.vcf, args.gvcf, args.out, args.summary, args.funnel)
     elif args.command == "candidates":
         stages.candidates_stage(
             args.vcf,

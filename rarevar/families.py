@@ -12,6 +12,7 @@ from rarevar.config import load_schema
 from rarevar.errors import InputError
 
 COLUMNS = ("family_id", "vcf", "ped", "hpo")
+OPTIONAL_COLUMNS = ("gvcf",)  # comma-separated gVCFs of family members, to fill missing genotypes from
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class FamilyRow:
     ped: str
     hpo: str
     line: int
+    gvcf: str = ""
+
+    @property
+    def gvcfs(self) -> list[str]:
+        return [path.strip() for path in self.gvcf.split(",") if path.strip()]
 
 
 def read_families(path: str | Path) -> list[FamilyRow]:
@@ -47,7 +53,7 @@ def read_families(path: str | Path) -> list[FamilyRow]:
     rows: list[FamilyRow] = []
     seen: dict[str, int] = {}
     for lineno, record in enumerate(reader, start=2):
-        values = {name: (record.get(name) or "").strip() for name in COLUMNS}
+        values = {name: (record.get(name) or "").strip() for name in COLUMNS + OPTIONAL_COLUMNS if name in header}
         errors = list(jsonschema.Draft202012Validator(schema).iter_errors(values))
         empty = [name for name in COLUMNS if not values[name]]
         if empty:

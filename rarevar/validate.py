@@ -8,10 +8,11 @@ from pathlib import Path
 from rarevar.config import resource_path
 from rarevar.errors import InputError
 from rarevar.families import FamilyRow, read_families
+from rarevar.gvcf import gvcf_contigs, open_gvcf, open_gvcfs, require_members
 from rarevar.pedigree import Pedigree, family_for
 from rarevar.phenotype import Phenotype, read_phenotype
 from rarevar.resource_check import check_against_manifest
-from rarevar.vcfcheck import check_vcf, read_fai, scan_records
+from rarevar.vcfcheck import check_contigs, check_vcf, read_fai, scan_records
 
 
 @dataclass
@@ -67,7 +68,21 @@ def validate_family(row: FamilyRow, sheet: str, reference: Path, deep: bool = Fa
     samples = check_vcf(row.vcf, pedigree.samples, reference)
     if deep:
         scan_records(row.vcf)
+    check_gvcfs(row, pedigree, samples, reference)
     return FamilyInputs(row, pedigree, phenotype, samples)
+
+
+def check_gvcfs(row: FamilyRow, pedigree: Pedigree, vcf_samples: list[str], reference: Path) -> None:
+    """Each gVCF: indexed, readable, on the reference's contigs, holding only family members in the VCF."""
+    for path in row.gvcfs:
+        with open_gvcf(path) as gvcf:
+            require_members(
+                path, gvcf.header.samples, pedigree.samples, f"in the PED {row.ped} of family '{row.family_id}'",
+                f"Give only this family's gVCFs on line {row.line} of the sheet, with sample ids as in the PED",
+            )  # fmt: skip
+            check_contigs(path, gvcf_contigs(gvcf), reference)
+    for gvcf in set(open_gvcfs(row.gvcfs, [s for s in pedigree.samples if s in vcf_samples]).values()):
+        gvcf.close()
 
 
 def validate_batch(config: dict, deep: bool = False) -> list[FamilyInputs]:

@@ -1,6 +1,6 @@
 rule candidates:
     input:
-        bcf=rules.consequence.output.bcf,
+        bcf=rules.regenotype.output.bcf,
         ped=family_input("ped"),
         genes=resource("genes"),
         reference=resource("reference"),

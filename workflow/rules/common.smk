@@ -18,6 +18,11 @@ def family_samples(wildcards):
     return ",".join(s for s in family.pedigree.samples if s in family.vcf_samples)
 
 
+def family_gvcfs(wildcards):
+    """The family's gVCFs from the sheet's optional `gvcf` column ([] when none: regenotype passes through)."""
+    return FAMILIES[wildcards.family].row.gvcfs
+
+
 def pedigree_family(wildcards):
     return FAMILIES[wildcards.family].pedigree.family
 

@@ -2,13 +2,14 @@ rule rank:
     input:
         table=rules.candidates.output.table,
         modes=rules.candidates.output.modes,
-        annotated=rules.consequence.output.bcf,
+        annotated=rules.regenotype.output.bcf,
         ped=family_input("ped"),
         qc=rules.qc.output.json,
         funnel=[
             rules.normalize.output.funnel,
             rules.frequency.output.funnel,
             rules.consequence.output.funnel,
+            rules.regenotype.output.funnel,
             rules.candidates.output.funnel,
         ],
     output:

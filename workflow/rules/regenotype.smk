@@ -1,0 +1,16 @@
+rule regenotype:
+    input:
+        bcf=rules.consequence.output.bcf,
+        gvcfs=family_gvcfs,
+    output:
+        bcf=f"{WORK}/regenotype.bcf",
+        csi=f"{WORK}/regenotype.bcf.csi",
+        summary=f"{WORK}/regenotype.json",
+        funnel=f"{WORK}/funnel/3b_regenotype.json",
+    conda:
+        "../envs/rarevar.yaml"
+    log:
+        f"{RESULTS}/logs/regenotype/{{family}}.log",
+    shell:
+        "rarevar regenotype --vcf {input.bcf:q} --gvcf {input.gvcfs:q} --out {output.bcf:q}"
+        " --summary {output.summary:q} --funnel {output.funnel:q} 2> {log:q}"
