@@ -175,8 +175,11 @@ def read_contribution(vcf_path: str, pedigree: Pedigree, build: str, min_gq: int
         except InputError:
             raise
         except Exception as error:  # a truncated or corrupt file surfaces here
-            raise InputError(vcf_path, f"could not be read to the end ({error})",
-                             "Check the file (is it complete?); the cohort database is unchanged") from None
+            raise InputError(
+                vcf_path,
+                f"could not be read to the end ({error})",
+                "Check the file (is it complete?); the cohort database is unchanged",
+            ) from None
         finally:
             vcf.close()
         out.execute("COMMIT")
@@ -217,8 +220,11 @@ def add_family(db: str | Path, family_id: str, vcf_path: str, pedigree: Pedigree
                 twin = conn.execute("SELECT family_id FROM families WHERE digest = ? AND family_id != ?",
                                     (contribution.digest, family_id)).fetchone()  # fmt: skip
                 if twin and not force:
-                    raise InputError(vcf_path, f"holds the same calls as family '{twin[0]}' already in {db}",
-                                     f"Remove '{twin[0]}' first, or pass --force if they are two families")
+                    raise InputError(
+                        vcf_path,
+                        f"holds the same calls as family '{twin[0]}' already in {db}",
+                        f"Remove '{twin[0]}' first, or pass --force if they are two families",
+                    )
                 _merge_contigs(conn, db, contribution.contigs)
                 replaced = conn.execute("DELETE FROM families WHERE family_id = ?", (family_id,)).rowcount > 0
                 conn.execute("DELETE FROM observations WHERE family_id = ?", (family_id,))
@@ -256,7 +262,14 @@ def _merge_contigs(conn: sqlite3.Connection, db, contigs: list[tuple[str, int | 
                                  "Use one database per reference genome")  # fmt: skip
             continue
         conn.execute("INSERT INTO contigs VALUES (?, ?, ?)", (name, length, rank))
+        known[name] = length
         rank += 1
+    # A record on a contig its header does not declare must still reach the export.
+    for (name,) in conn.execute("SELECT DISTINCT chrom FROM staged.rows").fetchall():
+        if name not in known:
+            conn.execute("INSERT INTO contigs VALUES (?, NULL, ?)", (name, rank))
+            known[name] = None
+            rank += 1
 
 
 def remove_family(db: str | Path, family_id: str) -> bool:

@@ -273,3 +273,19 @@ def test_without_a_cohort_the_report_says_it_was_not_used(demo_run, truth):
     assert not any(s["step"].startswith("local cohort") for s in payload["funnel"])
     assert any("No local cohort database was used" in note for note in payload["not_assessed"])
     assert "local cohort not used" in (folder / "report.html").read_text()
+
+
+def test_families_of_one_run_updating_at_once_all_land(tmp_path):
+    db = tmp_path / "cohort.sqlite"
+    names = [f"C{i}" for i in range(4)]
+    commands = []
+    for i, name in enumerate(names):
+        vcf, ped = single(tmp_path, name, [(*SHARED, "0/1"), ("chr22", 10 + i, "G", "A", "1/1")])
+        commands.append([sys.executable, "-m", "rarevar", "cohort", "add", "--db", str(db), "--vcf", vcf,
+                         "--ped", ped, "--family", name, "--build", "demo"])  # fmt: skip
+    processes = [subprocess.Popen(c, cwd=REPO, stderr=subprocess.PIPE, text=True) for c in commands]
+    for process in processes:
+        assert process.wait() == 0, process.stderr.read()
+    assert stats(db)["family_ids"] == names
+    _, kept, _ = annotate(tmp_path, db, single(tmp_path, "NEW", [(*SHARED, "0/1")])[0], "NEW")
+    assert kept[SHARED]["COHORT_FAMILIES"] == (4,) and kept[SHARED]["COHORT_AC"] == (4,)

@@ -45,11 +45,13 @@ def annotate_and_filter(vcf: str, db: str, exclude: set[str], max_families: int 
     os.replace(f"{tmp}.csi", f"{annotated}.csi")
     with pysam.VariantFile(annotated) as handle:
         has_clinvar = "CLINVAR_SIG" in handle.header.info
-    keep = "1" if allowed is None else f'INFO/COHORT_FAMILIES="." || INFO/COHORT_FAMILIES<={allowed}'
-    if has_clinvar and allowed is not None:
-        keep = f"{keep} || {CLINVAR_PATHOGENIC}"
+    keep = []  # no limit configured: every record stays, annotated
+    if allowed is not None:
+        keep = ["-i", f'INFO/COHORT_FAMILIES="." || INFO/COHORT_FAMILIES<={allowed}']
+        if has_clinvar:
+            keep[1] += f" || {CLINVAR_PATHOGENIC}"
     tmp = f"{out}.tmp{os.getpid()}"
-    bcftools("view", "--no-version", "-i", keep, "-Ob", "-o", tmp, "-W", annotated)
+    bcftools("view", "--no-version", *keep, "-Ob", "-o", tmp, "-W", annotated)
     os.replace(tmp, out)
     os.replace(f"{tmp}.csi", f"{out}.csi")
     write_steps(funnel, [(funnel_step(summary, has_clinvar), count_records(out))])
