@@ -289,3 +289,11 @@ def test_families_of_one_run_updating_at_once_all_land(tmp_path):
     assert stats(db)["family_ids"] == names
     _, kept, _ = annotate(tmp_path, db, single(tmp_path, "NEW", [(*SHARED, "0/1")])[0], "NEW")
     assert kept[SHARED]["COHORT_FAMILIES"] == (4,) and kept[SHARED]["COHORT_AC"] == (4,)
+
+
+def test_a_missing_cohort_database_stops_the_run_before_any_job(tmp_path):
+    config = write_config(tmp_path, [demo_row()], cohort={"db": str(tmp_path / "nowhere.sqlite")})
+    result = rarevar("validate", "--config", str(config))
+    assert result.returncode == 2
+    assert "nowhere.sqlite: the cohort database (cohort.db) does not exist" in result.stderr
+    assert "cohort.update: true" in result.stderr
