@@ -3,7 +3,7 @@
 One SQLite file holds, per family, its contribution per normalised variant (alternate allele count,
 homozygous and hemizygous carriers). Loading a family id again replaces its contribution (never adds it
 twice); the same data under another family id is recognised by a content checksum and refused unless
-forced. Counts are exported to a bgzipped, indexed sites VCF (cached per database state and excluded
+forced. Counts are exported to an indexed sites file (BCF, cached per database state and excluded
 families) that the workflow joins with `bcftools annotate`, never one query per variant.
 
 Like loqusdb, a family counts once per allele ("observations"), whatever the number of carriers in it.
@@ -46,9 +46,10 @@ CREATE TABLE IF NOT EXISTS families (
 CREATE TABLE IF NOT EXISTS observations (
     family_id TEXT NOT NULL, chrom TEXT NOT NULL, pos INTEGER NOT NULL, ref TEXT NOT NULL, alt TEXT NOT NULL,
     ac INTEGER NOT NULL, hom INTEGER NOT NULL, hemi INTEGER NOT NULL,
-    PRIMARY KEY (family_id, chrom, pos, ref, alt)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS observations_site ON observations (chrom, pos, ref, alt);
+    PRIMARY KEY (chrom, pos, ref, alt, family_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS observations_family ON observations (family_id);
 """
+# Rows are stored in site order, so an export is one sequential read; replacing a family uses its index.
 
 INFO_HEADER = [
     '##INFO=<ID=COHORT_AC,Number=A,Type=Integer,Description="Local cohort: alternate alleles carried">',
@@ -254,7 +255,8 @@ def add_family(db: str | Path, family_id: str, vcf_path: str, pedigree: Pedigree
                               json.dumps(contribution.samples), Path(vcf_path).name, min_gq, _now()))  # fmt: skip
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may have rolled back already (disk full, I/O error)
+                    conn.execute("ROLLBACK")
                 raise
             finally:
                 if not conn.in_transaction:

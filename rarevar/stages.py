@@ -106,7 +106,8 @@ def rank_stage(
             "hpo_annotations": HPO_ANNOTATION_RELEASE,
             "resources": resource_versions(resources),
         },
-        "settings": settings,
+        # The cohort's effective limits and state (families, samples, checksum token) belong with the settings.
+        "settings": {**settings, "local_cohort": {k: v for k, v in cohort.items() if k != "used"} or "not used"},
         "samples": sample_table(pedigree, inheritance["samples"]),
         "phenotype": {
             "observed": term_labels(phenotype.observed),

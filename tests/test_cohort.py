@@ -251,6 +251,7 @@ def test_workflow_filters_recurrent_decoy_reports_cohort_and_adds_the_family(tmp
     top = payload["candidates"][0]
     assert (top["gene"], top["cohort_families"], top["cohort_n_families"]) == (truth["gene"], 0, 2)
     assert payload["cohort"]["used"] and payload["cohort"]["n_families"] == 2
+    assert payload["settings"]["local_cohort"]["allowed"] == 1
     seen = candidates[(partner["chrom"], partner["pos"], partner["ref"], partner["alt"])]
     assert (seen["cohort_families"], seen["cohort_homozygotes"]) == (1, 0)
 
@@ -269,7 +270,7 @@ def test_workflow_filters_recurrent_decoy_reports_cohort_and_adds_the_family(tmp
 def test_without_a_cohort_the_report_says_it_was_not_used(demo_run, truth):
     folder = demo_run / truth["family"]
     payload = json.loads((folder / "candidates.json").read_text())
-    assert payload["cohort"] == {"used": False}
+    assert payload["cohort"] == {"used": False} and payload["settings"]["local_cohort"] == "not used"
     assert not any(s["step"].startswith("local cohort") for s in payload["funnel"])
     assert any("No local cohort database was used" in note for note in payload["not_assessed"])
     assert "local cohort not used" in (folder / "report.html").read_text()
