@@ -392,15 +392,27 @@ def export_sites(db: str | Path, out: str, exclude: set[str] | None = None) -> d
     return summary
 
 
-def cached_sites(db: str | Path, exclude: set[str], create: bool = False) -> tuple[str, dict]:
+def _cache_dir(db: Path, fallback: Path | None) -> Path:
+    cache = db.parent / f".{db.name}.sites"
+    try:
+        cache.mkdir(exist_ok=True)
+        if os.access(cache, os.W_OK):
+            return cache
+    except OSError:
+        pass
+    # A database shared read-only: export next to the caller's outputs instead (not reused across families).
+    return fallback or Path(tempfile.gettempdir())
+
+
+def cached_sites(db: str | Path, exclude: set[str], create: bool = False, fallback: Path | None = None
+                 ) -> tuple[str, dict]:  # fmt: skip
     """The sites file for this database state and these excluded families, exported once and reused.
 
     Cached beside the database under a name made of the included families and their checksums, so an
     unchanged database (or one changed only by excluded families) gives the very same file."""
     db = Path(db)
     with closing(connect(db, create=create)) as conn:
-        cache = db.parent / f".{db.name}.sites"
-        cache.mkdir(exist_ok=True)
+        cache = _cache_dir(db, fallback)
         conn.execute("BEGIN")
         included = _included(conn, exclude)
         path = cache / f"{_state_token(included)}.bcf"  # BCF: bcftools reads it ~3x faster than VCF

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from pathlib import Path
 
 import pysam
 
@@ -29,7 +30,7 @@ def annotate_and_filter(vcf: str, db: str, exclude: set[str], max_families: int 
     """Join COHORT_* counts (the database without the `exclude`d families) to `vcf` by CHROM/POS/REF/ALT, then
     drop alleles seen in more families than allowed. ClinVar (likely) pathogenic alleles are kept, as by the
     population filter: a recurrent known cause is still a cause."""
-    sites, summary = cached_sites(db, exclude, create)
+    sites, summary = cached_sites(db, exclude, create, fallback=Path(annotated).parent)
     allowed = allowed_families(summary["n_families"], max_families, max_frequency)
     summary = {**summary, "max_families": max_families, "max_frequency": max_frequency, "allowed": allowed}
     header = f"{annotated}.hdr{os.getpid()}"
