@@ -59,6 +59,8 @@ class Records:
 
 
 FREQUENCY_FIELDS = ("POP_AF", "POP_AF_GRPMAX", "POP_AF_EAS", "POP_AC", "POP_AN", "POP_NHOMALT")
+# Local cohort counts (rarevar.annotate.cohort); NaN where no cohort is configured or the allele is not in it.
+COHORT_FIELDS = ("COHORT_AC", "COHORT_HOM", "COHORT_HEMI", "COHORT_FAMILIES", "COHORT_N_FAMILIES")
 CLINVAR_FIELDS = ("CLINVAR_ID", "CLINVAR_SIG", "CLINVAR_REVSTAT", "CLINVAR_DN")
 
 
@@ -119,7 +121,7 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
     parse = _consequence_reader(vcf, source)
     keys = ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq", "hap", "ps", "ad_ref", "ad_alt", "af")
     columns: dict[str, list] = {k: [] for k in keys}
-    frequency: dict[str, list] = {name: [] for name in FREQUENCY_FIELDS}
+    frequency: dict[str, list] = {name: [] for name in FREQUENCY_FIELDS + COHORT_FIELDS}
     clinvar: dict[str, list] = {name: [] for name in CLINVAR_FIELDS}
     for variant in vcf:
         alt = variant.ALT[0] if variant.ALT else "."
@@ -141,7 +143,7 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         raw = variant.INFO.get(source)
         values = raw.split(",") if isinstance(raw, str) else []
         columns["csq"].append(most_severe(parse(values, variant.REF, alt)))
-        for name in FREQUENCY_FIELDS:
+        for name in FREQUENCY_FIELDS + COHORT_FIELDS:
             value = variant.INFO.get(name)
             frequency[name].append(np.nan if value is None else float(value))
         for name in CLINVAR_FIELDS:
@@ -268,6 +270,7 @@ def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarra
                 "possible_inheritance": json.dumps(possible),
                 "partners": json.dumps([key[j] for j in result.partners[i]]),
                 **{name.lower(): _significant(records.frequency[name][i]) for name in FREQUENCY_FIELDS},
+                **{name.lower(): float(records.frequency[name][i]) for name in COHORT_FIELDS},
                 **{name.lower(): records.clinvar[name][i] for name in CLINVAR_FIELDS},
                 **{name: _evidence_value(evidence[name][i]) for name in EVIDENCE_COLUMNS},
             }
@@ -288,6 +291,7 @@ def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarra
         "possible_inheritance",
         "partners",
         *(name.lower() for name in FREQUENCY_FIELDS),
+        *(name.lower() for name in COHORT_FIELDS),
         *(name.lower() for name in CLINVAR_FIELDS),
         *EVIDENCE_COLUMNS,
     ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from rarevar import __version__, download
+from rarevar import __version__, cohort_cli, download
 from rarevar.bcftools import BcftoolsError
 from rarevar.errors import InputError
 from rarevar.runlock import exclusive, remove_stale_temporaries
@@ -133,6 +133,8 @@ def _stage_parsers(sub) -> None:
     bc.add_argument("--genes", required=True, help="GFF3 gene models (for the protein changes of PS1/PM5)")
     bc.add_argument("--out", required=True, help="store to write (.bcf)")
 
+    cohort_cli.register(sub)  # cohort add/remove/stats/export and the cohort-annotate stage
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rarevar", description=__doc__)
@@ -232,6 +234,8 @@ def run_workflow(args) -> int:
 def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
     from rarevar import stages
 
+    if getattr(args, "cohort_handler", None):
+        return args.cohort_handler(args)
     if args.command == "validate":
         from rarevar.config import load_config
         from rarevar.validate import validate_batch

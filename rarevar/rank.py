@@ -88,6 +88,15 @@ def _nan_to_none(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
+def _cohort_counts(row: dict) -> dict:
+    # None where the allele is not in the local cohort (or none is configured); the rank stage tells which.
+    return {
+        f"cohort_{ours}": None if _nan_to_none(row.get(theirs)) is None else int(row[theirs])
+        for ours, theirs in (("families", "cohort_families"), ("homozygotes", "cohort_hom"),
+                             ("hemizygotes", "cohort_hemi"), ("ac", "cohort_ac"))
+    }  # fmt: skip
+
+
 def score_candidate(row: dict, match: GeneMatch, max_af: float, codons: dict) -> Scored:
     modes = json.loads(row["inheritance"])
     weight = CONFIRMED_MODE_WEIGHT if modes else POSSIBLE_MODE_WEIGHT
@@ -229,6 +238,7 @@ def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
         "population_af_grpmax": _nan_to_none(row["pop_af_grpmax"]),
         "population_af_eas": _nan_to_none(row["pop_af_eas"]),
         "population_homozygotes": _nan_to_none(row["pop_nhomalt"]),
+        **_cohort_counts(row),
         "clinvar": scored.clinvar,
         "clinvar_codon": {
             kind: [

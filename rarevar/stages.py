@@ -92,6 +92,9 @@ def rank_stage(
     step = "reported: none, sample QC failed" if stopped else f"reported (top {settings['max_candidates']})"
     funnel.append({"step": step, "variants": len(kept)})
     limits = not_assessed(inheritance["not_testable"], settings["keep_impacts"], "clinvar" in resources)
+    cohort = cohort_summary(annotated, kept)
+    if not cohort["used"]:
+        limits.append("No local cohort database was used: variants recurrent in this lab's families were not filtered.")
     if not qc["passed"]:
         limits = [f"Sample QC failed: {failure}" for failure in qc["failures"]] + limits
     payload = {
@@ -103,7 +106,8 @@ def rank_stage(
             "hpo_annotations": HPO_ANNOTATION_RELEASE,
             "resources": resource_versions(resources),
         },
-        "settings": settings,
+        # The cohort's effective limits and state (families, samples, checksum token) belong with the settings.
+        "settings": {**settings, "local_cohort": {k: v for k, v in cohort.items() if k != "used"} or "not used"},
         "samples": sample_table(pedigree, inheritance["samples"]),
         "phenotype": {
             "observed": term_labels(phenotype.observed),
@@ -111,6 +115,7 @@ def rank_stage(
             "notes": phenotype.warnings(),
         },
         "funnel": funnel,
+        "cohort": cohort,
         "qc": qc,
         "yield": yields,
         "not_assessed": limits,
@@ -119,6 +124,22 @@ def rank_stage(
     write_vcf(kept, annotated, out_vcf)
     write_tsv(kept, out_tsv)
     write_json(payload, out_json)
+
+
+def cohort_summary(annotated: str, candidates: list[dict]) -> dict:
+    """What the local cohort counts were made from (read from the annotated VCF's header). When a cohort was
+    used, an allele absent from it was seen in 0 of its families: say so on each candidate."""
+    from rarevar.cohort import read_header_summary
+
+    summary = read_header_summary(annotated)
+    if summary is None:
+        return {"used": False}
+    for candidate in candidates:
+        candidate["cohort_n_families"] = summary["n_families"]
+        for key in ("cohort_families", "cohort_homozygotes", "cohort_hemizygotes", "cohort_ac"):
+            if candidate.get(key) is None:
+                candidate[key] = 0
+    return {"used": True, **summary}
 
 
 def _now() -> dt.datetime:

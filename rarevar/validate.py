@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rarevar.cohort import check_cohort_config
 from rarevar.config import resource_path
 from rarevar.errors import InputError
 from rarevar.families import FamilyRow, read_families
@@ -34,6 +35,7 @@ def check_resources(config: dict) -> None:
                 "Fix `resources` in the config or fetch the resource",
             )
     read_fai(reference)
+    check_cohort_config(config)
     for name in ("reference", "genes", "population", "clinvar"):
         path = resource_path(config, name)
         if path is not None and path.is_file():

@@ -268,6 +268,8 @@ def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str) 
         "inheritance": [_inheritance(m) for m in _list(c.get("inheritance"))],
         "af_text": af_text,
         "af_sort": af_sort,
+        "cohort_text": _cohort_text(c),
+        "cohort_sort": _number(c.get("cohort_families")) if c.get("cohort_families") is not None else -1,
         "clinvar": _clinvar_text(c),
         "inheritance_possible": [_inheritance(m) for m in _list(c.get("possible_inheritance"))],
         "phenotype_score": _score(c.get("phenotype_score")),
@@ -279,6 +281,16 @@ def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str) 
         "why": [_text(w) for w in _list(c.get("why")) if _text(w)],
         "links": _links(c, build),
     }
+
+
+def _cohort_text(c: dict) -> str:
+    """'seen in N of M families (H homozygous)': this lab's own earlier families, the analysed one excluded."""
+    seen, total = _number(c.get("cohort_families")), _number(c.get("cohort_n_families"))
+    if seen is None or total is None:
+        return "local cohort not used"
+    text = f"seen in {int(seen)} of {int(total)} families ({int(_number(c.get('cohort_homozygotes')) or 0)} homozygous"
+    hemi = int(_number(c.get("cohort_hemizygotes")) or 0)
+    return text + (f", {hemi} hemizygous)" if hemi else ")")
 
 
 def _clinvar_text(c: dict) -> list[str]:

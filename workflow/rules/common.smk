@@ -56,6 +56,30 @@ def resources_json():
     return json.dumps({name: str(resource_path(config, name)) for name in names if resource_path(config, name)})
 
 
+def cohort_exclude(wildcards):
+    """Families left out of the counts: the whole batch by default, so a re-run after the update (or in
+    another order) gives the same answer; or only the family being analysed."""
+    if config["cohort"]["exclude"] == "family":
+        return wildcards.family
+    return ",".join(sorted(FAMILIES))
+
+
+def cohort_limits():
+    cohort = config["cohort"]
+    limits = [f"--{key.replace('_', '-')} {cohort[key]}" for key in ("max_families", "max_frequency")
+              if cohort.get(key) is not None]  # fmt: skip
+    return " ".join(limits + (["--create"] if cohort["update"] else []))
+
+
+def rare_variants():
+    """What the consequence stage reads: the rare survivors, after the local cohort filter when configured."""
+    return rules.cohort_annotate.output.rare if config.get("cohort") else rules.frequency.output.rare
+
+
+def cohort_funnel():
+    return [rules.cohort_annotate.output.funnel] if config.get("cohort") else []
+
+
 def final_outputs():
     outputs = []
     for family in FAMILIES:
@@ -64,6 +88,8 @@ def final_outputs():
             outputs += [f"{RESULTS}/{family}/{name}" for name in ("report.html", "candidates.xlsx", "phenopacket.json")]
             if config["report"]["pdf"]:
                 outputs.append(f"{RESULTS}/{family}/report.pdf")
+        if config.get("cohort") and config["cohort"]["update"]:
+            outputs.append(f"{RESULTS}/{family}/work/cohort_update.json")
     if config["stages"]["report"] and FAMILIES:
         outputs.append(f"{RESULTS}/summary.html")
     return outputs

@@ -1,6 +1,6 @@
 rule consequence:
     input:
-        bcf=rules.frequency.output.rare,
+        bcf=rare_variants(),
         reference=resource("reference"),
         genes=resource("genes"),
     output:

@@ -8,6 +8,7 @@ rule rank:
         funnel=[
             rules.normalize.output.funnel,
             rules.frequency.output.funnel,
+            *cohort_funnel(),
             rules.consequence.output.funnel,
             rules.regenotype.output.funnel,
             rules.candidates.output.funnel,
