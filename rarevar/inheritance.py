@@ -469,9 +469,7 @@ def phase_in_affected(family: Family, first: np.ndarray, second: np.ndarray) -> 
     return trans_everywhere, by_parents_everywhere
 
 
-def compound_het_pairs(
-    family: Family, candidate: Fit, first: np.ndarray, second: np.ndarray
-) -> tuple[Fit, np.ndarray]:
+def compound_het_pairs(family: Family, candidate: Fit, first: np.ndarray, second: np.ndarray) -> tuple[Fit, np.ndarray]:
     """Whether each pair of records (same gene) can be the two hits of a compound heterozygote, and each
     pair's phase evidence as an index into PHASE_EVIDENCE."""
     in_trans_everywhere, by_parents = phase_in_affected(family, first, second)

@@ -68,7 +68,13 @@ def call_modes(
     runs = [
         inheritance_modes(
             np.where(in_play[:, None], calls, 0).astype(np.int8),
-            samples, pedigree, locus.chrom, locus.pos, gene, build, phase=phase,
+            samples,
+            pedigree,
+            locus.chrom,
+            locus.pos,
+            gene,
+            build,
+            phase=phase,
         )  # fmt: skip
         for calls in gated
     ]

@@ -174,7 +174,7 @@ def test_no_allele_depths_means_no_allele_balance_gate(tmp_path):
 @pytest.mark.parametrize("gate", [{"het_ab": [0.3, 0.7]}, {"hom_ref_max_ab": 0.02}])
 def test_configured_default_gate_applies_to_every_mode(gate):
     by_mode = gates.mode_gates({**SETTINGS, "genotype_gates": gate})
-    (name, value), = gate.items()
+    ((name, value),) = gate.items()
     assert all(g[name] == value for mode, g in by_mode.items() if mode != "mitochondrial" or name == "hom_ref_max_ab")
 
 

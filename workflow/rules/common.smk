@@ -1,4 +1,5 @@
 import json
+import os
 import shlex
 
 from rarevar.config import resource_path

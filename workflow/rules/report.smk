@@ -34,7 +34,7 @@ rule summary:
     output:
         html=f"{RESULTS}/summary.html",
     params:
-        results=RESULTS,
+        results=lambda wildcards, output: os.path.dirname(output.html),
     conda:
         "../envs/rarevar.yaml"
     log:
