@@ -14,7 +14,10 @@ from rarevar.inheritance import HET, HOM_ALT, HOM_REF, MISSING, Family, Person
 # A de novo call is `high` when every check passes, `low` when the reads speak against it (a parent
 # shows alt reads, the child's allele balance is off), `medium` when nothing speaks against it but a
 # parent's depth or GQ is short or a field is missing.
-DE_NOVO_CHECKS = {"parent_min_dp": 10, "parent_min_gq": 20, "parent_max_alt_reads": 0, "child_het_ab": (0.2, 0.8)}
+# One stray alt read in a parent is a sequencing error more often than a transmitted allele: slivar's
+# denovo() allows one across both parents; a parent's alt fraction above 5% is held against the call.
+DE_NOVO_CHECKS = {"parent_min_dp": 10, "parent_min_gq": 20, "parents_max_alt_reads": 1, "parent_max_alt_fraction": 0.05,
+                  "child_het_ab": (0.2, 0.8)}  # fmt: skip
 CONFIDENCE = ("high", "medium", "low")
 COMPLETENESS = ("both", "one", "none")
 
@@ -40,12 +43,20 @@ def unassessable_parents(family: Family) -> list[list[str]]:
 
 
 def _parent_checks(parent: Person, column: int, quality: GenotypeQuality) -> tuple[np.ndarray, np.ndarray]:
-    """(against, short) per record: the parent shows alt reads; the parent's depth/GQ is short or unknown."""
+    """(against, short) per record: the parent's alt-read fraction is too high; the parent's depth/GQ is short
+    or unknown."""
     dp, gq, alt = quality.dp[:, column], quality.gq[:, column], quality.alt_reads[:, column]
-    against = ~np.isnan(alt) & (alt > DE_NOVO_CHECKS["parent_max_alt_reads"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fraction = alt / dp
+    against = ~np.isnan(fraction) & (alt > 0) & (fraction > DE_NOVO_CHECKS["parent_max_alt_fraction"])
     deep = ~np.isnan(dp) & (dp >= DE_NOVO_CHECKS["parent_min_dp"])
     confident = ~np.isnan(gq) & (gq >= DE_NOVO_CHECKS["parent_min_gq"])
     return against, ~(deep & confident & ~np.isnan(alt))
+
+
+def _parental_alt_reads(kid: Person, columns: dict[str, int], quality: GenotypeQuality) -> np.ndarray:
+    """Alt reads of both parents together (NaN counts as none: a missing AD is a doubt, not evidence)."""
+    return sum(np.nan_to_num(quality.alt_reads[:, columns[p.sample]]) for p in (kid.mother, kid.father))
 
 
 def _child_checks(kid: Person, column: int, quality: GenotypeQuality) -> tuple[np.ndarray, np.ndarray]:
@@ -83,6 +94,7 @@ def de_novo_confidence(
         for parent in (kid.mother, kid.father):
             parent_against, parent_short = _parent_checks(parent, columns[parent.sample], quality)
             against, doubt = against | parent_against, doubt | parent_short
+        against |= _parental_alt_reads(kid, columns, quality) > DE_NOVO_CHECKS["parents_max_alt_reads"]
         level = np.where(against, 2, np.where(doubt, 1, 0))
         best = np.where(arose, np.minimum(best, level), best)
     return np.where(called, np.array(CONFIDENCE, dtype=object)[best], "")

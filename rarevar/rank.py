@@ -137,9 +137,10 @@ PHASE_SENTENCES = {
     "unphased": "Not known whether the two variants are on different copies (no parents or read phase to tell).",
 }
 DE_NOVO_SENTENCES = {
-    "high": "De novo call confidence high: both parents well covered with no alt read, child's allele balance fits.",
+    "high": "De novo call confidence high: both parents well covered with at most one stray alt read, child's allele "
+    "balance fits.",
     "medium": "De novo call confidence medium: a parent's depth or genotype quality is low, or read counts missing.",
-    "low": "De novo call confidence low: a parent shows alt reads or is not assessable, or the child's allele "
+    "low": "De novo call confidence low: the parents show alt reads or one is not assessable, or the child's allele "
     "balance is off.",
 }
 

@@ -97,14 +97,18 @@ def test_de_novo_confidence_levels(tmp_path):
     lines = [
         vcf_line(1000, "G1", [call("0/0", 30, 0), call("0/0", 25, 0), call("0/1", 15, 14)]),  # clean
         vcf_line(2000, "G2", [call("0/0", 30, 0), call("0/0", 12, 0, gq=15), call("0/1", 15, 14)]),  # GQ 15
-        vcf_line(3000, "G3", [call("0/0", 29, 1), call("0/0", 25, 0), call("0/1", 15, 14)]),  # an alt read
+        vcf_line(3000, "G3", [call("0/0", 29, 1), call("0/0", 25, 1), call("0/1", 15, 14)]),  # an alt read each
         vcf_line(4000, "G4", [call("0/0", 30, 0), call("0/0", 25, 0), call("0/1", 22, 8)]),  # AB 0.27
+        vcf_line(5000, "G5", [call("0/0", 36, 1), call("0/0", 34, 0), call("0/1", 16, 20)]),  # one stray alt read
+        vcf_line(6000, "G6", [call("0/0", 10, 1), call("0/0", 34, 0), call("0/1", 16, 20)]),  # 1 of 11 reads: 9%
     ]
     settings = {**SETTINGS, "genotype_gates": {"modes": {"de_novo": {"min_gq": 10}}}}
     table, _, _ = candidates(tmp_path, lines, settings)
-    assert table["de_novo_confidence"].to_dict() == {1000: "high", 2000: "medium", 3000: "low", 4000: "high"}
+    confidence = table["de_novo_confidence"].to_dict()
+    assert confidence == {1000: "high", 2000: "medium", 3000: "low", 4000: "high", 5000: "high", 6000: "low"}
     # the mother's GQ 15 call passes the de novo gate (GQ >= 10) but not the shared one (GQ >= 20)
-    assert table["parents_genotyped"].to_dict() == {1000: "both", 2000: "one", 3000: "both", 4000: "both"}
+    genotyped = table["parents_genotyped"].to_dict()
+    assert genotyped == {1000: "both", 2000: "one", 3000: "both", 4000: "both", 5000: "both", 6000: "both"}
     assert json.loads(table.loc[2000, "unassessable_parents"]) == ["mom"]
     assert json.loads(table.loc[2000, "inheritance"]) == ["de_novo"]
     assert (table["phase_evidence"] == "").all()

@@ -29,6 +29,8 @@ def test_planted_variant_ranks_first(demo_run, truth):
     assert key(top) == key(truth)
     assert top["rank"] == 1 and top["gene"] == truth["gene"]
     assert "de_novo" in top["inheritance"]
+    # the mother has one stray alt read in 37: still a confident de novo, as slivar's denovo() would call it
+    assert top["de_novo_confidence"] == "high" and top["parents_genotyped"] == "both"
     assert top["population_af"] is None  # never observed
     assert top["why"] and top["hgvs_p"] == "p.Arg100Pro" and top["hgvs_c"] == "c.299G>C"
 
