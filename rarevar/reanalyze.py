@@ -178,7 +178,13 @@ def _settings(payload: dict) -> dict:
 
 
 def _population_af(candidate: dict) -> float | None:
-    return _number(candidate.get("population_af"))
+    """The higher of AF and group-max AF: the frequency prefilter drops a variant above the limit in either."""
+    values = [_number(candidate.get(k)) for k in ("population_af", "population_af_grpmax")]
+    return max((v for v in values if v is not None), default=None)
+
+
+def _untold(changes: list[dict]) -> str:
+    return f"{NOT_TOLD}; what changed in the run: {', '.join(row['key'] for row in changes) or 'nothing recorded'}"
 
 
 def _qc_stopped(payload: dict) -> bool:
@@ -214,10 +220,7 @@ def _gone_reasons(old: dict, previous: dict, current: dict, changes: list[dict])
     for gate in ("min_gq", "min_dp"):
         if before.get(gate) != after.get(gate) and gate in after:
             reasons.append(f"genotype gate {gate} changed from {_shown(before.get(gate))} to {_shown(after[gate])}")
-    if not reasons:
-        changed = ", ".join(row["key"] for row in changes) or "nothing recorded"
-        reasons.append(f"{NOT_TOLD}; what changed in the run: {changed}")
-    return reasons
+    return reasons or [_untold(changes)]
 
 
 def _new_reasons(new: dict, previous: dict, current: dict) -> list[str]:
@@ -241,7 +244,21 @@ def _moved(old: dict, new: dict) -> dict | None:
     before, after = _number(old.get("rank")), _number(new.get("rank"))
     if before is None or after is None or before == after:
         return None
-    return {"rank_before": int(before), "rank_after": int(after), "direction": "up" if after < before else "down"}
+    return {"rank_before": int(before), "rank_after": int(after), "direction": "up" if after < before else "down",
+            "reasons": _move_reasons(old, new)}  # fmt: skip
+
+
+def _move_reasons(old: dict, new: dict) -> list[str]:
+    """What changed in the candidate's own evidence; if nothing did, others moved around it."""
+    reasons = []
+    reclassified = _reclassified(old, new) or {}
+    reasons += [f"{name} {reclassified[key]}" for name, key in (("ClinVar", "clinvar_text"), ("ACMG", "acmg_text"))
+                if key in reclassified]  # fmt: skip
+    for label, field in (("phenotype score", "phenotype_score"), ("variant score", "variant_score")):
+        before, after = _number(old.get(field)), _number(new.get(field))
+        if before is not None and after is not None and abs(after - before) >= SCORE_CHANGE:
+            reasons.append(f"{label} {before:.2f} -> {after:.2f}")
+    return reasons or ["its own scores are unchanged: other candidates moved past it or fell behind it"]
 
 
 def _reclassified(old: dict, new: dict) -> dict | None:
@@ -297,7 +314,7 @@ def compare(previous: dict, current: dict, trace=None) -> dict:
     }  # fmt: skip
     for key, candidate in new.items():
         if key not in old:
-            reasons = _new_reasons(candidate, previous, current) or [NOT_TOLD]
+            reasons = _new_reasons(candidate, previous, current) or [_untold(changes)]
             result["new"].append({**_summary(candidate, key), "rank": candidate.get("rank"), "reasons": reasons})
     for key, candidate in old.items():
         if key not in new:

@@ -18,6 +18,7 @@ import yaml
 from rarevar.annotate.clinvar import is_pathogenic
 from rarevar.errors import InputError
 from rarevar.reanalyze import compare, reanalyze, render_html
+from rarevar.reanalyze_trace import trace
 from tests.conftest import DEMO, REPO, demo_row, rarevar, write_config
 
 HOSTILE_GENE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
@@ -75,6 +76,8 @@ def test_new_gone_moved_and_reclassified(runs):
     moved = _by_gene(result["moved"])
     assert (moved["PEX26"]["rank_before"], moved["PEX26"]["rank_after"], moved["PEX26"]["direction"]) == (2, 1, "up")
     assert (moved["TNNT2"]["rank_before"], moved["TNNT2"]["rank_after"], moved["TNNT2"]["direction"]) == (1, 2, "down")
+    assert moved["PEX26"]["reasons"] == ["ClinVar Uncertain significance (1 star) -> Pathogenic (2 stars)"]
+    assert moved["TNNT2"]["reasons"][0].startswith("its own scores are unchanged")
     # chr22 vs 22 and lower-case alleles are the same variant, so PEX26 is reclassified, not gone + new.
     [change] = result["reclassified"]
     assert change["gene"] == "PEX26" and change["variant"] == {"chrom": "22", "pos": 97, "ref": "C", "alt": "T"}
@@ -114,9 +117,20 @@ def test_gone_reasons_from_settings_when_the_run_has_no_work_files(runs):
 
 
 def test_gone_reason_says_when_the_two_runs_cannot_tell(runs):
-    [gone] = compare(*runs)["gone"]
-    assert gone["reasons"][0].startswith("not told by the two runs' outputs")
-    assert "resources.clinvar.sha256" in gone["reasons"][0]  # what did change is named
+    result = compare(*runs)
+    for item in result["gone"] + result["new"]:
+        assert item["reasons"][0].startswith("not told by the two runs' outputs")
+        assert "resources.clinvar.sha256" in item["reasons"][0]  # what did change is named
+
+
+def test_new_reasons_from_a_raised_frequency_limit_and_clinvar(runs):
+    previous, current = runs
+    current["candidates"][2].update(population_af=0.0001, population_af_grpmax=0.004,  # TLR8, new
+                                    clinvar=_clinvar("Likely_pathogenic", 1))  # fmt: skip
+    previous["settings"]["max_population_af"] = 0.001
+    [new] = compare(previous, current)["new"]
+    assert new["reasons"] == ["ClinVar classifies it Likely pathogenic (1 star)",
+                              "its population AF 0.004 was above the previous limit 0.001"]  # fmt: skip
 
 
 def test_acmg_class_change_and_its_absence(runs):
@@ -195,6 +209,47 @@ def test_hostile_gene_names_are_escaped_and_the_page_loads_nothing(runs, tmp_pat
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["reanalysis.html", "reanalysis.json"]
 
 
+# --- the reasons a candidate is gone, traced through a real run's stage files -----------------------------------
+
+
+def _records(path: Path) -> list:
+    with pysam.VariantFile(str(path)) as handle:
+        return [(r.chrom, r.pos, r.ref, r.alts[0], dict(r.info)) for r in handle]
+
+
+def test_trace_follows_a_variant_through_the_run(demo_run, tmp_path):
+    folder = demo_run / "DEMO1"
+    payload = json.loads((folder / "candidates.json").read_text())
+    settings = payload["settings"]
+    reported = {(c["chrom"], c["pos"], c["ref"], c["alt"]) for c in payload["candidates"]}
+    rare = {r[:4] for r in _records(folder / "work" / "rare.bcf")}
+    # A variant the family carries that ClinVar calls benign and the population database common.
+    chrom, pos, ref, alt, info = next(r for r in _records(folder / "work" / "population.bcf")
+                                      if "Benign" in r[4].get("CLINVAR_SIG", ()))  # fmt: skip
+    common = {"chrom": chrom, "pos": pos, "ref": ref, "alt": alt}
+    reasons = trace(folder, common, settings)
+    assert reasons[0].startswith("ClinVar now classifies it Benign (")
+    assert reasons[1].startswith(f"now filtered by population frequency: AF {info['POP_AF'][0]:g}")
+    assert reasons[1].endswith("above the limit 0.01 and ClinVar no longer calls it pathogenic")
+    # Rare, but dropped later: impact, genotype gates or inheritance.
+    chrom, pos, ref, alt = sorted(rare - reported)[0]
+    assert trace(folder, {"chrom": chrom, "pos": pos, "ref": ref, "alt": alt}, settings) == [
+        "in the current run it fails the impact filter, the genotype gates or every inheritance mode"
+    ]
+    # Still a candidate of the run, so it can only have been outranked.
+    assert trace(folder, payload["candidates"][-1], settings) == [
+        f"still a candidate, but no longer ranked within the top {settings['max_candidates']}"
+    ]
+    absent = {"chrom": chrom, "pos": pos, "ref": ref, "alt": "N" * 7}
+    assert trace(folder, absent, settings) == [
+        "the current run's input does not hold this variant (after splitting and left-alignment)"
+    ]
+    copied = tmp_path / "DEMO1"
+    copied.mkdir()
+    shutil.copy(folder / "candidates.json", copied)
+    assert trace(copied, common, settings) == []  # results copied without work files: nothing to trace
+
+
 # --- two real runs of the demo, the second with a ClinVar store that newly calls a candidate pathogenic --------
 
 
@@ -265,7 +320,7 @@ def test_demo_reanalysis_shows_a_planted_clinvar_reclassification(demo_run, tmp_
     [gone] = report["gone"]
     assert gone["reasons"] == [f"still a candidate, but no longer ranked within the top {top}"]
     html = (out / "reanalysis.html").read_text()
-    section = html[html.index('id="reclassified"'):html.index('id="new"')]
+    section = html[html.index('id="reclassified"') : html.index('id="new"')]
     assert target["gene"] in section and f":{target['pos']} " in section
     assert f"{target['clinvar']['significance'].replace('_', ' ')} ({target['clinvar']['stars']} star" in section
     assert "-&gt; Pathogenic (2 stars)" in section
