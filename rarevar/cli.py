@@ -107,6 +107,11 @@ def _stage_parsers(sub) -> None:
     p.add_argument("--results", required=True, help="the results folder (links are relative to it)")
     p.add_argument("--out", required=True)
 
+    p = sub.add_parser("reanalyze", help="what changed between two runs of one family (reanalysis.html/.json)")
+    p.add_argument("--previous", required=True, help="the earlier run's family folder, <results_dir>/<family_id>/")
+    p.add_argument("--current", required=True, help="the new run's family folder")
+    p.add_argument("--out", required=True, help="folder to write reanalysis.html and reanalysis.json into")
+
     p = sub.add_parser("simulate", help="build the bundled demo: miniature genome and simulated trio")
     p.add_argument("--out", default="resources/demo")
     p.add_argument(
@@ -302,6 +307,12 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         write_pdf(Path(args.html).read_text(encoding="utf-8"), args.out)
     elif args.command == "summary":
         stages.summary_stage(args.candidates, args.results, args.out)
+    elif args.command == "reanalyze":
+        from rarevar.reanalyze import reanalyze
+
+        counts = reanalyze(args.previous, args.current, args.out)["counts"]
+        summary = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
+        print(f"rarevar: {summary}; written to {Path(args.out) / 'reanalysis.html'}")
     elif args.command == "simulate":
         from rarevar.simulate import build_demo
 
