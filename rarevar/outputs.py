@@ -44,9 +44,10 @@ TSV_COLUMNS = [
 # Always true of this version; listed so that a negative report is never read as more than it is.
 NOT_ASSESSED_ALWAYS = [
     "Structural and copy-number variants, repeat expansions and mitochondrial heteroplasmy are not assessed.",
-    "In-silico scores and ACMG/AMP criteria are not used yet: variant evidence is consequence, inheritance, "
-    "population frequency and ClinVar (when configured).",
+    "ACMG/AMP classification is not made yet: the score weighs consequence, inheritance, population frequency "
+    "and ClinVar (when configured); in-silico evidence (PP3/BP4) and gene constraint are stated, not weighed.",
 ]
+SCORE_NAMES = {"cadd": "CADD", "revel": "REVEL", "alphamissense": "AlphaMissense", "spliceai": "SpliceAI"}
 
 
 # Candidates per mode expected of a WGS trio after standard filters (the published order of magnitude);
@@ -92,10 +93,22 @@ def sample_table(pedigree: Pedigree, vcf_samples: list[str]) -> list[dict]:
     ]
 
 
-def not_assessed(not_testable: dict[str, str], consequence_impacts: list[str], clinvar: bool = True) -> list[str]:
+def not_assessed(
+    not_testable: dict[str, str], consequence_impacts: list[str], clinvar: bool = True,
+    scores: list[str] | None = None, constraint: bool = True,
+) -> list[str]:  # fmt: skip
+    """`scores`: the in-silico sources configured (None: not known to this caller, nothing said)."""
     notes = [reason for _, reason in sorted(not_testable.items())]
     if not clinvar:
         notes.append("ClinVar was not configured: known classifications were not looked up.")
+    if scores is not None:
+        missing = [label for name, label in SCORE_NAMES.items() if name not in scores]
+        if not scores:
+            notes.append(f"In-silico scores were not assessed: no score file ({', '.join(missing)}) was configured.")
+        elif missing:
+            notes.append(f"In-silico scores not configured, so not looked up: {', '.join(missing)}.")
+    if not constraint:
+        notes.append("Gene constraint (pLI, LOEUF) was not assessed: no gnomAD constraint table was configured.")
     excluded = sorted({"HIGH", "MODERATE", "LOW", "MODIFIER"} - set(consequence_impacts))
     if excluded:
         notes.append(
