@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pysam
 
+from rarevar.annotate.scores import LABELS
 from rarevar.funnel import write_json_atomic
 from rarevar.pedigree import Pedigree
 
@@ -47,7 +48,6 @@ NOT_ASSESSED_ALWAYS = [
     "ACMG/AMP classification is not made yet: the score weighs consequence, inheritance, population frequency "
     "and ClinVar (when configured); in-silico evidence (PP3/BP4) and gene constraint are stated, not weighed.",
 ]
-SCORE_NAMES = {"cadd": "CADD", "revel": "REVEL", "alphamissense": "AlphaMissense", "spliceai": "SpliceAI"}
 
 
 # Candidates per mode expected of a WGS trio after standard filters (the published order of magnitude);
@@ -102,7 +102,7 @@ def not_assessed(
     if not clinvar:
         notes.append("ClinVar was not configured: known classifications were not looked up.")
     if scores is not None:
-        missing = [label for name, label in SCORE_NAMES.items() if name not in scores]
+        missing = [label for name, label in LABELS.items() if name not in scores]
         if not scores:
             notes.append(f"In-silico scores were not assessed: no score file ({', '.join(missing)}) was configured.")
         elif missing:

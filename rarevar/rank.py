@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from rarevar.annotate.clinvar import codon_evidence, is_benign, is_pathogenic, stars
+from rarevar.annotate.scores import LABELS, LAYOUTS
 from rarevar.phenotype import GeneMatch, Phenotype, match_gene
 
 IMPACT_WEIGHT = {"HIGH": 1.0, "MODERATE": 0.7, "LOW": 0.3, "MODIFIER": 0.1}
@@ -127,7 +128,6 @@ def _clinvar_sentences(scored: Scored) -> list[str]:
 
 LOSS_OF_FUNCTION = {"transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
                     "frameshift_variant", "start_lost"}  # fmt: skip
-SCORE_LABELS = {"revel": "REVEL", "cadd": "CADD PHRED", "alphamissense": "AlphaMissense", "spliceai": "SpliceAI"}
 
 
 def _json_list(row: dict, column: str) -> list:
@@ -154,7 +154,7 @@ def _evidence_sentences(row: dict) -> list[str]:
         direction = "damaging" if e["criterion"] == "PP3" else "benign"
         relation = ">=" if e["criterion"] == "PP3" else "<="
         sentences.append(
-            f"{e['criterion']} ({e['strength'].replace('_', ' ')}): {SCORE_LABELS.get(e['source'], e['source'])} "
+            f"{e['criterion']} ({e['strength'].replace('_', ' ')}): {LABELS.get(e['source'], e['source'])} "
             f"{e['value']:g} {relation} {e['threshold']:g} predicts {direction}."
         )
     consequences = {t["consequence"] for t in _json_list(row, "transcripts")} | {row["consequence"]}
@@ -267,8 +267,6 @@ def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
 
 
 def _scores_and_constraint(row: dict) -> dict:
-    from rarevar.annotate.scores import LAYOUTS
-
     scores = {name: _nan_to_none(row.get(layout.info.lower())) for name, layout in LAYOUTS.items()}
     constraint = {key: _nan_to_none(row.get(f"gene_{key}")) for key in ("pli", "loeuf", "mis_z")}
     if any(value is not None for value in constraint.values()):

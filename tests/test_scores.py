@@ -16,6 +16,7 @@ import pysam
 import pytest
 import yaml
 
+from rarevar.annotate.consequence import CHOSEN_MOST_SEVERE
 from rarevar.annotate.constraint import detect_version, is_lof_intolerant, read_constraint
 from rarevar.annotate.scores import annotate_scores, pp3_bp4
 from tests.conftest import demo_row, rarevar, write_config
@@ -504,6 +505,9 @@ def test_configured_scores_and_constraint_reach_candidates_and_the_report(tmp_pa
     ]
     assert "PP3 (strong): REVEL 0.95 >= 0.932 predicts damaging." in top["why"]
     assert top["constraint"] == {"pli": 0.02, "loeuf": 0.95, "mis_z": 3.4, "version": "v2", "lof_intolerant": False}
+    # The demo's gene models carry no MANE Select / canonical tag: the most severe consequence is shown.
+    assert top["transcript_choice"] == CHOSEN_MOST_SEVERE
+    assert [t["transcript"] for t in top["transcripts"]] == [truth["bcsq"].split("|")[2]]
 
     lof = next(c for c in payload["candidates"] if (c["chrom"], c["pos"]) == (decoy["chrom"], decoy["pos"]))
     assert lof["scores"] == {"cadd": 40.0} and lof["constraint"]["lof_intolerant"] is True
@@ -519,7 +523,8 @@ def test_configured_scores_and_constraint_reach_candidates_and_the_report(tmp_pa
         record = next(vcf.fetch(truth["chrom"], truth["pos"] - 1, truth["pos"]))
         assert float32(record.info["SCORE_REVEL"]) == float32(0.95)
     report = (folder / "report.html").read_text()
-    assert "CADD PHRED 29.5; REVEL 0.95 (PP3 strong (REVEL))" in report
+    assert "CADD 29.5; REVEL 0.95 (PP3 strong (REVEL))" in report
+    assert f"Shown: {CHOSEN_MOST_SEVERE}" in report
     assert "pLI 0.99, LOEUF 0.21, missense Z 0.4 (gnomAD v2); intolerant of loss of function" in report
 
 

@@ -97,6 +97,7 @@ LAYOUTS = {
     ),
 }
 SPLICEAI_DELTAS = ("DS_AG", "DS_AL", "DS_DG", "DS_DL")
+LABELS = {"cadd": "CADD", "revel": "REVEL", "alphamissense": "AlphaMissense", "spliceai": "SpliceAI"}  # for people
 
 
 # ---------------------------------------------------------------------------------------------------- sources

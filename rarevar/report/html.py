@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from rarevar.annotate.scores import LABELS
 from rarevar.report.pedigree_svg import draw_pedigree
 
 TOP_CARDS = 5
@@ -292,15 +293,12 @@ def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str) 
     }
 
 
-SCORE_LABELS = {"revel": "REVEL", "cadd": "CADD PHRED", "alphamissense": "AlphaMissense", "spliceai": "SpliceAI"}
-
-
 def _evidence(c: dict, scores_configured: bool) -> dict:
     """In-silico scores with their PP3/BP4 evidence, gene constraint, and which transcript is shown and why."""
-    scores = [f"{SCORE_LABELS.get(_text(k), _text(k))} {_fmt(v)}" for k, v in _dict(c.get("scores")).items()]
+    scores = [f"{LABELS.get(_text(k), _text(k))} {_fmt(v)}" for k, v in _dict(c.get("scores")).items()]
     evidence = [
         f"{_text(e.get('criterion'))} {_text(e.get('strength')).replace('_', ' ')} "
-        f"({SCORE_LABELS.get(_text(e.get('source')), _text(e.get('source')))})"
+        f"({LABELS.get(_text(e.get('source')), _text(e.get('source')))})"
         for e in map(_dict, _list(c.get("computational_evidence")))
     ]
     if scores:
