@@ -523,7 +523,7 @@ def test_configured_scores_and_constraint_reach_candidates_and_the_report(tmp_pa
         record = next(vcf.fetch(truth["chrom"], truth["pos"] - 1, truth["pos"]))
         assert float32(record.info["SCORE_REVEL"]) == float32(0.95)
     report = (folder / "report.html").read_text()
-    assert "CADD 29.5; REVEL 0.95 (PP3 strong (REVEL))" in report
+    assert "CADD 29.5; REVEL 0.95; evidence: PP3 strong from REVEL" in report
     assert f"Shown: {CHOSEN_MOST_SEVERE}" in report
     assert "pLI 0.99, LOEUF 0.21, missense Z 0.4 (gnomAD v2); intolerant of loss of function" in report
 

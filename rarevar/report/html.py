@@ -298,11 +298,11 @@ def _evidence(c: dict, scores_configured: bool) -> dict:
     scores = [f"{LABELS.get(_text(k), _text(k))} {_fmt(v)}" for k, v in _dict(c.get("scores")).items()]
     evidence = [
         f"{_text(e.get('criterion'))} {_text(e.get('strength')).replace('_', ' ')} "
-        f"({LABELS.get(_text(e.get('source')), _text(e.get('source')))})"
+        f"from {LABELS.get(_text(e.get('source')), _text(e.get('source')))}"
         for e in map(_dict, _list(c.get("computational_evidence")))
     ]
     if scores:
-        scores_text = "; ".join(scores) + (f" ({', '.join(evidence)})" if evidence else "")
+        scores_text = "; ".join(scores) + (f"; evidence: {', '.join(evidence)}" if evidence else "")
     else:
         scores_text = "no score for this variant" if scores_configured else "not assessed (no score files configured)"
     constraint = _dict(c.get("constraint"))
