@@ -157,7 +157,8 @@ def _evidence_sentences(row: dict) -> list[str]:
             f"{e['criterion']} ({e['strength'].replace('_', ' ')}): {LABELS.get(e['source'], e['source'])} "
             f"{e['value']:g} {relation} {e['threshold']:g} predicts {direction}."
         )
-    consequences = {t["consequence"] for t in _json_list(row, "transcripts")} | {row["consequence"]}
+    consequences = {t["consequence"] for t in _json_list(row, "transcripts") if t["gene"] == row["gene"]}
+    consequences.add(row["consequence"])
     lof = any(set(c.split("&")) & LOSS_OF_FUNCTION for c in consequences)
     if lof and row.get("gene_lof_intolerant") is True:
         parts = [f"LOEUF {row['gene_loeuf']:.2f}" if _nan_to_none(row.get("gene_loeuf")) is not None else "",

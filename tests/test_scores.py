@@ -528,13 +528,30 @@ def test_configured_scores_and_constraint_reach_candidates_and_the_report(tmp_pa
     assert "pLI 0.99, LOEUF 0.21, missense Z 0.4 (gnomAD v2); intolerant of loss of function" in report
 
 
-def test_a_score_file_without_the_configured_column_stops_before_any_job(tmp_path, truth):
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"columns": {"score": "PHRED_v2"}}, "whole_genome_SNVs.tsv.gz: no column 'PHRED_v2' in its header"),
+        ({"path": "cadd_v9.tsv.gz"}, "cadd_v9.tsv.gz: the cadd score file does not exist"),
+        ({"name": "polyphen"}, "setting 'scores.0.name' is invalid"),
+        ({"constraint": "not_constraint.tsv"}, "not_constraint.tsv: not a gnomAD constraint table"),
+    ],
+)
+def test_a_bad_score_or_constraint_entry_stops_before_any_job(tmp_path, truth, change, message):
     sources, _ = demo_scores(tmp_path, truth)
-    sources[0]["columns"] = {"score": "PHRED_v2"}
+    constraint = change.pop("constraint", None)
+    if change.get("path"):
+        change["path"] = str(tmp_path / change["path"])
+    sources[0].update(change)
     config = write_config(tmp_path, [demo_row()], scores=sources)
+    if constraint:
+        (tmp_path / constraint).write_text("gene\tscore\nTNNT2\t0.5\n")
+        settings = yaml.safe_load(config.read_text())
+        settings["resources"]["constraint"] = str(tmp_path / constraint)
+        config.write_text(yaml.safe_dump(settings))
     result = rarevar("validate", "--config", str(config))
     assert result.returncode == 2
-    assert "whole_genome_SNVs.tsv.gz: no column 'PHRED_v2' in its header" in result.stderr
+    assert message in result.stderr and result.stderr.count("\n") == 1
     assert not (tmp_path / "results").exists()
 
 
