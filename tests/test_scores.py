@@ -19,7 +19,7 @@ import yaml
 from rarevar.annotate.consequence import CHOSEN_MOST_SEVERE
 from rarevar.annotate.constraint import detect_version, is_lof_intolerant, read_constraint
 from rarevar.annotate.scores import annotate_scores, pp3_bp4
-from tests.conftest import demo_row, rarevar, write_config
+from tests.conftest import DEMO, demo_row, rarevar, write_config
 
 GRCH37_LENGTHS = {"1": 249250621, "2": 243199373, "10": 135534747, "X": 155270560}
 
@@ -576,3 +576,23 @@ def test_the_scores_stage_reads_the_real_cadd_subset(tmp_path, cadd):
         {"name": "cadd", "info": "SCORE_CADD_PHRED", "files": ["small_CADD.tsv.gz"], "records_scored": 4}
     ]
     assert float32(read_field(out, "SCORE_CADD_PHRED")[("chr10", 76154050, "C", "A")]) == float32(21.2)
+
+
+def test_the_demo_ships_simulated_cadd_scores_that_reach_its_report(demo_run, truth):
+    payload = json.loads((demo_run / truth["family"] / "candidates.json").read_text())
+    top = payload["candidates"][0]
+    assert top["scores"] == {"cadd": 29.6}
+    # No REVEL or AlphaMissense in the demo: CADD stands in as the missense predictor (Pejaver: moderate >= 28.1).
+    assert top["computational_evidence"] == [
+        {"criterion": "PP3", "strength": "moderate", "source": "cadd", "value": 29.6, "threshold": 28.1}
+    ]
+    with pysam.TabixFile(str(DEMO / "cadd_simulated.tsv.gz")) as table:
+        assert "SIMULATED" in table.header[0]
+        rows = [line.split("\t") for line in table.fetch()]
+    assert rows and all(len(row[2]) == len(row[3]) == 1 for row in rows)
+    assert sum(c["scores"] != {} for c in payload["candidates"]) > 1
+    # Scored among the rare records (before the inheritance filter): at least the scored candidates.
+    (cadd,) = payload["versions"]["scores"]
+    assert cadd["files"] == ["cadd_simulated.tsv.gz"]
+    assert cadd["records_scored"] >= sum("cadd" in c["scores"] for c in payload["candidates"])
+    assert "CADD 29.6; evidence: PP3 moderate from CADD" in (demo_run / truth["family"] / "report.html").read_text()
