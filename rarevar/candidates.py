@@ -328,7 +328,7 @@ def _candidate_table(
     return pd.DataFrame(rows, columns=columns)
 
 
-EXTRA_COLUMNS = (
+EXTRA_COLUMNS = (  # transcript choice, in-silico scores and gene constraint
     "transcript_choice",
     "most_severe_impact",
     "transcripts",
@@ -343,8 +343,9 @@ EXTRA_COLUMNS = (
 
 
 def _display_columns(records: Records, i: int) -> dict:
+    worst = most_severe(records.transcripts[i])
     return {
         "transcript_choice": records.choice[i],
-        "most_severe_impact": most_severe(records.transcripts[i]).impact,
+        "most_severe_impact": worst.impact if worst else "MODIFIER",
         "transcripts": _transcripts_json(records.transcripts[i]),
     }
