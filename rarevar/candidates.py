@@ -16,6 +16,8 @@ import pandas as pd
 
 from rarevar.annotate.consequence import (
     TranscriptConsequence,
+    apply_transcript_tags,
+    display_consequence,
     most_severe,
     parse_ann,
     parse_bcsq,
@@ -23,7 +25,9 @@ from rarevar.annotate.consequence import (
     parse_vep,
     vep_fields,
 )
+from rarevar.annotate.constraint import is_lof_intolerant
 from rarevar.annotate.hgvs import TranscriptModels
+from rarevar.annotate.scores import LAYOUTS, pp3_bp4
 from rarevar.funnel import write_json_atomic, write_steps
 from rarevar.gates import GenotypeQuality, describe
 from rarevar.inheritance import MODES, ReadPhase, genotype_codes_from_cyvcf2
@@ -45,6 +49,9 @@ class Records:
     consequence: list[TranscriptConsequence | None]
     frequency: dict[str, np.ndarray]
     clinvar: dict[str, list[str]]
+    scores: dict[str, np.ndarray]
+    transcripts: list[list[TranscriptConsequence]]  # every transcript's consequence, the displayed one included
+    choice: list[str]  # the rule that chose the displayed consequence
     phase: ReadPhase | None = None  # read-backed phase of phased calls with FORMAT/PS
     ref_reads: np.ndarray | None = None  # (records, samples) FORMAT/AD, NaN where absent
     alt_reads: np.ndarray | None = None
@@ -62,6 +69,7 @@ FREQUENCY_FIELDS = ("POP_AF", "POP_AF_GRPMAX", "POP_AF_EAS", "POP_AC", "POP_AN",
 # Local cohort counts (rarevar.annotate.cohort); NaN where no cohort is configured or the allele is not in it.
 COHORT_FIELDS = ("COHORT_AC", "COHORT_HOM", "COHORT_HEMI", "COHORT_FAMILIES", "COHORT_N_FAMILIES")
 CLINVAR_FIELDS = ("CLINVAR_ID", "CLINVAR_SIG", "CLINVAR_REVSTAT", "CLINVAR_DN")
+SCORE_FIELDS = tuple(layout.info for layout in LAYOUTS.values())  # written by the scores stage
 
 
 def _info_text(value) -> str:
@@ -115,12 +123,15 @@ def _consequence_reader(vcf: cyvcf2.VCF, source: str):
     return lambda values, ref, alt: parse_bcsq(values)
 
 
-def read_records(path: str, source: str) -> tuple[Records, list[str]]:
+def read_records(path: str, source: str, tags: dict | None = None) -> tuple[Records, list[str]]:
+    """`tags`: transcript id -> GFF3 tags, for sources that do not flag MANE Select / canonical themselves."""
     vcf = cyvcf2.VCF(path)
     samples = list(vcf.samples)
     parse = _consequence_reader(vcf, source)
-    keys = ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq", "hap", "ps", "ad_ref", "ad_alt", "af")
+    keys = ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq", "all", "choice", "hap", "ps", "ad_ref",
+            "ad_alt", "af")  # fmt: skip
     columns: dict[str, list] = {k: [] for k in keys}
+    scores: dict[str, list] = {name: [] for name in SCORE_FIELDS}
     frequency: dict[str, list] = {name: [] for name in FREQUENCY_FIELDS + COHORT_FIELDS}
     clinvar: dict[str, list] = {name: [] for name in CLINVAR_FIELDS}
     for variant in vcf:
@@ -142,7 +153,16 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         columns["af"].append(_format_array(variant, "AF", len(samples)))
         raw = variant.INFO.get(source)
         values = raw.split(",") if isinstance(raw, str) else []
-        columns["csq"].append(most_severe(parse(values, variant.REF, alt)))
+        consequences = parse(values, variant.REF, alt)
+        if tags and source == "BCSQ":
+            consequences = apply_transcript_tags(consequences, tags)
+        shown, rule = display_consequence(consequences)
+        columns["csq"].append(shown)
+        columns["all"].append(consequences)
+        columns["choice"].append(rule)
+        for name in SCORE_FIELDS:
+            value = variant.INFO.get(name)
+            scores[name].append(np.nan if value is None else float(value))
         for name in FREQUENCY_FIELDS + COHORT_FIELDS:
             value = variant.INFO.get(name)
             frequency[name].append(np.nan if value is None else float(value))
@@ -171,28 +191,37 @@ def read_records(path: str, source: str) -> tuple[Records, list[str]]:
         ref_reads=stack(columns["ad_ref"]).astype(float),
         alt_reads=stack(columns["ad_alt"]).astype(float),
         allele_fraction=stack(columns["af"]).astype(float),
+        scores={name: np.asarray(values, dtype=float) for name, values in scores.items()},
+        transcripts=columns["all"],
+        choice=columns["choice"],
     )
     return records, samples
 
 
 def add_hgvs_c(records: Records, models: TranscriptModels, keep: np.ndarray) -> None:
-    """c. notation from the gene models where the consequence source gave none (bcftools csq gives p. only)."""
+    """c. notation from the gene models where the consequence source gave none (bcftools csq gives p. only),
+    for the displayed consequence and every other transcript's."""
+
+    def with_c(csq: TranscriptConsequence | None, i: int) -> TranscriptConsequence | None:
+        if csq is None or csq.hgvs_c or not csq.transcript:
+            return csq
+        hgvs_c = models.hgvs_c(csq.transcript, records.chrom[i], int(records.pos[i]), records.ref[i], records.alt[i])
+        return replace(csq, hgvs_c=hgvs_c)
+
     for i in np.flatnonzero(keep):
-        csq = records.consequence[i]
-        if csq is not None and not csq.hgvs_c and csq.transcript:
-            hgvs_c = models.hgvs_c(
-                csq.transcript, records.chrom[i], int(records.pos[i]), records.ref[i], records.alt[i]
-            )
-            records.consequence[i] = replace(csq, hgvs_c=hgvs_c)
+        records.consequence[i] = with_c(records.consequence[i], i)
+        records.transcripts[i] = [with_c(c, i) for c in records.transcripts[i]]
 
 
 def select_candidates(
     path: str, source: str, pedigree: Pedigree, build: str, settings: dict, out: str, funnel: str, modes_out: str,
-    models: TranscriptModels | None = None,
+    models: TranscriptModels | None = None, constraint: dict[str, dict] | None = None,
 ) -> None:  # fmt: skip
-    records, samples = read_records(path, source)
+    records, samples = read_records(path, source, models.tags if models is not None else None)
     keep_impacts = set(settings["keep_impacts"])
-    impact = np.array([c.impact if c else "MODIFIER" for c in records.consequence], dtype=object)
+    # Filtered on the most severe consequence over all transcripts, whichever one is displayed: nothing is lost
+    # because its canonical transcript happens to be less affected.
+    impact = np.array([c.impact if c else "MODIFIER" for c in _most_severe_each(records)], dtype=object)
     consequential = np.isin(impact, list(keep_impacts))
 
     family = pedigree.restrict(set(samples))
@@ -219,7 +248,7 @@ def select_candidates(
     )
     if models is not None:
         add_hgvs_c(records, models, fits)
-    table = _candidate_table(records, result, fits, gene, calls.evidence)
+    table = _candidate_table(records, result, fits, gene, calls.evidence, constraint or {})
     tmp = f"{out}.tmp"
     table.to_parquet(tmp, index=False)
     os.replace(tmp, out)
@@ -237,6 +266,38 @@ def _significant(value: float) -> float:
     return float(f"{value:.6g}")
 
 
+def _most_severe_each(records: Records) -> list[TranscriptConsequence | None]:
+    return [most_severe(every) for every in records.transcripts]
+
+
+def _transcripts_json(consequences: list[TranscriptConsequence]) -> str:
+    return json.dumps([
+        {"gene": c.gene, "transcript": c.transcript, "biotype": c.biotype, "consequence": "&".join(c.terms),
+         "impact": c.impact, "hgvs_c": c.hgvs_c, "hgvs_p": c.hgvs_p, "mane_select": c.mane_select,
+         "canonical": c.canonical}
+        for c in sorted(consequences, key=lambda c: (c.rank, c.gene, c.transcript))
+    ])  # fmt: skip
+
+
+def _score_columns(records: Records, i: int) -> dict:
+    """SCORE_* values as columns, and the PP3/BP4 evidence they give (with the score that triggered it)."""
+    values = {name.lower(): _significant(records.scores[name][i]) for name in SCORE_FIELDS}
+    missense = any("missense_variant" in c.terms for c in records.transcripts[i])
+    present = {name: value for name, value in values.items() if not np.isnan(value)}
+    return {**values, "computational_evidence": json.dumps(pp3_bp4(present, missense=missense))}
+
+
+def _constraint_columns(gene: str, constraint: dict[str, dict]) -> dict:
+    c = constraint.get(gene) or {}
+    return {
+        "gene_pli": c.get("pli"),
+        "gene_loeuf": c.get("loeuf"),
+        "gene_mis_z": c.get("mis_z"),
+        "constraint_version": c.get("version", ""),
+        "gene_lof_intolerant": is_lof_intolerant(c) if c else None,
+    }
+
+
 # Evidence behind each call (rarevar.mode_calls): list-valued columns are stored as JSON.
 EVIDENCE_COLUMNS = ("phase_evidence", "parents_genotyped", "unassessable_parents", "de_novo_confidence", "heteroplasmy")
 
@@ -245,7 +306,9 @@ def _evidence_value(value):
     return json.dumps(value) if isinstance(value, list | dict) else value
 
 
-def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarray, evidence: dict) -> pd.DataFrame:
+def _candidate_table(
+    records: Records, result, fits: np.ndarray, gene: np.ndarray, evidence: dict, constraint: dict[str, dict]
+) -> pd.DataFrame:
     index = np.flatnonzero(fits)
     key = [f"{c}:{p}:{r}:{a}" for c, p, r, a in zip(records.chrom, records.pos, records.ref, records.alt, strict=True)]
     rows = []
@@ -273,6 +336,9 @@ def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarra
                 **{name.lower(): float(records.frequency[name][i]) for name in COHORT_FIELDS},
                 **{name.lower(): records.clinvar[name][i] for name in CLINVAR_FIELDS},
                 **{name: _evidence_value(evidence[name][i]) for name in EVIDENCE_COLUMNS},
+                **_display_columns(records, i),
+                **_score_columns(records, i),
+                **_constraint_columns(gene[i], constraint),
             }
         )
     columns = [
@@ -294,5 +360,29 @@ def _candidate_table(records: Records, result, fits: np.ndarray, gene: np.ndarra
         *(name.lower() for name in COHORT_FIELDS),
         *(name.lower() for name in CLINVAR_FIELDS),
         *EVIDENCE_COLUMNS,
+        *EXTRA_COLUMNS,
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+EXTRA_COLUMNS = (  # transcript choice, in-silico scores and gene constraint
+    "transcript_choice",
+    "most_severe_impact",
+    "transcripts",
+    *(name.lower() for name in SCORE_FIELDS),
+    "computational_evidence",
+    "gene_pli",
+    "gene_loeuf",
+    "gene_mis_z",
+    "constraint_version",
+    "gene_lof_intolerant",
+)
+
+
+def _display_columns(records: Records, i: int) -> dict:
+    worst = most_severe(records.transcripts[i])
+    return {
+        "transcript_choice": records.choice[i],
+        "most_severe_impact": worst.impact if worst else "MODIFIER",
+        "transcripts": _transcripts_json(records.transcripts[i]),
+    }

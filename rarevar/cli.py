@@ -68,12 +68,18 @@ def _stage_parsers(sub) -> None:
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--gvcf", nargs="*", default=[], help="gVCFs of family members (none: records pass through)")
 
+    p = sub.add_parser("scores", help="stage: in-silico scores (CADD, REVEL, AlphaMissense, SpliceAI) into INFO")
+    for name in ("vcf", "out", "summary"):
+        p.add_argument(f"--{name}", required=True)
+    p.add_argument("--sources", default="[]", help="JSON list of {name, path, [build], [columns]}")
+
     p = sub.add_parser("candidates", help="stage: genotype gates and inheritance modes")
     for name in ("vcf", "ped", "family", "build", "settings", "out", "funnel", "modes"):
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--source", default="auto")
     p.add_argument("--genes", help="GFF3 gene models, for HGVS c. where the annotation has none")
     p.add_argument("--reference", help="reference FASTA (3' shifting of indels in HGVS)")
+    p.add_argument("--constraint", help="gnomAD gene constraint table (optional)")
 
     p = sub.add_parser("rank", help="stage: phenotype match, ranking, candidates.json/.tsv/.vcf.gz")
     for name in (
@@ -93,6 +99,7 @@ def _stage_parsers(sub) -> None:
     ):
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--funnel", nargs="+", required=True)
+    p.add_argument("--scores", help="summary of the scores stage (which sources scored how many records)")
 
     p = sub.add_parser("report", help="stage: the HTML report, spreadsheet and Phenopacket from candidates.json")
     for name in ("candidates", "out", "xlsx", "phenopacket"):
@@ -268,6 +275,8 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.regenotype import regenotype
 
         regenotype(args.vcf, args.gvcf, args.out, args.summary, args.funnel)
+    elif args.command == "scores":
+        stages.scores_stage(args.vcf, json.loads(args.sources), args.out, args.summary)
     elif args.command == "candidates":
         stages.candidates_stage(
             args.vcf,
@@ -281,6 +290,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
             args.modes,
             args.genes,
             args.reference,
+            args.constraint,
         )
     elif args.command == "rank":
         stages.rank_stage(
@@ -298,6 +308,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
             args.out_json,
             args.out_tsv,
             args.out_vcf,
+            args.scores,
         )
     elif args.command == "report":
         stages.report_stage(args.candidates, args.out, args.xlsx, args.phenopacket)

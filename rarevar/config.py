@@ -65,3 +65,9 @@ def resource_path(config: dict, name: str) -> Path | None:
     if not resources.get(name):
         return None
     return Path(resources["dir"]) / resources[name]
+
+
+def score_sources(config: dict) -> list[dict]:
+    """The configured in-silico score files, each path resolved against the resources folder."""
+    base = Path(config["resources"]["dir"])
+    return [{**spec, "path": str(base / spec["path"])} for spec in config.get("scores") or []]

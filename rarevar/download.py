@@ -340,9 +340,9 @@ def list_resources(config: dict, checksums: bool = False) -> list[dict]:
     manifest = read_manifest(directory / MANIFEST) or {}
     recorded = {entry.get("name"): entry for entry in manifest.get("files", [])}
     rows = []
-    for resource in ("reference", "genes", "population", "clinvar"):
+    for resource in ("reference", "genes", "population", "clinvar", "constraint"):
         name = resources.get(resource)
-        if not name:  # clinvar is optional
+        if not name:  # clinvar and constraint are optional
             continue
         rows.append(_resource_row(resource, directory, name, recorded, checksums))
         for index in _index_names(resource, name, directory):

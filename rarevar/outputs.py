@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pysam
 
+from rarevar.annotate.scores import LABELS
 from rarevar.funnel import write_json_atomic
 from rarevar.pedigree import Pedigree
 
@@ -37,6 +38,9 @@ TSV_COLUMNS = [
     "cohort_homozygotes",
     "cohort_hemizygotes",
     "clinvar",
+    "scores",
+    "constraint",
+    "transcript_choice",
     "phenotype_score",
     "matched_disease",
     "variant_score",
@@ -48,8 +52,8 @@ TSV_COLUMNS = [
 # Always true of this version; listed so that a negative report is never read as more than it is.
 NOT_ASSESSED_ALWAYS = [
     "Structural and copy-number variants and repeat expansions are not assessed.",
-    "In-silico scores and ACMG/AMP criteria are not used yet: variant evidence is consequence, inheritance, "
-    "population frequency and ClinVar (when configured).",
+    "ACMG/AMP classification is not made yet: the score weighs consequence, inheritance, population frequency "
+    "and ClinVar (when configured); in-silico evidence (PP3/BP4) and gene constraint are stated, not weighed.",
 ]
 
 
@@ -96,10 +100,22 @@ def sample_table(pedigree: Pedigree, vcf_samples: list[str]) -> list[dict]:
     ]
 
 
-def not_assessed(not_testable: dict[str, str], consequence_impacts: list[str], clinvar: bool = True) -> list[str]:
+def not_assessed(
+    not_testable: dict[str, str], consequence_impacts: list[str], clinvar: bool = True,
+    scores: list[str] | None = None, constraint: bool = True,
+) -> list[str]:  # fmt: skip
+    """`scores`: the in-silico sources configured (None: not known to this caller, nothing said)."""
     notes = [reason for _, reason in sorted(not_testable.items())]
     if not clinvar:
         notes.append("ClinVar was not configured: known classifications were not looked up.")
+    if scores is not None:
+        missing = [label for name, label in LABELS.items() if name not in scores]
+        if not scores:
+            notes.append(f"In-silico scores were not assessed: no score file ({', '.join(missing)}) was configured.")
+        elif missing:
+            notes.append(f"In-silico scores not configured, so not looked up: {', '.join(missing)}.")
+    if not constraint:
+        notes.append("Gene constraint (pLI, LOEUF) was not assessed: no gnomAD constraint table was configured.")
     excluded = sorted({"HIGH", "MODERATE", "LOW", "MODIFIER"} - set(consequence_impacts))
     if excluded:
         notes.append(

@@ -6,6 +6,9 @@ score = phenotype_score x variant_score, both in 0..1:
   a (likely) pathogenic classification with at least one star, or the same amino-acid change classified so,
   raises it to at least CLINVAR_PATHOGENIC_FLOOR; another pathogenic change at the same codon raises it by
   CODON_BOOST; a (likely) benign classification with at least one star multiplies it by CLINVAR_BENIGN_FACTOR.
+  The consequence weight is that of the most severe consequence over all transcripts (the displayed one is on
+  a MANE Select / canonical transcript where there is one). In-silico evidence (PP3/BP4) and gene constraint
+  are explained in the `why` list but do not change the score yet (ACMG/AMP classification will weigh them).
 Ties are broken by variant_score, then genomic position, so the order is the same every run.
 """
 
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from rarevar.annotate.clinvar import codon_evidence, is_benign, is_pathogenic, stars
+from rarevar.annotate.scores import LABELS, LAYOUTS
 from rarevar.phenotype import GeneMatch, Phenotype, match_gene
 
 IMPACT_WEIGHT = {"HIGH": 1.0, "MODERATE": 0.7, "LOW": 0.3, "MODIFIER": 0.1}
@@ -101,7 +105,8 @@ def score_candidate(row: dict, match: GeneMatch, max_af: float, codons: dict) ->
     modes = json.loads(row["inheritance"])
     weight = CONFIRMED_MODE_WEIGHT if modes else POSSIBLE_MODE_WEIGHT
     af = _nan_to_none(row["pop_af"])
-    variant_score = IMPACT_WEIGHT.get(row["impact"], 0.1) * weight * frequency_weight(af, max_af)
+    impact = row.get("most_severe_impact") or row["impact"]
+    variant_score = IMPACT_WEIGHT.get(impact, 0.1) * weight * frequency_weight(af, max_af)
     clinvar = clinvar_record(row)
     codon = codon_evidence(codons, row["transcript"] or "", row["hgvs_p"] or "")
     variant_score = clinvar_weight(variant_score, clinvar, codon)
@@ -164,6 +169,50 @@ def _call_evidence_sentences(row: dict) -> list[str]:
     return sentences
 
 
+LOSS_OF_FUNCTION = {"transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
+                    "frameshift_variant", "start_lost"}  # fmt: skip
+
+
+def _json_list(row: dict, column: str) -> list:
+    value = row.get(column)
+    return json.loads(value) if isinstance(value, str) and value else []
+
+
+def _other_transcript_sentence(row: dict) -> list[str]:
+    """Say so when another transcript carries a more severe consequence than the one displayed."""
+    transcripts = _json_list(row, "transcripts")
+    if not transcripts or transcripts[0]["transcript"] == row["transcript"]:
+        return []
+    worst = transcripts[0]
+    if worst["consequence"].split("&")[0] == row["consequence"]:
+        return []
+    change = worst["hgvs_p"] or worst["hgvs_c"]
+    return [f"More severe on another transcript: {worst['consequence']} in {worst['gene']} ({worst['transcript']}"
+            + (f", {change}" if change else "") + ")."]  # fmt: skip
+
+
+def _evidence_sentences(row: dict) -> list[str]:
+    sentences = []
+    for e in _json_list(row, "computational_evidence"):
+        direction = "damaging" if e["criterion"] == "PP3" else "benign"
+        relation = ">=" if e["criterion"] == "PP3" else "<="
+        sentences.append(
+            f"{e['criterion']} ({e['strength'].replace('_', ' ')}): {LABELS.get(e['source'], e['source'])} "
+            f"{e['value']:g} {relation} {e['threshold']:g} predicts {direction}."
+        )
+    consequences = {t["consequence"] for t in _json_list(row, "transcripts") if t["gene"] == row["gene"]}
+    consequences.add(row["consequence"])
+    lof = any(set(c.split("&")) & LOSS_OF_FUNCTION for c in consequences)
+    if lof and row.get("gene_lof_intolerant") is True:
+        parts = [f"LOEUF {row['gene_loeuf']:.2f}" if _nan_to_none(row.get("gene_loeuf")) is not None else "",
+                 f"pLI {row['gene_pli']:.2f}" if _nan_to_none(row.get("gene_pli")) is not None else ""]  # fmt: skip
+        sentences.append(
+            f"Predicted loss of function in {row['gene']}, a gene intolerant of loss of function "
+            f"(gnomAD {row.get('constraint_version') or ''} {', '.join(p for p in parts if p)})."
+        )
+    return sentences
+
+
 def explain(scored: Scored, max_af: float) -> list[str]:
     """Plain sentences a clinician can check, one per piece of evidence."""
     row, match = scored.row, scored.match
@@ -184,6 +233,8 @@ def explain(scored: Scored, max_af: float) -> list[str]:
     why.extend(_call_evidence_sentences(row))
     change = row["hgvs_p"] or row["hgvs_c"]
     why.append(f"{row['consequence']} in {row['gene']}" + (f" ({change})." if change else "."))
+    why.extend(_other_transcript_sentence(row))
+    why.extend(_evidence_sentences(row))
     af = _nan_to_none(row["pop_af"])
     why.extend(_clinvar_sentences(scored))
     if af is None:
@@ -224,6 +275,8 @@ def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
         "consequence": row["consequence"],
         "impact": row["impact"],
         "transcript": row["transcript"],
+        "transcript_choice": row.get("transcript_choice") or None,
+        "transcripts": _json_list(row, "transcripts"),
         "hgvs_c": row["hgvs_c"] or None,
         "hgvs_p": row["hgvs_p"] or None,
         "genotypes": json.loads(row["genotypes"]),
@@ -254,10 +307,24 @@ def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
             ]
             for kind, hits in scored.codon.items()
         },
+        **_scores_and_constraint(row),
         "phenotype_score": scored.match.score,
         "matched_disease": scored.match.disease,
         "matched_terms": scored.match.matched_terms,
         "variant_score": scored.variant_score,
         "score": scored.score,
         "why": explain(scored, max_af),
+    }
+
+
+def _scores_and_constraint(row: dict) -> dict:
+    scores = {name: _nan_to_none(row.get(layout.info.lower())) for name, layout in LAYOUTS.items()}
+    constraint = {key: _nan_to_none(row.get(f"gene_{key}")) for key in ("pli", "loeuf", "mis_z")}
+    if any(value is not None for value in constraint.values()):
+        constraint.update(version=row.get("constraint_version") or None,
+                          lof_intolerant=bool(row.get("gene_lof_intolerant")))  # fmt: skip
+    return {
+        "scores": {name: value for name, value in scores.items() if value is not None},
+        "computational_evidence": _json_list(row, "computational_evidence"),
+        "constraint": constraint if "version" in constraint else None,
     }

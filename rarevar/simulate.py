@@ -22,6 +22,8 @@ from pathlib import Path
 import pysam
 import pysam.version
 
+from rarevar.simulate_scores import write_demo_cadd
+
 FAMILY = "DEMO1"
 SAMPLES = ("proband", "mother", "father")
 HPO_TERMS = {
@@ -1243,6 +1245,8 @@ FILE_DESCRIPTIONS = {
     "clinvar.bcf": "ClinVar store built by rarevar from clinvar_source.vcf.gz (renamed, normalised)",
     "clinvar.bcf.csi": "index of clinvar.bcf",
     "clinvar.bcf.codons.tsv.gz": "protein changes of the store's pathogenic missense variants (PS1/PM5 look-ups)",
+    "cadd_simulated.tsv.gz": "CADD-format score table (published layout, contigs without 'chr'), simulated scores",
+    "cadd_simulated.tsv.gz.tbi": "tabix index of cadd_simulated.tsv.gz",
     "truth.json": "the planted causal variant, decoys, deliberate Mendelian errors and artefacts",
     "README.md": "provenance of the demo data",
 }
@@ -1300,7 +1304,7 @@ def _readme_row(r: Region) -> str:
     return f"| {r.spec.gene} | `{r.spec.contig}:{r.start}-{r.end}` | {r.original} | {r.spec.build} | {source} |"
 
 
-def readme(genome: Genome, truth: dict, n_trio: int, n_population: int, seed: int) -> str:
+def readme(genome: Genome, truth: dict, n_trio: int, n_population: int, seed: int, n_scored: int = 0) -> str:
     rows = "\n".join(_readme_row(r) for r in genome.regions)
     contigs = ", ".join(f"{n} ({len(s):,} bp)" for n, s in genome.contigs.items())
     where = f"{truth['chrom']}:{truth['pos']} {truth['ref']}>{truth['alt']} (p.{truth['protein_change']})"
@@ -1338,6 +1342,9 @@ Build `demo`: regions come from GRCh37 and GRCh38, and the genome has no pseudo-
   and low-depth / allele-imbalance artefacts, all listed in `truth.json`.
 * Planted cause: a heterozygous de novo {truth["consequence"]} in {truth["gene"]}, {where} (`truth.json`).
   Decoys: a de novo stop_gained in XPC, a common maternal TNNT2 missense and a low-quality TNNT2 "de novo".
+* `cadd_simulated.tsv.gz` ({n_scored:,} SNV alleles): CADD's published layout (`#Chrom Pos Ref Alt RawScore
+  PHRED`, contigs without 'chr', tabix-indexed) with SIMULATED scores, not CADD output, for the trio's SNVs in
+  and near coding exons; the planted cause and the XPC stop_gained decoy get damaging-range PHRED scores.
 * The proband's phenotype: {hpo}.
 * 1000 Genomes phase 3 data (International Genome Sample Resource) are public without use restrictions.
 """
@@ -1393,9 +1400,10 @@ def build_demo(out_dir: Path, source_data: Path, seed: int = 7) -> dict:
     }
     write_json(out_dir / "truth.json", truth)
     write_demo_clinvar(genome, truth, out_dir)
+    n_scored = write_demo_cadd(out_dir, truth, seed)
     with pysam.VariantFile(str(out_dir / "population.vcf.gz")) as handle:
         n_population = sum(1 for _ in handle)
-    (out_dir / "README.md").write_text(readme(genome, truth, len(sites), n_population, seed))
+    (out_dir / "README.md").write_text(readme(genome, truth, len(sites), n_population, seed, n_scored))
     write_json(out_dir / "manifest.json", manifest(out_dir, genome, seed))
     return truth
 

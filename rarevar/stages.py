@@ -13,6 +13,7 @@ from rarevar.annotate.clinvar import read_codon_table
 from rarevar.annotate.consequence import detect_source
 from rarevar.bcftools import versions as htslib_versions
 from rarevar.candidates import select_candidates
+from rarevar.errors import InputError
 from rarevar.funnel import read_steps, write_json_atomic
 from rarevar.outputs import (
     mode_yield,
@@ -43,13 +44,46 @@ def consequence_key(vcf: str, source: str) -> str:
 
 def candidates_stage(
     vcf: str, ped: str, family: str, build: str, settings: dict, source: str, out: str, funnel: str, modes_out: str,
-    genes: str | None = None, reference: str | None = None,
+    genes: str | None = None, reference: str | None = None, constraint: str | None = None,
 ) -> None:  # fmt: skip
     from rarevar.annotate.hgvs import TranscriptModels
 
     pedigree = family_for(ped, family)
     models = TranscriptModels.from_gff(genes, reference=reference) if genes else None
-    select_candidates(vcf, consequence_key(vcf, source), pedigree, build, settings, out, funnel, modes_out, models)
+    gene_constraint = load_constraint(constraint) if constraint else None
+    select_candidates(
+        vcf, consequence_key(vcf, source), pedigree, build, settings, out, funnel, modes_out, models, gene_constraint
+    )
+
+
+def load_constraint(path: str) -> dict[str, dict]:
+    from rarevar.annotate.constraint import read_constraint
+
+    try:
+        return read_constraint(path)
+    except (ValueError, KeyError, UnicodeDecodeError) as error:
+        raise InputError(path, str(error), "Give gnomAD's constraint table as published (tab-separated)") from None
+
+
+def scores_stage(vcf: str, sources: list[dict], out: str, summary: str) -> None:
+    """Copy the configured in-silico scores into INFO/SCORE_*; with no sources the records pass through."""
+    from rarevar.annotate.scores import LAYOUTS, annotate_scores
+    from rarevar.bcftools import count_records
+
+    with pysam.VariantFile(vcf) as handle:
+        contigs = list(handle.header.contigs)
+    try:
+        counts = annotate_scores(vcf, out, sources, contigs)
+    except ValueError as error:
+        raise InputError("config `scores`", str(error), "Fix the score file or its entry under `scores`") from None
+    files = {}
+    for spec in sources:
+        files.setdefault(spec["name"], []).append(Path(spec["path"]).name)
+    write_json_atomic(summary, {
+        "records": count_records(out),
+        "sources": [{"name": name, "info": LAYOUTS[name].info, "files": files[name], "records_scored": n}
+                    for name, n in counts.items()],
+    })  # fmt: skip
 
 
 def resource_versions(resources: dict[str, str]) -> dict:
@@ -75,6 +109,7 @@ def qc_stage(vcf: str, ped: str, family: str, build: str, out: str) -> None:
 def rank_stage(
     candidates: str, funnels: list[str], modes: str, annotated: str, family: str, ped_family: str, ped: str,
     hpo: str, qc_json: str, settings: dict, resources: dict, out_json: str, out_tsv: str, out_vcf: str,
+    scores_json: str | None = None,
 ) -> None:  # fmt: skip
     phenotype = read_phenotype(hpo, f"family {family}")
     gene_diseases()  # load once, before ranking
@@ -91,7 +126,11 @@ def rank_stage(
     funnel = read_steps(funnels)
     step = "reported: none, sample QC failed" if stopped else f"reported (top {settings['max_candidates']})"
     funnel.append({"step": step, "variants": len(kept)})
-    limits = not_assessed(inheritance["not_testable"], settings["keep_impacts"], "clinvar" in resources)
+    scored = read_json(scores_json) if scores_json else None
+    limits = not_assessed(
+        inheritance["not_testable"], settings["keep_impacts"], "clinvar" in resources,
+        [s["name"] for s in scored["sources"]] if scored else None, "constraint" in resources,
+    )  # fmt: skip
     cohort = cohort_summary(annotated, kept)
     if not cohort["used"]:
         limits.append("No local cohort database was used: variants recurrent in this lab's families were not filtered.")
@@ -105,6 +144,7 @@ def rank_stage(
             "hpo_ontology": hpo_version(),
             "hpo_annotations": HPO_ANNOTATION_RELEASE,
             "resources": resource_versions(resources),
+            **({"scores": scored["sources"]} if scored and scored["sources"] else {}),
         },
         # The cohort's effective limits and state (families, samples, checksum token) belong with the settings.
         "settings": {**settings, "local_cohort": {k: v for k, v in cohort.items() if k != "used"} or "not used"},

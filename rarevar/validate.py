@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rarevar.cohort import check_cohort_config
-from rarevar.config import resource_path
+from rarevar.config import resource_path, score_sources
 from rarevar.errors import InputError
 from rarevar.families import FamilyRow, read_families
 from rarevar.gvcf import gvcf_contigs, open_gvcf, open_gvcfs, require_members
@@ -48,6 +48,40 @@ def check_resources(config: dict) -> None:
             raise InputError(path, f"the {name} resource does not exist", "Fix `resources` in the config")
         if not (Path(f"{path}.tbi").is_file() or Path(f"{path}.csi").is_file()):
             raise InputError(path, f"the {name} resource is not indexed", f"Run `bcftools index {path}`")
+    check_constraint(config)
+    check_score_sources(config, list(read_fai(reference)))
+
+
+def check_constraint(config: dict) -> None:
+    from rarevar.annotate.constraint import detect_version, open_text
+
+    path = resource_path(config, "constraint")
+    if path is None:
+        return
+    if not path.is_file():
+        raise InputError(path, "the constraint resource does not exist", "Fix `resources.constraint` in the config")
+    check_against_manifest(path)
+    with open_text(str(path)) as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+    try:
+        detect_version(header)
+    except ValueError as error:
+        raise InputError(path, str(error), "Give gnomAD's gene constraint table as published") from None
+
+
+def check_score_sources(config: dict, reference_contigs: list[str]) -> None:
+    """Each score file exists, is indexed, has the configured columns and shares chromosomes with the reference."""
+    from rarevar.annotate.scores import open_source
+
+    for spec in score_sources(config):
+        path = Path(spec["path"])
+        if not path.is_file():
+            raise InputError(path, f"the {spec['name']} score file does not exist", "Fix `scores` in the config")
+        check_against_manifest(path)
+        try:
+            open_source(spec, reference_contigs).close()
+        except ValueError as error:
+            raise InputError(path, str(error).removeprefix(f"{path}: "), "Fix the file or its `scores` entry") from None
 
 
 def validate_family(row: FamilyRow, sheet: str, reference: Path, deep: bool = False) -> FamilyInputs:

@@ -477,3 +477,25 @@ def test_write_report_cleans_up_when_replace_fails(payload, tmp_path, monkeypatc
         write_report(payload, str(target))
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
     assert target.read_text() == "old report"
+
+
+def test_cards_say_whether_scores_were_looked_up_and_what_they_gave(payload):
+    payload["candidates"][0].update(
+        scores={"spliceai": 0.61},
+        constraint={"pli": 1.0, "loeuf": 0.12, "mis_z": 2.0, "version": "v4", "lof_intolerant": True},
+        computational_evidence=[
+            {"criterion": "PP3", "strength": "supporting", "source": "spliceai", "value": 0.61, "threshold": 0.2}
+        ],
+    )
+    page = Page(render_report(payload))
+    cards = page.find("article", class_="card")
+    assert "not assessed (no score files configured)" in page.text(cards[1])
+    payload["settings"]["scores"] = ["spliceai"]
+    page = Page(render_report(payload))
+    cards = page.find("article", class_="card")
+    first, second = page.text(cards[0]), page.text(cards[1])
+    assert "SpliceAI 0.61; evidence: PP3 supporting from SpliceAI" in first
+    assert "pLI 1, LOEUF 0.12, missense Z 2 (gnomAD v4); intolerant of loss of function" in first
+    assert "no score for this variant" in second and "not assessed (no score files" not in second
+    row = page.text(page.find("table", id="candidate-table")[0])
+    assert "SpliceAI 0.61" in row

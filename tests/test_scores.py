@@ -8,14 +8,18 @@ published; data rows copied from the published files where the source of the row
 from __future__ import annotations
 
 import gzip
+import json
 import math
 
 import numpy as np
 import pysam
 import pytest
+import yaml
 
+from rarevar.annotate.consequence import CHOSEN_MOST_SEVERE
 from rarevar.annotate.constraint import detect_version, is_lof_intolerant, read_constraint
 from rarevar.annotate.scores import annotate_scores, pp3_bp4
+from tests.conftest import DEMO, demo_row, rarevar, write_config
 
 GRCH37_LENGTHS = {"1": 249250621, "2": 243199373, "10": 135534747, "X": 155270560}
 
@@ -443,3 +447,152 @@ def test_constraint_version_comes_from_the_header():
     assert detect_version(V4_HEADER) == "v4"
     with pytest.raises(ValueError, match="not a gnomAD constraint table"):
         detect_version(["gene", "score"])
+
+
+# --------------------------------------------------------------------------------------------------- in the workflow
+
+
+def v2_table(path, genes: dict[str, tuple[float, float, float]]) -> str:
+    """gnomAD v2.1.1 lof_metrics.by_gene layout (its published header), one row per gene: (pLI, LOEUF, mis_z)."""
+    header = V2_LINES[0].split("\t")
+    rows = []
+    for gene, (pli, loeuf, mis_z) in genes.items():
+        values = {"gene": gene, "pLI": str(pli), "oe_lof_upper": str(loeuf), "mis_z": str(mis_z)}
+        rows.append("\t".join(values.get(column, "NA") for column in header))
+    path.write_text("\n".join([V2_LINES[0], *rows]) + "\n")
+    return str(path)
+
+
+def demo_scores(tmp_path, truth):
+    """CADD (plain chromosome names, as CADD publishes) and REVEL (GRCh38 positions) files over the demo's
+    planted variant and its loss-of-function decoy; the demo genome is 'chr'-named."""
+    planted = (truth["chrom"].removeprefix("chr"), truth["pos"], truth["ref"], truth["alt"])
+    decoy = next(d for d in truth["decoys"] if d["kind"] == "unrelated_gene")
+    lof = (decoy["chrom"].removeprefix("chr"), decoy["pos"], decoy["ref"], decoy["alt"])
+    cadd_rows = sorted([(*planted, "3.1", "29.5"), (*lof, "9.2", "40")], key=lambda r: (r[0], r[1]))
+    cadd = tabix_table(tmp_path / "whole_genome_SNVs.tsv.gz", [
+        "## CADD GRCh38-v1.7 (c) University of Washington, Hudson-Alpha Institute for Biotechnology and "
+        "Berlin Institute of Health 2013-2023. All rights reserved.",
+        "#Chrom\tPos\tRef\tAlt\tRawScore\tPHRED",
+        *("\t".join(map(str, row)) for row in cadd_rows),
+    ], 2)  # fmt: skip
+    chrom, pos, ref, alt = planted
+    revel = tabix_table(tmp_path / "revel_grch38.tsv.gz", [
+        REVEL_HEADER, f"{chrom}\t{pos + 1000}\t{pos}\t{ref}\t{alt}\tR\tP\t0.95\t{truth['bcsq'].split('|')[2]}",
+    ], 3)  # fmt: skip
+    return [{"name": "cadd", "path": cadd}, {"name": "revel", "path": revel, "build": "GRCh38"}], decoy
+
+
+def test_configured_scores_and_constraint_reach_candidates_and_the_report(tmp_path, truth):
+    sources, decoy = demo_scores(tmp_path, truth)
+    constraint = v2_table(tmp_path / "gnomad.v2.1.1.lof_metrics.by_gene.txt",
+                          {truth["gene"]: (0.02, 0.95, 3.4), decoy["gene"]: (0.99, 0.21, 0.4)})  # fmt: skip
+    config = write_config(tmp_path, [demo_row()], scores=sources)
+    settings = yaml.safe_load(config.read_text())
+    settings["resources"]["constraint"] = constraint  # an absolute path is taken as is
+    config.write_text(yaml.safe_dump(settings))
+    result = rarevar("run", "--config", str(config), "--cores", "2")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    folder = tmp_path / "results" / truth["family"]
+    payload = json.loads((folder / "candidates.json").read_text())
+    top = payload["candidates"][0]
+    assert (top["chrom"], top["pos"]) == (truth["chrom"], truth["pos"])
+    assert top["scores"] == {"cadd": 29.5, "revel": 0.95}
+    # REVEL is the predictor chosen in advance; CADD (PP3 moderate at 29.5) stands in only without it.
+    assert top["computational_evidence"] == [
+        {"criterion": "PP3", "strength": "strong", "source": "revel", "value": 0.95, "threshold": 0.932}
+    ]
+    assert "PP3 (strong): REVEL 0.95 >= 0.932 predicts damaging." in top["why"]
+    assert top["constraint"] == {"pli": 0.02, "loeuf": 0.95, "mis_z": 3.4, "version": "v2", "lof_intolerant": False}
+    # The demo's gene models carry no MANE Select / canonical tag: the most severe consequence is shown.
+    assert top["transcript_choice"] == CHOSEN_MOST_SEVERE
+    assert [t["transcript"] for t in top["transcripts"]] == [truth["bcsq"].split("|")[2]]
+
+    lof = next(c for c in payload["candidates"] if (c["chrom"], c["pos"]) == (decoy["chrom"], decoy["pos"]))
+    assert lof["scores"] == {"cadd": 40.0} and lof["constraint"]["lof_intolerant"] is True
+    assert any(w.startswith(f"Predicted loss of function in {decoy['gene']}, a gene intolerant") for w in lof["why"])
+    others = [c for c in payload["candidates"] if c not in (top, lof)]
+    assert others and all(c["scores"] == {} and c["computational_evidence"] == [] for c in others)
+
+    assert [s["name"] for s in payload["versions"]["scores"]] == ["cadd", "revel"]
+    assert [s["records_scored"] for s in payload["versions"]["scores"]] == [2, 1]
+    assert "In-silico scores not configured, so not looked up: AlphaMissense, SpliceAI." in payload["not_assessed"]
+    assert not any(note.startswith("Gene constraint") for note in payload["not_assessed"])
+    with pysam.VariantFile(str(folder / "candidates.vcf.gz")) as vcf:
+        record = next(vcf.fetch(truth["chrom"], truth["pos"] - 1, truth["pos"]))
+        assert float32(record.info["SCORE_REVEL"]) == float32(0.95)
+    report = (folder / "report.html").read_text()
+    assert "CADD 29.5; REVEL 0.95; evidence: PP3 strong from REVEL" in report
+    assert f"Shown: {CHOSEN_MOST_SEVERE}" in report
+    assert "pLI 0.99, LOEUF 0.21, missense Z 0.4 (gnomAD v2); intolerant of loss of function" in report
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"columns": {"score": "PHRED_v2"}}, "whole_genome_SNVs.tsv.gz: no column 'PHRED_v2' in its header"),
+        ({"path": "cadd_v9.tsv.gz"}, "cadd_v9.tsv.gz: the cadd score file does not exist"),
+        ({"name": "polyphen"}, "setting 'scores.0.name' is invalid"),
+        ({"constraint": "not_constraint.tsv"}, "not_constraint.tsv: not a gnomAD constraint table"),
+    ],
+)
+def test_a_bad_score_or_constraint_entry_stops_before_any_job(tmp_path, truth, change, message):
+    sources, _ = demo_scores(tmp_path, truth)
+    constraint = change.pop("constraint", None)
+    if change.get("path"):
+        change["path"] = str(tmp_path / change["path"])
+    sources[0].update(change)
+    config = write_config(tmp_path, [demo_row()], scores=sources)
+    if constraint:
+        (tmp_path / constraint).write_text("gene\tscore\nTNNT2\t0.5\n")
+        settings = yaml.safe_load(config.read_text())
+        settings["resources"]["constraint"] = str(tmp_path / constraint)
+        config.write_text(yaml.safe_dump(settings))
+    result = rarevar("validate", "--config", str(config))
+    assert result.returncode == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "results").exists()
+
+
+def test_without_score_files_the_stage_passes_records_through(tmp_path):
+    vcf = write_vcf(tmp_path / "in.vcf", [("1", 10001, "T", "A"), ("2", 5, "C", "G")])
+    out, summary = tmp_path / "scores.bcf", tmp_path / "scores.json"
+    result = rarevar("scores", "--vcf", vcf, "--out", str(out), "--summary", str(summary))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(summary.read_text()) == {"records": 2, "sources": []}
+    with pysam.VariantFile(str(out)) as scored:
+        assert not [name for name in scored.header.info if name.startswith("SCORE_")]
+        assert [(r.chrom, r.pos, r.ref, r.alts) for r in scored] == [("1", 10001, "T", ("A",)), ("2", 5, "C", ("G",))]
+
+
+def test_the_scores_stage_reads_the_real_cadd_subset(tmp_path, cadd):
+    vcf = write_vcf(tmp_path / "in.vcf", [*CADD_ROWS, *CADD_ABSENT], prefix="chr")
+    out, summary = tmp_path / "scores.bcf", tmp_path / "scores.json"
+    sources = json.dumps([{"name": "cadd", "path": cadd}])
+    result = rarevar("scores", "--vcf", vcf, "--sources", sources, "--out", str(out), "--summary", str(summary))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(summary.read_text())["sources"] == [
+        {"name": "cadd", "info": "SCORE_CADD_PHRED", "files": ["small_CADD.tsv.gz"], "records_scored": 4}
+    ]
+    assert float32(read_field(out, "SCORE_CADD_PHRED")[("chr10", 76154050, "C", "A")]) == float32(21.2)
+
+
+def test_the_demo_ships_simulated_cadd_scores_that_reach_its_report(demo_run, truth):
+    payload = json.loads((demo_run / truth["family"] / "candidates.json").read_text())
+    top = payload["candidates"][0]
+    assert top["scores"] == {"cadd": 29.6}
+    # No REVEL or AlphaMissense in the demo: CADD stands in as the missense predictor (Pejaver: moderate >= 28.1).
+    assert top["computational_evidence"] == [
+        {"criterion": "PP3", "strength": "moderate", "source": "cadd", "value": 29.6, "threshold": 28.1}
+    ]
+    with pysam.TabixFile(str(DEMO / "cadd_simulated.tsv.gz")) as table:
+        assert "SIMULATED" in table.header[0]
+        rows = [line.split("\t") for line in table.fetch()]
+    assert rows and all(len(row[2]) == len(row[3]) == 1 for row in rows)
+    assert sum(c["scores"] != {} for c in payload["candidates"]) > 1
+    # Scored among the rare records (before the inheritance filter): at least the scored candidates.
+    (cadd,) = payload["versions"]["scores"]
+    assert cadd["files"] == ["cadd_simulated.tsv.gz"]
+    assert cadd["records_scored"] >= sum("cadd" in c["scores"] for c in payload["candidates"])
+    assert "CADD 29.6; evidence: PP3 moderate from CADD" in (demo_run / truth["family"] / "report.html").read_text()

@@ -8,7 +8,7 @@ severe consequence of a record means the same whatever annotated it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Ensembl's order, most severe first, with its IMPACT class.
 SO_TERMS: list[tuple[str, str]] = [
@@ -124,6 +124,7 @@ class TranscriptConsequence:
     hgvs_c: str = ""
     hgvs_p: str = ""
     canonical: bool = False
+    mane_select: bool = False
 
     @property
     def rank(self) -> int:
@@ -218,12 +219,13 @@ def parse_vep(values: list[str], fields: list[str], ref: str, alt: str) -> list[
         if "Allele" in col and get("Allele") not in wanted:
             continue
         gene = get("SYMBOL") or get("HGNC") or get("Gene")
-        canonical = get("CANONICAL") == "YES" or bool(get("MANE_SELECT"))
+        mane = bool(get("MANE_SELECT") or get("MANE"))  # VEP 103-104 named the field MANE
+        canonical = get("CANONICAL") == "YES" or mane
         protein = _hgvs_tail(get("HGVSp")).replace("%3D", "=")
         out.append(
             TranscriptConsequence(
                 so_terms(get("Consequence")), gene, get("Feature"), get("BIOTYPE"),
-                _hgvs_tail(get("HGVSc")), protein, canonical,
+                _hgvs_tail(get("HGVSc")), protein, canonical, mane,
             )
         )  # fmt: skip
     return out
@@ -278,6 +280,35 @@ def most_severe(consequences: list[TranscriptConsequence]) -> TranscriptConseque
     if not consequences:
         return None
     return min(consequences, key=lambda c: (c.rank, not c.canonical, c.gene, c.transcript))
+
+
+CHOSEN_MANE = "MANE Select transcript"
+CHOSEN_CANONICAL = "Ensembl canonical transcript"
+CHOSEN_MOST_SEVERE = "most severe consequence (no MANE Select or canonical transcript tagged)"
+
+
+def display_consequence(
+    consequences: list[TranscriptConsequence],
+) -> tuple[TranscriptConsequence | None, str]:
+    """The consequence to show, and the rule that chose it: the most severe one on a MANE Select or Ensembl
+    canonical transcript (MANE first among equals), else the most severe overall. The others stay in the data."""
+    tagged = [c for c in consequences if c.mane_select or c.canonical]
+    if not tagged:
+        return most_severe(consequences), CHOSEN_MOST_SEVERE if consequences else ""
+    chosen = min(tagged, key=lambda c: (c.rank, not c.mane_select, not c.canonical, c.gene, c.transcript))
+    return chosen, CHOSEN_MANE if chosen.mane_select else CHOSEN_CANONICAL
+
+
+def apply_transcript_tags(
+    consequences: list[TranscriptConsequence], tags: dict[str, frozenset[str]]
+) -> list[TranscriptConsequence]:
+    """MANE Select / canonical flags from the gene models' `tag=` (bcftools csq's BCSQ does not carry them)."""
+    out = []
+    for c in consequences:
+        found = tags.get(c.transcript) or tags.get(c.transcript.split(".")[0]) or frozenset()
+        mane = c.mane_select or "MANE_Select" in found
+        out.append(replace(c, mane_select=mane, canonical=c.canonical or mane or "Ensembl_canonical" in found))
+    return out
 
 
 def detect_source(info_ids: set[str]) -> str | None:

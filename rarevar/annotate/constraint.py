@@ -44,7 +44,7 @@ def _value(text: str | None) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _open_text(path: str):
+def open_text(path: str):
     with open(path, "rb") as handle:
         compressed = handle.read(2) == b"\x1f\x8b"  # gzip or bgzip (.bgz, .gz)
     return io.TextIOWrapper(gzip.open(path), encoding="utf-8") if compressed else open(path, encoding="utf-8")
@@ -63,7 +63,7 @@ def _preference(row: dict, loeuf: float | None) -> tuple:
 
 def read_constraint(path: str) -> dict[str, dict]:
     """{gene symbol: {"pli", "loeuf", "mis_z", "version"}}; a value gnomAD did not estimate is None."""
-    with _open_text(path) as handle:
+    with open_text(path) as handle:
         reader = csv.DictReader(handle, delimiter="\t")
         version = detect_version(reader.fieldnames or [])
         names = COLUMNS[version]

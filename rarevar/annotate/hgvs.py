@@ -92,14 +92,19 @@ def _bare(chrom: str) -> str:
 
 
 class TranscriptModels:
-    def __init__(self, transcripts: dict[str, Transcript], reference: str | None = None):
+    def __init__(
+        self, transcripts: dict[str, Transcript], reference: str | None = None,
+        tags: dict[str, frozenset[str]] | None = None,
+    ):  # fmt: skip
         self.transcripts = transcripts
         self.fasta = pysam.FastaFile(reference) if reference else None
+        self.tags = tags or {}  # transcript id -> GFF3 `tag=` values (MANE_Select, Ensembl_canonical, basic...)
 
     @classmethod
     def from_gff(cls, path: str, reference: str | None = None) -> TranscriptModels:
         """Transcripts (ID=transcript:...) with their exons and CDS from an Ensembl-style GFF3, plain or gzipped."""
         where: dict[str, tuple[str, str]] = {}
+        tags: dict[str, frozenset[str]] = {}
         parts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         opener = gzip.open if str(path).endswith(".gz") else open
         with opener(path, "rt") as handle:
@@ -110,12 +115,13 @@ class TranscriptModels:
                 attrs = dict(kv.split("=", 1) for kv in fields[8].split(";") if "=" in kv)
                 if attrs.get("ID", "").startswith("transcript:"):
                     where[attrs["ID"][11:]] = (fields[0], fields[6])
+                    tags[attrs["ID"][11:]] = frozenset(attrs.get("tag", "").split(","))
                 elif fields[2] in PARTS:
                     for parent in attrs.get("Parent", "").split(","):
                         if parent.startswith("transcript:"):
                             parts[parent[11:]][fields[2]].append((int(fields[3]), int(fields[4]), fields[7]))
         models = {tid: _build(chrom, strand, parts[tid]) for tid, (chrom, strand) in where.items() if tid in parts}
-        return cls(models, reference)
+        return cls(models, reference, {tid: tags[tid] for tid in models})
 
     def hgvs_c(self, transcript: str, chrom: str, pos: int, ref: str, alt: str) -> str:
         """'c.412C>T', 'c.100+2T>G', 'c.76_78del', 'c.88dup', 'c.77_78insA', 'n.15A>G' ...; '' when the

@@ -17,10 +17,15 @@ the record's exact CHROM/POS/REF/ALT (REVEL has one row per transcript set, Spli
 Why a tabix query per record rather than `bcftools annotate`: bcftools looks the score file up under the VCF's
 own chromosome names, so a 'chr1' VCF against CADD's '1' would have to be renamed and renamed back, and it
 cannot pick the allele's entry out of SpliceAI's '|'-separated INFO and take the largest of four deltas. The
-input is the few thousand rare records of one family, so a region query per record costs well under a second;
-one code path then covers all four formats, takes the maximum over several rows of one allele, and maps
+input is the few thousand rare records of one family, so a region query per record is affordable; one code path
+then covers all four formats, takes the maximum over several rows of one allele, and maps
 chromosome names per source ('1' for CADD, REVEL, SpliceAI; 'chr1' for AlphaMissense) from the names in each
 file's own index. The genome-wide files are never read whole.
+
+What a query costs: tabix's .tbi starts every query at the beginning of its 16 kb window and reads on to the
+position, and CADD holds three rows per base, so a query decodes ~24,000 rows. A CSI index with finer bins
+(`tabix -C -m 10 whole_genome_SNVs.tsv.gz`: 1 kb) made each look-up 9x cheaper (8.9 -> 1.0 ms per record in
+benchmarks/scores_lookup.py); when a file has both, the .csi is used.
 """
 
 from __future__ import annotations
@@ -97,6 +102,7 @@ LAYOUTS = {
     ),
 }
 SPLICEAI_DELTAS = ("DS_AG", "DS_AL", "DS_DG", "DS_DL")
+LABELS = {"cadd": "CADD", "revel": "REVEL", "alphamissense": "AlphaMissense", "spliceai": "SpliceAI"}  # for people
 
 
 # ---------------------------------------------------------------------------------------------------- sources
@@ -112,7 +118,7 @@ def _number(text: str) -> float | None:
 
 def _indexed_columns(path: str) -> tuple[int, int] | None:
     """0-based (chromosome, begin) columns the tabix index was built on; None when it cannot be read."""
-    for suffix, offset in ((".tbi", 8), (".csi", 16)):  # .csi: tabix fields follow min_shift, depth, l_aux
+    for suffix, offset in ((".csi", 16), (".tbi", 8)):  # .csi: tabix fields follow min_shift, depth, l_aux
         if os.path.exists(path + suffix):
             with gzip.open(path + suffix, "rb") as index:
                 head = index.read(offset + 12)
@@ -148,9 +154,10 @@ def _header_line(tabix: pysam.TabixFile) -> list[str] | None:
 
 
 def _open_tabix(path: str) -> pysam.TabixFile:
-    csi_only = os.path.exists(f"{path}.csi") and not os.path.exists(f"{path}.tbi")
+    # A .csi beside a .tbi was made on purpose (finer bins, see above): use it.
+    csi = os.path.exists(f"{path}.csi")
     try:
-        return pysam.TabixFile(path, index=f"{path}.csi" if csi_only else None)
+        return pysam.TabixFile(path, index=f"{path}.csi" if csi else None)
     except (OSError, ValueError) as error:
         raise ValueError(
             f"{path}: cannot be read as a bgzip-compressed, tabix-indexed file ({error}); "

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from rarevar.annotate.scores import LABELS
 from rarevar.atomic import write_bytes_atomic
 from rarevar.report.pedigree_svg import draw_pedigree
 
@@ -101,7 +102,10 @@ def build_context(payload: dict) -> dict:
     build = _text(settings.get("genome_build"))
     samples = [s for s in _list(payload.get("samples")) if isinstance(s, dict)]
     roles = {_text(s.get("id")): _text(s.get("role")) for s in samples}
-    candidates = [_candidate(c, samples, roles, build) for c in _ranked(payload.get("candidates"))]
+    scored = bool(_list(settings.get("scores")))
+    candidates = [
+        {**_candidate(c, samples, roles, build), **_evidence(c, scored)} for c in _ranked(payload.get("candidates"))
+    ]
     phenotype = _dict(payload.get("phenotype"))
     return {
         "family": _text(payload.get("family")) or "unnamed family",
@@ -291,6 +295,36 @@ def _cohort_text(c: dict) -> str:
     text = f"seen in {int(seen)} of {int(total)} families ({int(_number(c.get('cohort_homozygotes')) or 0)} homozygous"
     hemi = int(_number(c.get("cohort_hemizygotes")) or 0)
     return text + (f", {hemi} hemizygous)" if hemi else ")")
+
+
+def _evidence(c: dict, scores_configured: bool) -> dict:
+    """In-silico scores with their PP3/BP4 evidence, gene constraint, and which transcript is shown and why."""
+    scores = [f"{LABELS.get(_text(k), _text(k))} {_fmt(v)}" for k, v in _dict(c.get("scores")).items()]
+    evidence = [
+        f"{_text(e.get('criterion'))} {_text(e.get('strength')).replace('_', ' ')} "
+        f"from {LABELS.get(_text(e.get('source')), _text(e.get('source')))}"
+        for e in map(_dict, _list(c.get("computational_evidence")))
+    ]
+    if scores:
+        scores_text = "; ".join(scores) + (f"; evidence: {', '.join(evidence)}" if evidence else "")
+    else:
+        scores_text = "no score for this variant" if scores_configured else "not assessed (no score files configured)"
+    constraint = _dict(c.get("constraint"))
+    constraint_text = "not assessed"
+    if constraint:
+        constraint_text = (
+            f"pLI {_fmt(constraint.get('pli'))}, LOEUF {_fmt(constraint.get('loeuf'))}, "
+            f"missense Z {_fmt(constraint.get('mis_z'))} (gnomAD {_text(constraint.get('version'))})"
+            + ("; intolerant of loss of function" if constraint.get("lof_intolerant") else "")
+        )
+    others = max(len(_list(c.get("transcripts"))) - 1, 0)
+    return {
+        "scores_text": scores_text,
+        "scores_short": "; ".join(scores),
+        "constraint_text": constraint_text,
+        "transcript_choice": _text(c.get("transcript_choice")),
+        "other_transcripts": others,
+    }
 
 
 def _clinvar_text(c: dict) -> list[str]:

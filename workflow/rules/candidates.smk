@@ -1,6 +1,7 @@
 rule candidates:
     input:
-        bcf=rules.regenotype.output.bcf,
+        bcf=rules.scores.output.bcf,
+        constraint=optional_resource("constraint"),
         ped=family_input("ped"),
         genes=resource("genes"),
         reference=resource("reference"),
@@ -13,11 +14,12 @@ rule candidates:
         build=config["genome_build"],
         settings=settings_json(),
         source=config["consequence"]["source"],
+        constraint=optional_flag("--constraint", "constraint"),
     conda:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/candidates/{{family}}.log",
     shell:
         "rarevar candidates --vcf {input.bcf:q} --ped {input.ped:q} --family {params.family:q}"
-        " --genes {input.genes:q} --reference {input.reference:q} --build {params.build} --settings {params.settings:q} --source {params.source}"
+        " --genes {input.genes:q} --reference {input.reference:q} --build {params.build} --settings {params.settings:q} --source {params.source} {params.constraint}"
         " --out {output.table:q} --modes {output.modes:q} --funnel {output.funnel:q} 2> {log:q}"

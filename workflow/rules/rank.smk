@@ -2,7 +2,8 @@ rule rank:
     input:
         table=rules.candidates.output.table,
         modes=rules.candidates.output.modes,
-        annotated=rules.regenotype.output.bcf,
+        annotated=rules.scores.output.bcf,
+        scores=rules.scores.output.summary,
         ped=family_input("ped"),
         qc=rules.qc.output.json,
         funnel=[
@@ -29,6 +30,6 @@ rule rank:
         f"{RESULTS}/logs/rank/{{family}}.log",
     shell:
         "rarevar rank --candidates {input.table:q} --modes {input.modes:q} --annotated {input.annotated:q}"
-        " --family {wildcards.family:q} --ped-family {params.family:q} --ped {input.ped:q} --hpo {params.hpo:q} --qc {input.qc:q} --settings {params.settings:q}"
+        " --family {wildcards.family:q} --ped-family {params.family:q} --ped {input.ped:q} --hpo {params.hpo:q} --qc {input.qc:q} --scores {input.scores:q} --settings {params.settings:q}"
         " --resources {params.resources:q} --funnel {input.funnel:q} --out-json {output.json:q}"
         " --out-tsv {output.tsv:q} --out-vcf {output.vcf:q} 2> {log:q}"

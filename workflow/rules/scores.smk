@@ -1,0 +1,17 @@
+rule scores:
+    input:
+        bcf=rules.regenotype.output.bcf,
+        sources=score_files(),
+    output:
+        bcf=f"{WORK}/scores.bcf",
+        csi=f"{WORK}/scores.bcf.csi",
+        summary=f"{WORK}/scores.json",
+    params:
+        sources=score_sources_json(),
+    conda:
+        "../envs/rarevar.yaml"
+    log:
+        f"{RESULTS}/logs/scores/{{family}}.log",
+    shell:
+        "rarevar scores --vcf {input.bcf:q} --sources {params.sources:q} --out {output.bcf:q}"
+        " --summary {output.summary:q} 2> {log:q}"
