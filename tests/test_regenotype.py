@@ -9,7 +9,8 @@ import numpy as np
 import pysam
 import pytest
 
-from rarevar.candidates import quality_gates, read_records
+from rarevar import gates
+from rarevar.candidates import read_records
 from rarevar.errors import InputError
 from rarevar.inheritance import inheritance_modes
 from rarevar.pedigree import family_for
@@ -159,7 +160,8 @@ def run(tmp: Path, vcf: str, gvcfs: list[str]) -> tuple[dict, dict]:
 def de_novo_status(tmp: Path, ped: Path) -> dict[int, str]:
     """Per position: 'confirmed' / 'possible' / 'no' de novo, with the candidate stage's GQ 20 / DP 10 gates."""
     records, samples = read_records(str(tmp / "regenotyped.bcf"), "BCSQ")
-    gated = np.where(quality_gates(records, 20, 10), records.gt, -1).astype(np.int8)
+    gate = gates.mode_gates({"min_gq": 20, "min_dp": 10})["default"]
+    gated = gates.apply(records.gt, records.quality, gate)
     result = inheritance_modes(
         gated, samples, family_for(ped, "FAM1"), records.chrom, records.pos, np.full(len(gated), "GENE"), "GRCh38"
     )
