@@ -12,11 +12,11 @@ import numpy as np
 import pysam
 import pysam.bcftools
 import pytest
-from conftest import rarevar
 
 from rarevar import genome
 from rarevar.bcftools import count_records
 from rarevar.simulate_genome import simulate_genome
+from tests.conftest import rarevar
 
 RECORDS, SITES = 20_000, 100_000
 
