@@ -47,9 +47,9 @@ from rarevar.inheritance import inheritance_modes
 from rarevar.pedigree import read_ped
 
 vcf, ped, build, out = sys.argv[1:]
-table = read_genotype_table(vcf, ("Annotation",))
+table = read_genotype_table(vcf, ("Annotation",), first_only=True)  # the first gene genmod names
 family = next(iter(read_ped(ped).values()))
-gene = np.array([g.split(",")[0] for g in table.info["Annotation"]], dtype=str)  # first gene, as genmod's first
+gene = table.info["Annotation"]
 result = inheritance_modes(table.gt, table.samples, family, table.chrom, table.pos, gene, build)
 fits = {mode: result.modes[mode] | result.possible[mode] for mode in result.modes}
 keys = np.char.add(np.char.add(np.char.add(table.chrom, ":"), table.pos.astype(str)),

@@ -48,10 +48,17 @@ def genotype_code(gt: str) -> int:
     return HOM_ALT
 
 
+def _decoded(column: pa.ChunkedArray, decode, dtype) -> np.ndarray:
+    """`decode` applied once per distinct value of a string column, spread back over the records."""
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    lookup = np.array([decode(v) for v in encoded.dictionary.to_pylist()], dtype=dtype)
+    if not len(lookup):
+        return np.empty(0, dtype=dtype)
+    return lookup[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
 def _codes(column: pa.ChunkedArray) -> np.ndarray:
-    encoded = pc.dictionary_encode(pc.fill_null(column.cast(pa.string()), ".")).combine_chunks()
-    lookup = np.array([genotype_code(g) for g in encoded.dictionary.to_pylist()], dtype=np.int8)
-    return lookup[encoded.indices.to_numpy(zero_copy_only=False)] if len(lookup) else np.empty(0, np.int8)
+    return _decoded(column, genotype_code, np.int8)
 
 
 def _numbers(table: pa.Table, names: list[str]) -> np.ndarray:
@@ -60,7 +67,16 @@ def _numbers(table: pa.Table, names: list[str]) -> np.ndarray:
     return np.column_stack([table[n].to_numpy(zero_copy_only=False).astype(float) for n in names])
 
 
-def read_genotype_table(path: str, info_fields: tuple[str, ...] = ()) -> GenotypeTable:
+def _info_value(first_only: bool):
+    # bcftools query prints '.' for an absent INFO field
+    if first_only:
+        return lambda v: "" if v == "." else v.split(",")[0]
+    return lambda v: "" if v == "." else v
+
+
+def read_genotype_table(path: str, info_fields: tuple[str, ...] = (), first_only: bool = False) -> GenotypeTable:
+    """`info_fields`: INFO values to read as text; `first_only`: keep only the first of comma-separated values
+    (e.g. the first gene of an annotation)."""
     with pysam.VariantFile(path) as vcf:
         samples = list(vcf.header.samples)
         formats = set(vcf.header.formats)
@@ -88,7 +104,7 @@ def read_genotype_table(path: str, info_fields: tuple[str, ...] = ()) -> Genotyp
     n = table.num_rows
 
     def text(name: str) -> np.ndarray:
-        return np.asarray(table[name].to_numpy(zero_copy_only=False), dtype=str)
+        return _decoded(table[name], lambda v: v, str)
 
     gt = (np.column_stack([_codes(table[f"GT:{s}"]) for s in samples]) if "GT" in per_sample
           else np.full((n, len(samples)), MISSING, np.int8))  # fmt: skip
@@ -102,7 +118,6 @@ def read_genotype_table(path: str, info_fields: tuple[str, ...] = ()) -> Genotyp
         gt=gt.reshape(n, len(samples)),
         gq=_numbers(table, [f"GQ:{s}" for s in samples]) if "GQ" in per_sample else missing,
         dp=_numbers(table, [f"DP:{s}" for s in samples]) if "DP" in per_sample else missing,
-        # bcftools query prints '.' for an absent INFO field
-        info={f: (np.char.replace(text(f), ".", "") if f in present else np.full(n, "", dtype=str))
+        info={f: (_decoded(table[f], _info_value(first_only), str) if f in present else np.full(n, "", dtype=str))
               for f in info_fields},  # fmt: skip
     )
