@@ -14,8 +14,9 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 status = subprocess.call(sys.argv[1:])
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"status": status, "wall": wall, "peak_kib": peak}), file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+figures = {"status": status, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_kib": usage.ru_maxrss}
+print(json.dumps(figures), file=sys.stderr)
 """
 
 
@@ -23,6 +24,8 @@ print(json.dumps({"status": status, "wall": wall, "peak_kib": peak}), file=sys.s
 class Measure:
     name: str
     wall: float  # seconds
+    cpu: float  # seconds of CPU (user + system) of every process under the command: on a busy machine, a
+    # command of several processes gets more of the CPU than one of a single process
     peak_mib: float
 
     def rate(self, records: int) -> float:
@@ -37,7 +40,7 @@ def measure(name: str, command: list[str], log=None) -> Measure:
     figures = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else {"status": result.returncode}
     if result.returncode or figures["status"]:
         sys.exit(f"{name} failed ({' '.join(command)}):\n" + "\n".join(lines[-20:]))
-    return Measure(name, figures["wall"], figures["peak_kib"] / 1024)
+    return Measure(name, figures["wall"], figures["cpu"], figures["peak_kib"] / 1024)
 
 
 def python_step(code: str, *args: str) -> list[str]:
@@ -48,4 +51,5 @@ def python_step(code: str, *args: str) -> list[str]:
 def show(measures: list[Measure], records: int) -> None:
     width = max(len(m.name) for m in measures)
     for m in measures:
-        print(f"  {m.name:<{width}}  {m.wall:9.2f} s  {m.rate(records):12,.0f} records/s  peak {m.peak_mib:8.1f} MiB")
+        print(f"  {m.name:<{width}}  {m.wall:9.2f} s  {m.rate(records):12,.0f} records/s  CPU {m.cpu:9.2f} s  "
+              f"peak {m.peak_mib:8.1f} MiB")  # fmt: skip
