@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: demo test lint setup clean fuzz chromium
+.PHONY: demo test lint setup clean fuzz chromium bench
 
 # Re-install only when the project's dependencies change.
 $(BIN)/rarevar: pyproject.toml
@@ -31,8 +31,14 @@ chromium:
 fuzz: setup
 	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
+# Benchmarks (not part of `make test`): full size by default; `make bench RECORDS=20000 SITES=80000` for a quick run.
+bench: setup
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python benchmarks/inheritance_vs_genmod.py $(if $(RECORDS),--records $(RECORDS))
+	$(BIN)/python benchmarks/annotation.py $(if $(RECORDS),--records $(RECORDS)) $(if $(SITES),--sites $(SITES))
+
 lint: setup
-	$(BIN)/ruff check rarevar tests
+	$(BIN)/ruff check rarevar tests benchmarks
 	$(BIN)/snakemake --lint --configfile config/config.yaml --cores 1
 
 clean:

@@ -127,6 +127,14 @@ def _stage_parsers(sub) -> None:
         help="folder of the public test data the miniature genome is assembled from",
     )
     p.add_argument("--seed", type=int, default=7)
+    scale = p.add_argument_group("genome scale (instead of the demo): a simulated trio over a build's chromosomes")
+    scale.add_argument("--genome-scale", action="store_true",
+                       help="write trio.vcf.gz, trio.ped, population.bcf and truth.json to --out")  # fmt: skip
+    scale.add_argument("--records", type=int, default=5_000_000, help="trio VCF records (default 5,000,000)")
+    scale.add_argument("--population-sites", type=int, help="population store records (default 4 per trio record)")
+    scale.add_argument("--build", default="GRCh38", choices=["GRCh38", "GRCh37"])
+    scale.add_argument("--fai", help="reference .fai whose chromosomes to use instead of the build's table")
+    scale.add_argument("--proband-sex", default="male", choices=["male", "female"])
 
     p = sub.add_parser("resources", help="build compact local resources")
     what = p.add_subparsers(dest="resource", required=True)
@@ -324,6 +332,14 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         counts = reanalyze(args.previous, args.current, args.out)["counts"]
         summary = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
         print(f"rarevar: {summary}; written to {Path(args.out) / 'reanalysis.html'}")
+    elif args.command == "simulate" and args.genome_scale:
+        from rarevar.simulate_genome import simulate_genome
+
+        truth = simulate_genome(args.out, args.records, args.build, args.seed, args.population_sites, args.fai,
+                                args.proband_sex)  # fmt: skip
+        causal = truth["causal"] or {}
+        print(f"rarevar: {truth['records']} trio records and {truth['population_sites']} population sites written "
+              f"to {args.out}; planted de novo {causal.get('chrom')}:{causal.get('pos')}")  # fmt: skip
     elif args.command == "simulate":
         from rarevar.simulate import build_demo
 

@@ -37,11 +37,18 @@ CLINVAR_COLUMNS = ",".join(
 CLINVAR_PATHOGENIC = 'INFO/CLINVAR_SIG~"^Pathogenic" || INFO/CLINVAR_SIG~"^Likely_pathogenic"'
 
 
+# Compressing the output is most of this stage's time (a whole genome's records, more than a plain copy since
+# the frequencies are added): one htslib worker thread compresses while bcftools annotates or filters, and the
+# annotated file, which nothing reads again in the workflow, is compressed at level 1 (the same BCF, ~15% larger).
+THREADS = ("--threads", "1")
+FAST_BCF = "-Ob1"
+
+
 def _annotate(vcf: str, source: str, columns: str, out: str) -> None:
     # exact: every ALT must match, so a split multi-allelic record takes its own allele's values only.
     tmp = f"{out}.tmp{os.getpid()}"
-    bcftools("annotate", "--no-version", "-a", source, "-c", columns, "--pair-logic", "exact",
-             "-Ob", "-o", tmp, "-W", vcf)  # fmt: skip
+    bcftools("annotate", "--no-version", *THREADS, "-a", source, "-c", columns, "--pair-logic", "exact",
+             FAST_BCF, "-o", tmp, "-W", vcf)  # fmt: skip
     os.replace(tmp, out)
     os.replace(f"{tmp}.csi", f"{out}.csi")
 
@@ -72,7 +79,7 @@ def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str
     )
     keep = f"({rare_enough}) || {CLINVAR_PATHOGENIC}" if clinvar else rare_enough
     tmp = f"{rare}.tmp{os.getpid()}"
-    bcftools("view", "--no-version", "-i", keep, "-Ob", "-o", tmp, "-W", annotated)
+    bcftools("view", "--no-version", *THREADS, "-i", keep, "-Ob", "-o", tmp, "-W", annotated)
     os.replace(tmp, rare)
     os.replace(f"{tmp}.csi", f"{rare}.csi")
     kept = " (ClinVar pathogenic kept at any frequency)" if clinvar else ""
