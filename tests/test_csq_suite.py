@@ -324,3 +324,45 @@ def test_compound_in_cis_equals_its_single_record(tmp_path, compound, single, jo
         entry = next(bcsq for key, bcsq in got.items() if key.startswith(f"{joint_pos}:" if name == "compound" else ""))
         results.append(sorted(tuple(e.split("|")[:6]) for e in entry.split(",")))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "joined"),
+    [
+        ("1|0", "1|0", True),  # phased, one side, one (implicit) phase set
+        ("0|1:7", "0|1:7", True),  # one FORMAT/PS phase set
+        ("1/1", "1/1", True),  # homozygous: on both haplotypes
+        ("1/1", "0|1", True),  # homozygous and a phased het
+        ("1", "1", True),  # haploid
+        ("1|0:7", "1|0:8", False),  # two phase sets: their sides are not comparable
+        ("1|0", "0|1", False),  # trans
+        ("0/1", "0/1", False),  # unphased
+        ("1/1", "0/1", False),  # in cis for sure, but only phase is evidence (kept per record)
+        ("0|0", "1|0", False),  # one carrier only
+    ],
+)
+def test_two_snvs_in_one_codon_join_only_with_evidence_of_cis(tmp_path, first, second, joined):
+    """3630T>A and 3632A>C (one codon of ENST00000423372): stop_lost 260*>260G together, each alone otherwise."""
+    test = SUITE / "ENST00000423372" / "snps.vcf"
+    header = [line for line in test.read_text().splitlines() if line.startswith("##")]
+    header += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">']
+    header += ['##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">']
+    header += ["#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1"]
+    records = [line.split("\t") for line in test.read_text().splitlines() if not line.startswith("#")]
+    pair = {int(fields[1]): fields[:8] for fields in records if int(fields[1]) in (3630, 3632)}
+    body = [
+        "\t".join([*pair[pos], "GT:PS", gt if ":" in gt else f"{gt}:."])
+        for pos, gt in zip(pair, (first, second), strict=True)
+    ]
+    vcf = tmp_path / "pair.vcf"
+    vcf.write_text("\n".join(header + body) + "\n")
+    run_csq("pipeline", test, tmp_path / "pair.bcf", vcf=vcf)
+    run_csq("per-record", test, tmp_path / "alone.bcf", vcf=vcf)
+    got, alone = read_bcsq(tmp_path / "pair.bcf"), read_bcsq(tmp_path / "alone.bcf")
+    joint = {  # the suite's expected strings (bcftools' suite takes the records as one haplotype)
+        f"{row['local_pos']}:{row['ref']}:{row['alt']}": row["expected_bcsq"]
+        for row in suite_rows()
+        if row["vcf"] == "snps.vcf" and int(row["local_pos"]) in pair
+    }
+    assert got == (joint if joined else alone)
+    assert alone != joint

@@ -151,8 +151,8 @@ def joint_consequences(vcf: str, reference: str, genes: str) -> tuple[dict[int, 
                 gts = "\t".join("{}|{}".format(*column.get(index, (0, 0))) for column in columns)
                 out.write(f"{carriers.sites[index]}\t.\t.\t.\tGT\t{gts}\n")
         joint_bcf = os.path.join(tmp, "joint.bcf")
-        bcftools("csq", "--no-version", "-f", reference, "-g", genes, "-p", "a", "--force", "-Ob", "-W", "-o", joint_bcf,
-                 sites)  # fmt: skip
+        options = ["--no-version", "-f", reference, "-g", genes, "-p", "a", "--force"]
+        bcftools("csq", *options, "-Ob", "-W", "-o", joint_bcf, sites)
         joint: dict[int, list[str]] = {}
         with pysam.VariantFile(joint_bcf) as handle:
             for index, record in zip(sorted(joined), handle, strict=True):
