@@ -53,6 +53,14 @@ KNOWN_DIFFERENCES = {
 # Only the per-sample run matches this: a triploid genotype (0|1|1) and a missing one, and csq gives no sample a
 # consequence; a site-level consequence (rarevar's, as for any record it cannot place on a haplotype) is extra.
 SITE_LEVEL_MISSES = {"ENST00000381157/haploid-diploid.vcf:31180": "triploid genotype: csq gives no sample any"}
+# INFO/EXP older than bcftools' recorded output beside it (<test>.txt), which bcftools' suite compares and
+# bcftools 1.24 (pysam's) writes: counted against the recorded output.
+STALE_EXP = {
+    "ENST00000368801/compound-lost.vcf:11191": "now start_retained",
+    "ENST00000375992/incorrect-synon-del-not-start-lost.vcf:6453": "now start_retained",
+    "ENST00000479739/short-cds-start-lost.vcf:25091": "now adds &NMD_transcript",
+    "ENST00000573314/incorrect-insertion-overlap.vcf:32388": "now adds &NMD_transcript",
+}
 # The ascii-art drawing beside a test gives the protein change of the haplotype (both GFFs: the full one and
 # short.gff, as test.cmd runs them).
 DRAWN = {
@@ -235,10 +243,19 @@ def test_reproduced_records_per_mode(runs, mode):
     assert missed == expected, f"{mode}: {len(rows) - len(missed)}/165 reproduced; unexpected: {surprises}"
 
 
+def test_stale_exp_strings_differ_from_the_recorded_output():
+    rows = {row_id(row): row for row in suite_rows()}
+    for rid in STALE_EXP:
+        row = rows[rid]
+        sites, _ = recorded_output(SUITE / row["dir"] / row["vcf"])
+        recorded = sites[f"{row['local_pos']}:{row['ref']}:{row['alt']}"]
+        assert row["expected_bcsq"] and not same_entries(recorded, row["expected_bcsq"]), rid
+
+
 def test_every_known_difference_names_real_records():
     tests = {f"{row['dir']}/{row['vcf']}" for row in suite_rows()}
     rows = {row_id(row) for row in suite_rows()}
-    for key in {*KNOWN_DIFFERENCES, *SITE_LEVEL_MISSES, *PER_RECORD_MISSES, *DRAWN}:
+    for key in {*KNOWN_DIFFERENCES, *SITE_LEVEL_MISSES, *PER_RECORD_MISSES, *DRAWN, *STALE_EXP}:
         assert key in tests or key in rows, key
 
 

@@ -26,7 +26,7 @@ from itertools import pairwise
 
 import pysam
 
-from rarevar.bcftools import bcftools
+from rarevar.bcftools import BcftoolsError, bcftools
 
 JOIN_WINDOW = 5_000_000  # longer than any human transcript (the longest span about 2.5 Mb)
 DEFAULT_SET = "."  # the phase set of phased genotypes without FORMAT/PS
@@ -156,6 +156,7 @@ def joint_consequences(vcf: str, reference: str, genes: str) -> tuple[dict[int, 
         joint: dict[int, list[str]] = {}
         with pysam.VariantFile(joint_bcf) as handle:
             for index, record in zip(sorted(joined), handle, strict=True):
-                assert record.pos == carriers.records[index][0], "csq kept the order of its input"
+                if record.pos != carriers.records[index][0]:  # csq writes its input's records in their order
+                    raise BcftoolsError(f"bcftools csq -p a reordered the records near {record.chrom}:{record.pos}")
                 joint[index] = list(record.info.get("BCSQ") or ())
     return joint, carriers.unplaced
