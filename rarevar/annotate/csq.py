@@ -81,10 +81,11 @@ def write_joint(path: str, joint: dict[int, list[str]], unplaced: set[int]) -> N
     rewritten = f"{path}.joint.bcf"
     with pysam.VariantFile(path) as source, pysam.VariantFile(rewritten, "wb", header=source.header) as sink:
         for index, record in enumerate(source):
-            if index in joint:
+            own = list(record.info.get("BCSQ") or ())
+            if index in joint and set(joint[index]) != set(own):  # the same entries keep -l's order
                 entries = joint[index]
                 if index in unplaced:
-                    entries += [e for e in record.info.get("BCSQ") or () if e not in entries]
+                    entries += [e for e in own if e not in entries]
                 if entries:
                     record.info["BCSQ"] = entries
                 elif "BCSQ" in record.info:
