@@ -382,3 +382,26 @@ def test_two_snvs_in_one_codon_join_only_with_evidence_of_cis(tmp_path, first, s
     }
     assert got == (joint if joined else alone)
     assert alone != joint
+
+
+def test_a_record_one_sample_carries_unphased_also_keeps_its_own_consequence(tmp_path):
+    """S1 carries 3630T>A and 3632A>C in cis, S2 3630T>A alone unphased: 3630 gets both answers, 3632 the joint."""
+    test = SUITE / "ENST00000423372" / "snps.vcf"
+    lines = test.read_text().splitlines()
+    header = [line for line in lines if line.startswith("##")]
+    header += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">']
+    header += ["#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2"]
+    genotypes = {3630: "1|0\t0/1", 3632: "1|0\t0/0"}
+    body = [
+        "\t".join([*fields[:8], "GT", genotypes[int(fields[1])]])
+        for fields in (line.split("\t") for line in lines if not line.startswith("#"))
+        if int(fields[1]) in genotypes
+    ]
+    vcf = tmp_path / "two.vcf"
+    vcf.write_text("\n".join(header + body) + "\n")
+    run_csq("pipeline", test, tmp_path / "two.bcf", vcf=vcf)
+    run_csq("per-record", test, tmp_path / "alone.bcf", vcf=vcf)
+    got, alone = read_bcsq(tmp_path / "two.bcf"), read_bcsq(tmp_path / "alone.bcf")
+    expected = {row["local_pos"]: row["expected_bcsq"] for row in suite_rows() if row["vcf"] == "snps.vcf"}
+    assert same_entries(got["3630:T:A"], f"{expected['3630']},{alone['3630:T:A']}")
+    assert got["3632:A:C"] == expected["3632"]
