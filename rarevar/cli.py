@@ -121,6 +121,7 @@ def _stage_parsers(sub) -> None:
     p.add_argument("--previous", required=True, help="the earlier run's family folder, <results_dir>/<family_id>/")
     p.add_argument("--current", required=True, help="the new run's family folder")
     p.add_argument("--out", required=True, help="folder to write reanalysis.html and reanalysis.json into")
+    p.add_argument("--language", choices=LANGUAGES, default="en", help="language of reanalysis.html (default: en)")
 
     p = sub.add_parser("simulate", help="build the bundled demo: miniature genome and simulated trio")
     p.add_argument("--out", default="resources/demo")
@@ -324,7 +325,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
     elif args.command == "reanalyze":
         from rarevar.reanalyze import reanalyze
 
-        counts = reanalyze(args.previous, args.current, args.out)["counts"]
+        counts = reanalyze(args.previous, args.current, args.out, args.language)["counts"]
         summary = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
         print(f"rarevar: {summary}; written to {Path(args.out) / 'reanalysis.html'}")
     elif args.command == "simulate":

@@ -261,7 +261,7 @@ MESSAGES_ZH = {
         "{n} 个家系；{with_candidates} 个有候选变异，{qc_failed} 个样本质控未通过。",
     "Generated {generated} by rarevar {version}. Each family's report has the evidence; a candidate is not a "
     "diagnosis.": "由 rarevar {version} 于 {generated} 生成。证据见各家系的报告；候选变异不等于诊断。",
-    "Candidates": "候选变异数", "Top candidate": "首位候选", "Class": "分类",
+    "Candidates": "候选变异数", "Sample QC": "样本质控", "Top candidate": "首位候选", "Class": "分类",
     "passed": "通过", "failed": "未通过", "no candidate": "无候选变异", "candidates found": "发现候选变异",
     "stopped: sample QC failed": "已停止：样本质控未通过",
     "not classified": "未分类",
