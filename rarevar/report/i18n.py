@@ -419,6 +419,41 @@ SENTENCES_ZH = [
      "(at least {n} needed).",
      "未评判 {child}（父亲 {father}，母亲 {mother}）的孟德尔错误："
      "仅 {sites} 个信息位点（至少需要 {n} 个）。"),
+    # reanalyze.py / reanalyze_trace.py: why a candidate is new, gone or moved
+    ("not told by the two runs' outputs; what changed in the run: {changes}",
+     "两次运行的输出无法说明原因；运行中的变化：{changes}"),
+    ("its population AF {af} is above the limit {limit}: it was kept only because ClinVar called it pathogenic, "
+     "and the current run no longer does",
+     "其人群等位基因频率 {af} 高于上限 {limit}：此前仅因 ClinVar 判为致病而保留，本次运行中已不再如此"),
+    ("now filtered by population frequency: {values} above the limit {limit} and ClinVar no longer calls it "
+     "pathogenic", "现已被人群频率过滤：{values} 高于上限 {limit}，且 ClinVar 不再判为致病"),
+    ("now filtered by population frequency: AF {af} is above the limit {limit} (was {before})",
+     "现已被人群频率过滤：等位基因频率 {af} 高于上限 {limit}（之前为 {before}）"),
+    ("now filtered by population frequency: {values} above the limit {limit}",
+     "现已被人群频率过滤：{values} 高于上限 {limit}"),
+    ("its impact {impact} is no longer kept (keep_impacts: {impacts})",
+     "其影响程度 {impact} 不再保留（keep_impacts：{impacts}）"),
+    ("no longer within the top {top}: it was ranked {rank} and the limit is now {limit} (was {before})",
+     "不再位于前 {top} 名：此前排名 {rank}，上限现为 {limit}（之前为 {before}）"),
+    ("no longer reaching the top {top} (lowest reported score now {lowest}, its previous score {score})",
+     "未能进入前 {top} 名（现报告的最低评分 {lowest}，其此前评分 {score}）"),
+    ("no longer reaching the top {top}", "未能进入前 {top} 名"),
+    ("genotype gate {gate} changed from {before} to {after}", "基因型门槛 {gate} 由 {before} 改为 {after}"),
+    ("ClinVar now classifies it {classification}", "ClinVar 现将其分类为 {classification}"),
+    ("ClinVar classifies it {classification}", "ClinVar 将其分类为 {classification}"),
+    ("its population AF {af} was above the previous limit {limit}", "其人群等位基因频率 {af} 高于之前的上限 {limit}"),
+    ("it now reaches the top {top}", "现已进入前 {top} 名"),
+    ("the candidate limit was raised from {before} to {after}", "候选变异数上限由 {before} 提高到 {after}"),
+    ("the current run's input does not hold this variant (after splitting and left-alignment)",
+     "本次运行的输入中没有该变异（拆分多等位位点并左对齐之后）"),
+    ("in the current run it fails the impact filter, the genotype gates or every inheritance mode",
+     "本次运行中它未通过影响程度筛选、基因型质量门槛，或不符合任何遗传方式"),
+    ("still a candidate, but no longer ranked within the top {top}", "仍是候选变异，但排名已不在前 {top} 名之内"),
+    ("its own scores are unchanged: other candidates moved past it or fell behind it",
+     "其自身评分未变：是其他候选变异的排名超过了它或落到它之后"),
+    ("the current run reported no candidates: its sample QC failed", "本次运行未报告候选变异：样本质控未通过"),
+    ("phenotype score {before} -> {after}", "表型评分 {before} → {after}"),
+    ("variant score {before} -> {after}", "变异评分 {before} → {after}"),
 ]
 
 # fmt: on
