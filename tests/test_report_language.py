@@ -18,6 +18,7 @@ from rarevar.report import render_report
 from rarevar.report.html import NOT_AVAILABLE, NOT_IN_POPULATION, _genotype_words, environment
 from rarevar.report.i18n import MESSAGES_ZH, SENTENCES_ZH, Translator, fields
 from rarevar.report.summary import write_summary
+from tests.conftest import demo_row, rarevar, write_config
 from tests.test_report import Page, _candidate
 
 TEMPLATES = ["report.html.j2", "summary.html.j2", "reanalysis.html.j2"]
@@ -148,6 +149,13 @@ def test_chinese_batch_summary(tmp_path):
     html = (tmp_path / "s.html").read_text()
     assert '<html lang="zh-Hans">' in html and "<h1>批次汇总</h1>" in html and "发现候选变异" in html
     assert "新发（de novo）" in html and "&lt;script&gt;" in html and HOSTILE_GENE not in html
+
+
+def test_an_unknown_report_language_is_refused_before_any_work(tmp_path):
+    config = write_config(tmp_path, [demo_row()], report={"language": "fr"})
+    result = rarevar("validate", "--config", str(config))
+    assert result.returncode != 0
+    assert "report" in result.stderr and "'fr' is not one of ['en', 'zh']" in result.stderr, result.stderr
 
 
 # --- a real run ------------------------------------------------------------------------------------
