@@ -191,3 +191,5 @@ def test_demo_pdf_in_chinese_has_the_chinese_text(demo_run_zh, truth):
     text = "".join(page.extract_text() for page in reader.pages)
     assert "罕见病变异报告" in text and "该变异排在此位的原因" in text, text[:500]
     assert truth["gene"] in text
+    faces = {str(f.get_object()["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert not [f for f in faces if re.search(r"CJK-(JP|KR|TC|HK)", f)], f"Chinese set in a non-SC face: {faces}"
