@@ -101,6 +101,19 @@ def test_a_sentence_is_translated_with_ids_and_numbers_kept_and_an_unknown_one_s
         Translator("fr")
 
 
+@pytest.mark.parametrize("english, chinese", [
+    ("mother is recorded as female in the PED but looks male (chrX heterozygosity 0.01 over 1,234 calls): check for "
+     "a sample swap or a wrong sex in the PED.", "mother 在 PED 中记录为女，但基因型显示为男（chrX heterozygosity 0.01 "
+     "over 1,234 calls）：请核查是否样本调换或 PED 中性别有误。"),
+    ("father and proband are recorded in the PED as parent-child but their genotypes look unrelated (kinship 0.010, "
+     "expected 0.250; IBS0 0.0500 over 2,000 sites): check for a sample swap, or non-paternity / non-maternity.",
+     "father 与 proband 在 PED 中记录为亲子，但其基因型看起来是无亲缘关系（亲缘系数 0.010，预期 0.250；IBS0 0.0500，"
+     "基于 2,000 个位点）：请核查是否样本调换，或非亲生父亲/母亲。"),
+])  # fmt: skip
+def test_qc_failures_are_translated_with_sample_ids_and_numbers_kept(english, chinese):
+    assert Translator("zh").sentence(english) == chinese
+
+
 def payload() -> dict:
     first = _candidate(1, HOSTILE_GENE, 4391, hgvs_c="c.412C>T", hgvs_p="p.Arg138Cys",
                        why=[f"missense_variant in {HOSTILE_GENE} (p.Arg138Cys).", "Not observed in the population "
