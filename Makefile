@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: demo test lint setup clean fuzz chromium bench
+.PHONY: demo test lint setup clean fuzz chromium cjk-fonts bench
 
 # Re-install only when the project's dependencies change.
 $(BIN)/rarevar: pyproject.toml
@@ -18,7 +18,7 @@ setup: $(BIN)/rarevar
 demo: setup
 	$(BIN)/rarevar run --config config/config.yaml --cores $(CORES)
 
-test: setup chromium
+test: setup chromium cjk-fonts
 	$(BIN)/python -m pytest -q tests
 
 # The browser tests drive Debian's Chromium (nothing is downloaded by the tests). Installing it needs root, as CI
@@ -26,6 +26,11 @@ test: setup chromium
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "make: could not install Debian's chromium; the browser tests will fail"
+
+# The Chinese report's PDF needs a CJK font for WeasyPrint (Debian's Noto CJK); the PDF test says so without one.
+cjk-fonts:
+	@fc-list :lang=zh | grep -q . || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null) \
+		|| echo "make: could not install Debian's fonts-noto-cjk; the Chinese PDF test will fail"
 
 # A long property-based run (many more random inputs than `make test` tries).
 fuzz: setup

@@ -14,6 +14,7 @@ import yaml
 from rarevar import __version__, cohort_cli, download
 from rarevar.bcftools import BcftoolsError
 from rarevar.errors import InputError
+from rarevar.report.i18n import LANGUAGES
 from rarevar.runlock import exclusive, remove_stale_temporaries
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +105,7 @@ def _stage_parsers(sub) -> None:
     p = sub.add_parser("report", help="stage: the HTML report, spreadsheet and Phenopacket from candidates.json")
     for name in ("candidates", "out", "xlsx", "phenopacket"):
         p.add_argument(f"--{name}", required=True)
+    p.add_argument("--language", choices=LANGUAGES, default="en", help="language of the report (default: en)")
 
     p = sub.add_parser("pdf", help="stage: report.pdf from report.html")
     for name in ("html", "out"):
@@ -113,11 +115,13 @@ def _stage_parsers(sub) -> None:
     p.add_argument("--candidates", nargs="+", required=True)
     p.add_argument("--results", required=True, help="the results folder (links are relative to it)")
     p.add_argument("--out", required=True)
+    p.add_argument("--language", choices=LANGUAGES, default="en", help="language of the page (default: en)")
 
     p = sub.add_parser("reanalyze", help="what changed between two runs of one family (reanalysis.html/.json)")
     p.add_argument("--previous", required=True, help="the earlier run's family folder, <results_dir>/<family_id>/")
     p.add_argument("--current", required=True, help="the new run's family folder")
     p.add_argument("--out", required=True, help="folder to write reanalysis.html and reanalysis.json into")
+    p.add_argument("--language", choices=LANGUAGES, default="en", help="language of reanalysis.html (default: en)")
 
     p = sub.add_parser("simulate", help="build the bundled demo: miniature genome and simulated trio")
     p.add_argument("--out", default="resources/demo")
@@ -319,17 +323,17 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
             args.scores,
         )
     elif args.command == "report":
-        stages.report_stage(args.candidates, args.out, args.xlsx, args.phenopacket)
+        stages.report_stage(args.candidates, args.out, args.xlsx, args.phenopacket, args.language)
     elif args.command == "pdf":
         from rarevar.report.pdf import write_pdf
 
         write_pdf(Path(args.html).read_text(encoding="utf-8"), args.out)
     elif args.command == "summary":
-        stages.summary_stage(args.candidates, args.results, args.out)
+        stages.summary_stage(args.candidates, args.results, args.out, args.language)
     elif args.command == "reanalyze":
         from rarevar.reanalyze import reanalyze
 
-        counts = reanalyze(args.previous, args.current, args.out)["counts"]
+        counts = reanalyze(args.previous, args.current, args.out, args.language)["counts"]
         summary = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
         print(f"rarevar: {summary}; written to {Path(args.out) / 'reanalysis.html'}")
     elif args.command == "simulate" and args.genome_scale:

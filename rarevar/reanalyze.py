@@ -340,13 +340,15 @@ def compare(previous: dict, current: dict, trace=None) -> dict:
 # --- outputs -------------------------------------------------------------------------------------
 
 
-def render_html(result: dict) -> str:
+def render_html(result: dict, language: str = "en") -> str:
     from rarevar.report.html import environment
+    from rarevar.report.i18n import Translator
 
-    return environment().get_template("reanalysis.html.j2").render(r=result)
+    t = Translator(language)
+    return environment().get_template("reanalysis.html.j2").render(r=result, _=t, t=t)
 
 
-def reanalyze(previous_dir, current_dir, out_dir) -> dict:
+def reanalyze(previous_dir, current_dir, out_dir, language: str = "en") -> dict:
     """Compare two runs and write reanalysis.json and reanalysis.html into out_dir (each whole or not at all)."""
     previous, current = read_run(previous_dir), read_run(current_dir)
     result = {
@@ -355,7 +357,7 @@ def reanalyze(previous_dir, current_dir, out_dir) -> dict:
         **compare(previous, current, lambda candidate: trace(current_dir, candidate, _settings(current))),
     }
     out = Path(out_dir)
-    html = render_html(result)  # render first: a template error leaves no half of the pair behind
+    html = render_html(result, language)  # render first: a template error leaves no half of the pair behind
     write_bytes_atomic(out / "reanalysis.json", (json.dumps(result, indent=2, sort_keys=True) + "\n").encode())
     write_bytes_atomic(out / "reanalysis.html", html.encode("utf-8"))
     return result

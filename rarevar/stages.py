@@ -186,7 +186,9 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def report_stage(candidates_json: str, out_html: str, out_xlsx: str, out_phenopacket: str) -> None:
+def report_stage(
+    candidates_json: str, out_html: str, out_xlsx: str, out_phenopacket: str, language: str = "en"
+) -> None:
     from rarevar.report import write_report
     from rarevar.report.phenopacket import write_phenopacket
     from rarevar.report.xlsx import write_xlsx
@@ -198,10 +200,10 @@ def report_stage(candidates_json: str, out_html: str, out_xlsx: str, out_phenopa
     # identical between runs.
     write_phenopacket(payload, now.isoformat().replace("+00:00", "Z"), out_phenopacket)
     payload["generated"] = now.strftime("%Y-%m-%d %H:%M UTC")
-    write_report(payload, out_html)
+    write_report(payload, out_html, language)
 
 
-def summary_stage(candidates_jsons: list[str], results_dir: str, out_html: str) -> None:
+def summary_stage(candidates_jsons: list[str], results_dir: str, out_html: str, language: str = "en") -> None:
     from rarevar.report.summary import write_summary
 
-    write_summary(candidates_jsons, results_dir, _now().strftime("%Y-%m-%d %H:%M UTC"), out_html)
+    write_summary(candidates_jsons, results_dir, _now().strftime("%Y-%m-%d %H:%M UTC"), out_html, language)

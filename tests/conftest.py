@@ -73,6 +73,16 @@ def demo_run(tmp_path_factory) -> Path:
     return tmp / "results"
 
 
+@pytest.fixture(scope="session")
+def demo_run_zh(tmp_path_factory) -> Path:
+    """One real run of the demo with the report in Simplified Chinese (`report: {language: zh}`)."""
+    tmp = tmp_path_factory.mktemp("demo_zh")
+    config = write_config(tmp, [demo_row()], report={"pdf": True, "language": "zh"})
+    result = rarevar("run", "--config", str(config), "--cores", "2")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return tmp / "results"
+
+
 def copy_demo(tmp: Path) -> Path:
     target = tmp / "demo"
     shutil.copytree(DEMO, target)

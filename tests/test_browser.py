@@ -138,3 +138,17 @@ def test_script_payloads_from_input_files_render_as_text(chromium, tmp_path, tru
     assert page.eval_on_selector_all("script", "s => s.length") == 1  # only the report's own
     assert page.eval_on_selector_all("img", "i => i.length") == 0
     assert all(url.startswith("file://") for url in page.requests), page.requests
+
+
+def test_chinese_report_filter_count_is_chinese(chromium, demo_run_zh, truth):
+    page = open_page(chromium, demo_run_zh / truth["family"] / "report.html")
+    assert page.get_attribute("html", "lang") == "zh-Hans"
+    rows = visible_rows(page)
+    page.fill("#candidate-filter", truth["gene"])
+    filtered = visible_rows(page)
+    assert filtered and len(filtered) < len(rows)
+    assert page.inner_text("#candidate-count") == f"显示 {len(rows)} 个候选变异中的 {len(filtered)} 个"
+    page.click("#candidate-table thead th button:text-is('基因')")  # the sort buttons work under Chinese labels
+    assert page.get_attribute("#candidate-table thead th:nth-child(2)", "aria-sort") == "ascending"
+    assert page.errors == [] and page.dialogs == []
+    assert all(url.startswith("file://") for url in page.requests), page.requests

@@ -187,6 +187,20 @@ def test_cli_refuses_a_folder_without_candidates_and_other_families(runs, tmp_pa
     assert not (tmp_path / "out").exists()  # nothing written on refusal
 
 
+def test_reanalysis_page_in_chinese_from_the_command_line(runs, tmp_path):
+    previous, current = runs
+    current["candidates"][0]["gene"] = HOSTILE_GENE
+    a, b = _write_run(tmp_path / "a", previous), _write_run(tmp_path / "b", current)
+    result = rarevar("reanalyze", "--previous", str(a), "--current", str(b), "--out", str(tmp_path / "out"),
+                     "--language", "zh")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "reanalysis.html").read_text()
+    assert '<html lang="zh-Hans">' in html and "<h2>新增候选变异</h2>" in html and "<h2>排名变动</h2>" in html
+    assert "其自身评分未变" in html  # a moved candidate's reason, translated
+    assert "TNNT2" in html and "chr1:100" in html  # genes and positions as they are
+    assert HOSTILE_GENE not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
 def test_hostile_gene_names_are_escaped_and_the_page_loads_nothing(runs, tmp_path):
     previous, current = runs
     for candidate in previous["candidates"] + current["candidates"]:

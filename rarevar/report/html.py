@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from rarevar.annotate.scores import LABELS
 from rarevar.atomic import write_bytes_atomic
+from rarevar.report.i18n import Translator
 from rarevar.report.pedigree_svg import draw_pedigree
 
 TOP_CARDS = 5
@@ -55,15 +56,15 @@ BUILDS = {
 # --- public API ----------------------------------------------------------------------------------
 
 
-def render_report(payload: dict) -> str:
-    """The complete HTML page for one family's candidates.json payload."""
-    return _template().render(**build_context(payload if isinstance(payload, dict) else {}))
+def render_report(payload: dict, language: str = "en") -> str:
+    """The complete HTML page for one family's candidates.json payload, in English or Chinese ("zh")."""
+    return _template().render(**build_context(payload if isinstance(payload, dict) else {}, language))
 
 
-def write_report(payload: dict, path) -> None:
+def write_report(payload: dict, path, language: str = "en") -> None:
     """Render and write atomically: a reader never sees a half-written report."""
     # bytes: newline translation would break the CSP hash
-    write_bytes_atomic(path, render_report(payload).encode("utf-8"))
+    write_bytes_atomic(path, render_report(payload, language).encode("utf-8"))
 
 
 # --- template ------------------------------------------------------------------------------------
@@ -96,72 +97,81 @@ def _template():
 # --- context -------------------------------------------------------------------------------------
 
 
-def build_context(payload: dict) -> dict:
+def build_context(payload: dict, language: str = "en") -> dict:
     """Turn the payload into display-ready values, tolerating missing or empty keys."""
+    t = Translator(language)
     settings = _dict(payload.get("settings"))
     build = _text(settings.get("genome_build"))
     samples = [s for s in _list(payload.get("samples")) if isinstance(s, dict)]
     roles = {_text(s.get("id")): _text(s.get("role")) for s in samples}
     scored = bool(_list(settings.get("scores")))
     candidates = [
-        {**_candidate(c, samples, roles, build), **_evidence(c, scored)} for c in _ranked(payload.get("candidates"))
+        {**_candidate(c, samples, roles, build, t), **_evidence(c, scored, t)}
+        for c in _ranked(payload.get("candidates"))
     ]
     phenotype = _dict(payload.get("phenotype"))
     return {
-        "family": _text(payload.get("family")) or "unnamed family",
-        "generated": _text(payload.get("generated")) or NOT_AVAILABLE,
-        "genome_build": build or NOT_AVAILABLE,
+        "_": t,
+        "t": t,
+        "family": _text(payload.get("family")) or t("unnamed family"),
+        "generated": _text(payload.get("generated")) or t(NOT_AVAILABLE),
+        "genome_build": build or t(NOT_AVAILABLE),
         "versions": _pairs(payload.get("versions")),
         "settings": _pairs(settings),
-        "samples": [_sample_row(s) for s in samples],
+        "samples": [_sample_row(s, t) for s in samples],
         # Our own markup; every input string inside it was escaped by draw_pedigree.
-        "pedigree_svg": Markup(draw_pedigree(samples)),
+        "pedigree_svg": Markup(draw_pedigree(samples, t.word)),
         "observed": _terms(phenotype.get("observed")),
         "excluded": _terms(phenotype.get("excluded")),
-        "replaced_terms": [_text(x) for x in _list(phenotype.get("notes")) if _text(x)],
+        "replaced_terms": [t.sentence(_text(x)) for x in _list(phenotype.get("notes")) if _text(x)],
         "candidates": candidates,
         "top": candidates[:TOP_CARDS],
-        "funnel": _funnel(payload.get("funnel")),
-        "not_assessed": [_text(x) for x in _list(payload.get("not_assessed")) if _text(x)],
-        "qc": _qc(payload.get("qc")),
+        "funnel": _funnel(payload.get("funnel"), t),
+        "not_assessed": [t.sentence(_text(x)) for x in _list(payload.get("not_assessed")) if _text(x)],
+        "qc": _qc(payload.get("qc"), t),
     }
 
 
-def _fmt(value, digits: int = 3) -> str:
+def _fmt(value, t: Translator, digits: int = 3) -> str:
     number = _number(value)
-    return NOT_AVAILABLE if number is None else f"{number:.{digits}g}"
+    return t(NOT_AVAILABLE) if number is None else f"{number:.{digits}g}"
 
 
-def _verdict(ok) -> str:
-    return {True: "pass", False: "FAIL"}.get(ok, "not assessed")
+def _verdict(ok, t: Translator) -> str:
+    return t({True: "pass", False: "FAIL"}.get(ok, "not assessed"))
 
 
-def _qc(qc) -> dict | None:
+def _qc(qc, t: Translator) -> dict | None:
     """Sample QC for the page: failures first in plain words, then the numbers behind them."""
     qc = _dict(qc)
     if not qc:
         return None
     samples = [
-        {"id": _text(sample_id), "sex": f"{_text(s.get('inferred_sex'))} (PED: {_text(s.get('ped_sex'))})",
-         "sex_check": _verdict(s.get("sex_ok")), "call_rate": _fmt(s.get("call_rate")),
-         "het_hom": _fmt(s.get("het_hom_ratio")), "mean_dp": _fmt(s.get("mean_dp")), "mean_gq": _fmt(s.get("mean_gq"))}
+        {"id": _text(sample_id),
+         "sex": t("{inferred} (PED: {ped})", inferred=t.word(_text(s.get("inferred_sex"))),
+                  ped=t.word(_text(s.get("ped_sex")))),
+         "sex_check": _verdict(s.get("sex_ok"), t), "call_rate": _fmt(s.get("call_rate"), t),
+         "het_hom": _fmt(s.get("het_hom_ratio"), t), "mean_dp": _fmt(s.get("mean_dp"), t),
+         "mean_gq": _fmt(s.get("mean_gq"), t)}
         for sample_id, s in _dict(qc.get("samples")).items() if isinstance(s, dict)
     ]  # fmt: skip
     pairs = [
-        {"pair": f"{_text(r.get('sample_a'))} – {_text(r.get('sample_b'))}", "expected": _text(r.get("expected")),
-         "inferred": _text(r.get("inferred")), "kinship": _fmt(r.get("kinship")), "check": _verdict(r.get("ok"))}
+        {"pair": f"{_text(r.get('sample_a'))} – {_text(r.get('sample_b'))}",
+         "expected": t.word(_text(r.get("expected"))), "inferred": t.word(_text(r.get("inferred"))),
+         "kinship": _fmt(r.get("kinship"), t), "check": _verdict(r.get("ok"), t)}
         for r in _list(qc.get("relatedness")) if isinstance(r, dict)
     ]  # fmt: skip
     trios = [
-        {"trio": f"{_text(t.get('child'))} (mother {_text(t.get('mother'))}, father {_text(t.get('father'))})",
-         "errors": f"{_text(t.get('errors'))} of {_text(t.get('sites'))}", "rate": _fmt(t.get("error_rate")),
-         "check": _verdict(t.get("ok"))}
-        for t in _list(qc.get("mendelian")) if isinstance(t, dict)
+        {"trio": t("{child} (mother {mother}, father {father})", child=_text(trio.get("child")),
+                   mother=_text(trio.get("mother")), father=_text(trio.get("father"))),
+         "errors": t("{errors} of {sites}", errors=_text(trio.get("errors")), sites=_text(trio.get("sites"))),
+         "rate": _fmt(trio.get("error_rate"), t), "check": _verdict(trio.get("ok"), t)}
+        for trio in _list(qc.get("mendelian")) if isinstance(trio, dict)
     ]  # fmt: skip
     return {
         "passed": bool(qc.get("passed")),
-        "failures": [_text(x) for x in _list(qc.get("failures")) if _text(x)],
-        "warnings": [_text(x) for x in _list(qc.get("warnings")) if _text(x)],
+        "failures": [t.sentence(_text(x)) for x in _list(qc.get("failures")) if _text(x)],
+        "warnings": [t.sentence(_text(x)) for x in _list(qc.get("warnings")) if _text(x)],
         "samples": samples,
         "pairs": pairs,
         "trios": trios,
@@ -215,20 +225,20 @@ def _terms(items) -> list[dict]:
     return terms
 
 
-def _sample_row(sample: dict) -> dict:
+def _sample_row(sample: dict, t: Translator) -> dict:
     sequenced = sample.get("sequenced")
     return {
         "id": _text(sample.get("id")),
-        "role": _text(sample.get("role")) or "not stated",
-        "sex": _text(sample.get("sex")) or "unknown",
-        "status": _text(sample.get("phenotype")) or "unknown",
-        "sequenced": {True: "yes", False: "no"}.get(sequenced, "not stated"),
+        "role": t.word(_text(sample.get("role")) or "not stated"),
+        "sex": t.word(_text(sample.get("sex")) or "unknown"),
+        "status": t.word(_text(sample.get("phenotype")) or "unknown"),
+        "sequenced": t({True: "yes", False: "no"}.get(sequenced, "not stated")),
         "father": _text(sample.get("father")),
         "mother": _text(sample.get("mother")),
     }
 
 
-def _funnel(steps) -> list[dict]:
+def _funnel(steps, t: Translator) -> list[dict]:
     """Bars for the filtering funnel. Lengths are log-scaled so the last, small steps stay visible."""
     rows = [
         (_text(s.get("step")), _number(s.get("variants")))
@@ -239,7 +249,7 @@ def _funnel(steps) -> list[dict]:
     scale = math.log10(top + 1) or 1.0
     return [
         {
-            "step": step,
+            "step": t.sentence(step),
             "count": f"{int(n):,}",
             "width": round(max(2.0, FUNNEL_BAR_PX * math.log10(max(n, 0) + 1) / scale), 1),
         }
@@ -256,116 +266,123 @@ def _ranked(candidates) -> list[dict]:
     return sorted(items, key=lambda c: (_number(c.get("rank")) is None, _number(c.get("rank")) or 0.0))
 
 
-def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str) -> dict:
+def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str, t: Translator) -> dict:
     disease = _dict(c.get("matched_disease"))
-    af_text, af_sort = _population_af(c)
+    af_text, af_sort = _population_af(c, t)
     return {
         "rank": _text(c.get("rank")),
-        "gene": _text(c.get("gene")) or "no gene",
-        "variant": _variant_label(c),
+        "gene": _text(c.get("gene")) or t("no gene"),
+        "variant": _variant_label(c, t),
         "key": ":".join(_text(c.get(k)) for k in ("chrom", "pos", "ref", "alt")),
         "position": _position(c),
         "hgvs": _hgvs(c),
-        "consequence": _text(c.get("consequence")).replace("_", " ").replace("&", ", ") or NOT_AVAILABLE,
-        "impact": _text(c.get("impact")),
-        "genotypes": _genotypes(c, samples, roles),
-        "inheritance": [_inheritance(m) for m in _list(c.get("inheritance"))],
+        "consequence": t.consequence(_text(c.get("consequence"))) or t(NOT_AVAILABLE),
+        "impact": t.impact(_text(c.get("impact"))),
+        "genotypes": _genotypes(c, samples, roles, t),
+        "inheritance": [_inheritance(m, t) for m in _list(c.get("inheritance"))],
         "af_text": af_text,
         "af_sort": af_sort,
-        "cohort_text": _cohort_text(c),
+        "cohort_text": _cohort_text(c, t),
         "cohort_sort": _number(c.get("cohort_families")) if c.get("cohort_families") is not None else -1,
-        "clinvar": _clinvar_text(c),
-        "inheritance_possible": [_inheritance(m) for m in _list(c.get("possible_inheritance"))],
-        "phenotype_score": _score(c.get("phenotype_score")),
-        "variant_score": _score(c.get("variant_score")),
-        "score": _score(c.get("score")),
+        "clinvar": _clinvar_text(c, t),
+        "inheritance_possible": [_inheritance(m, t) for m in _list(c.get("possible_inheritance"))],
+        "phenotype_score": _score(c.get("phenotype_score"), t),
+        "variant_score": _score(c.get("variant_score"), t),
+        "score": _score(c.get("score"), t),
         "disease": {"id": _text(disease.get("id")), "name": _text(disease.get("name"))} if disease else None,
         "disease_url": _omim_url(disease.get("id")),
         "matched_terms": _terms(c.get("matched_terms")),
-        "why": [_text(w) for w in _list(c.get("why")) if _text(w)],
-        "links": _links(c, build),
+        "why": [t.sentence(_text(w)) for w in _list(c.get("why")) if _text(w)],
+        "links": [(t(label), url) for label, url in _links(c, build)],
     }
 
 
-def _cohort_text(c: dict) -> str:
+def _cohort_text(c: dict, t: Translator) -> str:
     """'seen in N of M families (H homozygous)': this lab's own earlier families, the analysed one excluded."""
     seen, total = _number(c.get("cohort_families")), _number(c.get("cohort_n_families"))
     if seen is None or total is None:
-        return "local cohort not used"
-    text = f"seen in {int(seen)} of {int(total)} families ({int(_number(c.get('cohort_homozygotes')) or 0)} homozygous"
+        return t("local cohort not used")
+    counts = {"seen": int(seen), "total": int(total), "hom": int(_number(c.get("cohort_homozygotes")) or 0)}
     hemi = int(_number(c.get("cohort_hemizygotes")) or 0)
-    return text + (f", {hemi} hemizygous)" if hemi else ")")
+    if hemi:
+        return t("seen in {seen} of {total} families ({hom} homozygous, {hemi} hemizygous)", hemi=hemi, **counts)
+    return t("seen in {seen} of {total} families ({hom} homozygous)", **counts)
 
 
-def _evidence(c: dict, scores_configured: bool) -> dict:
+def _evidence(c: dict, scores_configured: bool, t: Translator) -> dict:
     """In-silico scores with their PP3/BP4 evidence, gene constraint, and which transcript is shown and why."""
-    scores = [f"{LABELS.get(_text(k), _text(k))} {_fmt(v)}" for k, v in _dict(c.get("scores")).items()]
+    scores = [f"{LABELS.get(_text(k), _text(k))} {_fmt(v, t)}" for k, v in _dict(c.get("scores")).items()]
     evidence = [
-        f"{_text(e.get('criterion'))} {_text(e.get('strength')).replace('_', ' ')} "
-        f"from {LABELS.get(_text(e.get('source')), _text(e.get('source')))}"
+        t("{criterion} {strength} from {source}", criterion=_text(e.get("criterion")),
+          strength=t.word(_text(e.get("strength")).replace("_", " ")),
+          source=LABELS.get(_text(e.get("source")), _text(e.get("source"))))
         for e in map(_dict, _list(c.get("computational_evidence")))
-    ]
-    if scores:
-        scores_text = "; ".join(scores) + (f"; evidence: {', '.join(evidence)}" if evidence else "")
+    ]  # fmt: skip
+    if scores and evidence:
+        scores_text = t("{scores}; evidence: {evidence}", scores="; ".join(scores), evidence=t.join(evidence))
+    elif scores:
+        scores_text = "; ".join(scores)
     else:
-        scores_text = "no score for this variant" if scores_configured else "not assessed (no score files configured)"
+        missing = "no score for this variant" if scores_configured else "not assessed (no score files configured)"
+        scores_text = t(missing)
     constraint = _dict(c.get("constraint"))
-    constraint_text = "not assessed"
+    constraint_text = t("not assessed")
     if constraint:
         constraint_text = (
-            f"pLI {_fmt(constraint.get('pli'))}, LOEUF {_fmt(constraint.get('loeuf'))}, "
-            f"missense Z {_fmt(constraint.get('mis_z'))} (gnomAD {_text(constraint.get('version'))})"
-            + ("; intolerant of loss of function" if constraint.get("lof_intolerant") else "")
+            f"pLI {_fmt(constraint.get('pli'), t)}, LOEUF {_fmt(constraint.get('loeuf'), t)}, "
+            f"missense Z {_fmt(constraint.get('mis_z'), t)} (gnomAD {_text(constraint.get('version'))})"
+            + (f"; {t('intolerant of loss of function')}" if constraint.get("lof_intolerant") else "")
         )
     others = max(len(_list(c.get("transcripts"))) - 1, 0)
     return {
         "scores_text": scores_text,
         "scores_short": "; ".join(scores),
         "constraint_text": constraint_text,
-        "transcript_choice": _text(c.get("transcript_choice")),
+        "transcript_choice": t.word(_text(c.get("transcript_choice"))),
         "other_transcripts": others,
     }
 
 
-def _clinvar_text(c: dict) -> list[str]:
+def _clinvar_text(c: dict, t: Translator) -> list[str]:
     """ClinVar lines: the variant's own classification, then pathogenic changes at its codon."""
     lines = []
     own = _dict(c.get("clinvar"))
     if own:
         stars = int(_number(own.get("stars")) or 0)
         conditions = ", ".join(_text(x).replace("_", " ") for x in _list(own.get("conditions")))
+        significance = t.word(_text(own.get("significance")).replace("_", " "))
+        stars_text = t("{stars} star" if stars == 1 else "{stars} stars", stars=stars)
         lines.append(
-            f"{_text(own.get('significance')).replace('_', ' ')} ({stars} star{'s' if stars != 1 else ''}"
-            f"{', ' + conditions if conditions else ''}; variation {_text(own.get('id'))})"
+            f"{significance} ({stars_text}{', ' + conditions if conditions else ''}; "
+            f"{t('variation {id}', id=_text(own.get('id')))})"
         )
     codon = _dict(c.get("clinvar_codon"))
     for kind, label in (("same_amino_acid_change", "same amino-acid change"),
                         ("other_change_at_codon", "another change at this codon")):  # fmt: skip
         for hit in _list(codon.get(kind)):
             hit = _dict(hit)
-            lines.append(
-                f"{label}: {_text(hit.get('significance')).replace('_', ' ')} (variation {_text(hit.get('id'))})"
-            )
+            significance = t.word(_text(hit.get("significance")).replace("_", " "))
+            lines.append(f"{t(label)}: {significance} ({t('variation {id}', id=_text(hit.get('id')))})")
     return lines
 
 
-def _score(value) -> dict:
+def _score(value, t: Translator) -> dict:
     number = _number(value)
-    return {"text": f"{number:.2f}" if number is not None else NOT_AVAILABLE, "sort": number or 0.0}
+    return {"text": f"{number:.2f}" if number is not None else t(NOT_AVAILABLE), "sort": number or 0.0}
 
 
-def _population_af(c: dict) -> tuple[str, float]:
+def _population_af(c: dict, t: Translator) -> tuple[str, float]:
     """null means the variant is absent from the population database, which is evidence, not a gap."""
     if "population_af" not in c:
-        return NOT_AVAILABLE, -1.0
+        return t(NOT_AVAILABLE), -1.0
     af = c["population_af"]
     if af is None:
-        return NOT_IN_POPULATION, -1.0
+        return t(NOT_IN_POPULATION), -1.0
     number = _number(af)
     if number is None:
         return _text(af), -1.0
     if number > 0:
-        return f"{number:.3g} (about 1 in {round(1 / number):,})", number
+        return t("{af} (about 1 in {one_in})", af=f"{number:.3g}", one_in=f"{round(1 / number):,}"), number
     return f"{number:g}", number
 
 
@@ -378,10 +395,10 @@ def _position(c: dict) -> str:
     return f"{chrom}:{pos}" if chrom and pos else chrom or pos
 
 
-def _variant_label(c: dict) -> str:
+def _variant_label(c: dict, t: Translator) -> str:
     ref, alt = _text(c.get("ref")), _text(c.get("alt"))
     change = f"{_short_allele(ref)}>{_short_allele(alt)}" if ref or alt else ""
-    return " ".join(x for x in (_position(c), change) if x) or NOT_AVAILABLE
+    return " ".join(x for x in (_position(c), change) if x) or t(NOT_AVAILABLE)
 
 
 def _hgvs(c: dict) -> str:
@@ -392,12 +409,13 @@ def _hgvs(c: dict) -> str:
     return coding or protein
 
 
-def _inheritance(mode) -> str:
+def _inheritance(mode, t: Translator) -> str:
     key = _text(mode)
-    return INHERITANCE_WORDS.get(key.lower(), key.replace("_", " "))
+    return t.mode(INHERITANCE_WORDS.get(key.lower(), key.replace("_", " ")))
 
 
 def _genotype_words(gt: str) -> str:
+    """In English; the caller translates."""
     alleles = [a for a in re.split(r"[/|]", gt) if a]
     if not alleles or all(a == "." for a in alleles):
         return "no call"
@@ -413,7 +431,7 @@ def _genotype_words(gt: str) -> str:
     return "carries two different variant alleles"
 
 
-def _genotypes(c: dict, samples: list[dict], roles: dict[str, str]) -> list[dict]:
+def _genotypes(c: dict, samples: list[dict], roles: dict[str, str], t: Translator) -> list[dict]:
     """One row per family member, in pedigree order, plus any genotype for a sample not listed."""
     calls = _dict(c.get("genotypes"))
     ids = [_text(s.get("id")) for s in samples] + [_text(k) for k in calls if _text(k) not in roles]
@@ -426,7 +444,7 @@ def _genotypes(c: dict, samples: list[dict], roles: dict[str, str]) -> list[dict
         else:
             gt = ""
             words = "not sequenced" if sequenced.get(sid) is False else "no genotype reported"
-        rows.append({"sample": sid, "role": roles.get(sid, ""), "gt": gt, "words": words})
+        rows.append({"sample": sid, "role": t.word(roles.get(sid, "")), "gt": gt, "words": t(words)})
     return rows
 
 

@@ -8,6 +8,7 @@ Every piece of text comes from the input files, so all of it is escaped here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
@@ -40,15 +41,17 @@ class _Person:
         return tuple(p for p in (self.father, self.mother) if p)
 
 
-def draw_pedigree(samples: list[dict]) -> str:
-    """SVG markup (for inline use in HTML) of the family described by the payload's `samples`."""
+def draw_pedigree(samples: list[dict], word: Callable[[str], str] = str) -> str:
+    """SVG markup (for inline use in HTML) of the family described by the payload's `samples`.
+
+    `word` translates the drawing's own English words (roles, sex, status, captions); ids stay as they are."""
     people = _people(samples)
     if not people:
-        return _empty_svg()
+        return _empty_svg(word)
     _assign_generations(people)
     _link_partners(people)
     _assign_x(people)
-    return _render(people)
+    return _render(people, word)
 
 
 # --- reading the samples -------------------------------------------------------------------------
@@ -188,20 +191,20 @@ def _y(person: _Person) -> float:
     return MARGIN + SIZE / 2 + person.gen * ROW
 
 
-def _render(people: dict[str, _Person]) -> str:
+def _render(people: dict[str, _Person], word: Callable[[str], str]) -> str:
     width = max(p.x for p in people.values()) + SIZE / 2 + MARGIN
     height = max(_y(p) for p in people.values()) + SIZE / 2 + 46
     parts = [
         f'<svg class="pedigree" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
-        f'height="{height:.0f}" role="img" aria-label="Pedigree drawing">',
-        "<title>Pedigree</title>",
+        f'height="{height:.0f}" role="img" aria-label="{escape(word("Pedigree drawing"))}">',
+        f"<title>{escape(word('Pedigree'))}</title>",
         f'<g class="lines" stroke="{STROKE}" stroke-width="1.5" fill="none">',
         *_partner_lines(people),
         *_sibship_lines(people),
         "</g>",
     ]
     for person in sorted(people.values(), key=lambda p: p.order):
-        parts.append(_individual(person))
+        parts.append(_individual(person, word))
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -259,9 +262,10 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "\u2026"
 
 
-def _individual(person: _Person) -> str:
+def _individual(person: _Person, word: Callable[[str], str]) -> str:
     x, y = person.x, _y(person)
-    tooltip = ", ".join(s for s in (person.id, person.role, person.sex, person.phenotype, _sequenced_note(person)) if s)
+    words = (person.role, person.sex, person.phenotype, _sequenced_note(person))
+    tooltip = ", ".join(s for s in (person.id, *(word(w) for w in words if w)) if s)
     parts = [f'<g class="individual" data-sample="{escape(person.id)}">', f"<title>{escape(tooltip)}</title>"]
     parts.append(_shape(person))
     if person.phenotype == "unknown":
@@ -276,7 +280,7 @@ def _individual(person: _Person) -> str:
     if person.sequenced is False:
         parts.append(
             f'<text class="not-sequenced" x="{x:.1f}" y="{label_y + 14:.1f}" text-anchor="middle" '
-            'font-size="10.5" font-style="italic" fill="#555">not sequenced</text>'
+            f'font-size="10.5" font-style="italic" fill="#555">{escape(word("not sequenced"))}</text>'
         )
     parts.append("</g>")
     return "".join(parts)
@@ -298,9 +302,9 @@ def _proband_arrow(x: float, y: float) -> str:
     )
 
 
-def _empty_svg() -> str:
+def _empty_svg(word: Callable[[str], str]) -> str:
     return (
         '<svg class="pedigree" viewBox="0 0 300 40" width="300" height="40" role="img" '
-        'aria-label="Pedigree drawing">'
-        '<text x="10" y="25" font-size="13">No family members listed.</text></svg>'
+        f'aria-label="{escape(word("Pedigree drawing"))}">'
+        f'<text x="10" y="25" font-size="13">{escape(word("No family members listed."))}</text></svg>'
     )

@@ -8,26 +8,33 @@ from rarevar import __version__
 from rarevar.atomic import write_bytes_atomic
 from rarevar.outputs import read_json
 from rarevar.report.html import INHERITANCE_WORDS, environment
+from rarevar.report.i18n import Translator
 
 
-def _top(candidate: dict) -> dict:
-    modes = candidate.get("inheritance") or [f"possibly {m}" for m in candidate.get("possible_inheritance", [])]
+def _mode(mode: str, t: Translator) -> str:
+    return t.mode(INHERITANCE_WORDS.get(mode, mode.replace("_", " ")))
+
+
+def _top(candidate: dict, t: Translator) -> dict:
+    modes = [_mode(m, t) for m in candidate.get("inheritance") or []] or [
+        t("possibly {mode}", mode=_mode(m, t)) for m in candidate.get("possible_inheritance", [])
+    ]
     disease = candidate.get("matched_disease") or {}
     score = candidate.get("phenotype_score")
-    phenotype = f"{score:.2f}" if isinstance(score, int | float) else "not available"
+    phenotype = f"{score:.2f}" if isinstance(score, int | float) else t("not available")
     if disease:
         phenotype += f" ({disease.get('name') or disease.get('id')})"
     return {
         "gene": candidate.get("gene") or "",
         "variant": f"{candidate.get('chrom')}:{candidate.get('pos')} {candidate.get('ref')}>{candidate.get('alt')}",
         "hgvs": " ".join(x for x in (candidate.get("hgvs_c"), candidate.get("hgvs_p")) if x),
-        "inheritance": ", ".join(INHERITANCE_WORDS.get(m, m.replace("_", " ")) for m in modes),
-        "classification": (candidate.get("acmg") or {}).get("classification") or "not classified",
+        "inheritance": t.join(modes),
+        "classification": t.word((candidate.get("acmg") or {}).get("classification") or "not classified"),
         "phenotype": phenotype,
     }
 
 
-def family_row(candidates_json: Path, results_dir: Path) -> dict:
+def family_row(candidates_json: Path, results_dir: Path, t: Translator) -> dict:
     payload = read_json(candidates_json)
     qc = payload.get("qc", {})
     candidates = payload.get("candidates", [])
@@ -39,21 +46,26 @@ def family_row(candidates_json: Path, results_dir: Path) -> dict:
     return {
         "family": payload.get("family", candidates_json.parent.name),
         "report": report.relative_to(results_dir).as_posix(),
-        "status": status,
+        "status": t(status),
+        "flagged": status != "candidates found",
         "qc_passed": qc.get("passed", True),
-        "qc_flags": list(qc.get("failures", [])) + list(qc.get("warnings", [])),
+        "qc_flags": [t.sentence(str(f)) for f in list(qc.get("failures", [])) + list(qc.get("warnings", []))],
         "n_candidates": len(candidates),
-        "top": _top(candidates[0]) if candidates else None,
+        "top": _top(candidates[0], t) if candidates else None,
     }
 
 
-def write_summary(candidates_jsons: list[str], results_dir: str, generated: str, out: str) -> None:
-    results = Path(results_dir)
-    families = sorted((family_row(Path(p), results) for p in candidates_jsons), key=lambda f: f["family"])
+def write_summary(
+    candidates_jsons: list[str], results_dir: str, generated: str, out: str, language: str = "en"
+) -> None:
+    results, t = Path(results_dir), Translator(language)
+    families = sorted((family_row(Path(p), results, t) for p in candidates_jsons), key=lambda f: f["family"])
     html = (
         environment()
         .get_template("summary.html.j2")
         .render(
+            _=t,
+            t=t,
             families=families,
             with_candidates=sum(1 for f in families if f["n_candidates"]),
             qc_failed=sum(1 for f in families if not f["qc_passed"]),

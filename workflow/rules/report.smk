@@ -5,13 +5,15 @@ rule report:
         html=f"{RESULTS}/{{family}}/report.html",
         xlsx=f"{RESULTS}/{{family}}/candidates.xlsx",
         phenopacket=f"{RESULTS}/{{family}}/phenopacket.json",
+    params:
+        language=config["report"]["language"],
     conda:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/report/{{family}}.log",
     shell:
         "rarevar report --candidates {input.json:q} --out {output.html:q} --xlsx {output.xlsx:q}"
-        " --phenopacket {output.phenopacket:q} 2> {log:q}"
+        " --phenopacket {output.phenopacket:q} --language {params.language:q} 2> {log:q}"
 
 
 rule pdf:
@@ -35,9 +37,11 @@ rule summary:
         html=f"{RESULTS}/summary.html",
     params:
         results=lambda wildcards, output: os.path.dirname(output.html),
+        language=config["report"]["language"],
     conda:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/summary/summary.log",
     shell:
-        "rarevar summary --candidates {input.json:q} --results {params.results:q} --out {output.html:q} 2> {log:q}"
+        "rarevar summary --candidates {input.json:q} --results {params.results:q} --out {output.html:q}"
+        " --language {params.language:q} 2> {log:q}"

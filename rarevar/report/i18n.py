@@ -1,0 +1,542 @@
+"""Report languages: English (as written in the code) and Simplified Chinese.
+
+Two kinds of text are translated, both keyed by their English wording so that the English report is exactly
+what the code writes and a text without a translation stays in English (never dropped):
+- fixed texts of the templates and the report builder (`MESSAGES`): `t("Showing {shown} of {total} candidates",
+  shown=..., total=...)`;
+- sentences the pipeline built in English (why-sentences, funnel steps, QC findings, not-assessed notes):
+  `t.sentence(text)` matches them against sentence templates with named fields (`SENTENCES`) and fills the
+  Chinese template with the same values. Ids, genes, HGVS and numbers pass through unchanged; a few fields
+  (inheritance modes, consequence terms) are themselves translated word by word.
+HPO term labels stay in English: no offline Chinese HPO translation ships with the HPO packages.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+LANGUAGES = ("en", "zh")
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+
+# --- words ---------------------------------------------------------------------------------------
+# fmt: off
+
+INHERITANCE_ZH = {
+    "de novo": "新发（de novo）",
+    "autosomal dominant": "常染色体显性",
+    "autosomal recessive (homozygous)": "常染色体隐性（纯合）",
+    "compound heterozygous": "复合杂合",
+    "X-linked": "X 连锁",
+    "X-linked recessive": "X 连锁隐性",
+    "X-linked dominant": "X 连锁显性",
+    "X-linked de novo": "X 连锁新发",
+    "homozygous by uniparental isodisomy": "单亲同二体所致纯合",
+    "homozygous by uniparental isodisomy (one parent carries, the other does not)":
+        "单亲同二体所致纯合（一方亲本携带，另一方不携带）",
+    "mitochondrial": "线粒体",
+    "mitochondrial (maternal or de novo)": "线粒体（母系遗传或新发）",
+}
+
+# Sequence Ontology consequence terms (the common ones); others are shown as the English term.
+CONSEQUENCE_ZH = {
+    "transcript_ablation": "转录本缺失",
+    "splice_acceptor_variant": "剪接受体变异",
+    "splice_donor_variant": "剪接供体变异",
+    "stop_gained": "无义变异（提前终止）",
+    "frameshift_variant": "移码变异",
+    "stop_lost": "终止密码子丢失",
+    "start_lost": "起始密码子丢失",
+    "transcript_amplification": "转录本扩增",
+    "inframe_insertion": "框内插入",
+    "inframe_deletion": "框内缺失",
+    "missense_variant": "错义变异",
+    "protein_altering_variant": "蛋白改变变异",
+    "splice_region_variant": "剪接区变异",
+    "splice_donor_5th_base_variant": "剪接供体第 5 位碱基变异",
+    "splice_donor_region_variant": "剪接供体区变异",
+    "splice_polypyrimidine_tract_variant": "剪接多嘧啶区变异",
+    "incomplete_terminal_codon_variant": "不完整末端密码子变异",
+    "start_retained_variant": "起始密码子保留变异",
+    "stop_retained_variant": "终止密码子保留变异",
+    "synonymous_variant": "同义变异",
+    "coding_sequence_variant": "编码序列变异",
+    "mature_miRNA_variant": "成熟 miRNA 变异",
+    "5_prime_UTR_variant": "5′ 非翻译区变异",
+    "3_prime_UTR_variant": "3′ 非翻译区变异",
+    "non_coding_transcript_exon_variant": "非编码转录本外显子变异",
+    "intron_variant": "内含子变异",
+    "NMD_transcript_variant": "NMD 转录本变异",
+    "non_coding_transcript_variant": "非编码转录本变异",
+    "upstream_gene_variant": "基因上游变异",
+    "downstream_gene_variant": "基因下游变异",
+    "regulatory_region_variant": "调控区变异",
+    "intergenic_variant": "基因间变异",
+    # bcftools csq's own terms
+    "missense": "错义变异",
+    "synonymous": "同义变异",
+    "stop_gained_NMD": "无义变异（NMD）",
+    "frameshift": "移码变异",
+    "splice_acceptor": "剪接受体变异",
+    "splice_donor": "剪接供体变异",
+    "splice_region": "剪接区变异",
+    "inframe_deletion_NMD": "框内缺失（NMD）",
+    "start_lost_NMD": "起始密码子丢失（NMD）",
+    "intron": "内含子变异",
+    "5_prime_utr": "5′ 非翻译区变异",
+    "3_prime_utr": "3′ 非翻译区变异",
+    "non_coding": "非编码变异",
+}
+
+IMPACT_ZH = {"high": "高", "moderate": "中", "low": "低", "modifier": "修饰"}
+
+# --- fixed texts (templates and report builder) ---------------------------------------------------
+
+MESSAGES_ZH = {
+    # header and summary
+    "Rare-disease variant report": "罕见病变异报告",
+    "Variant report: {family}": "变异报告：{family}",
+    "Family:": "家系：",
+    "Report generated:": "报告生成时间：",
+    "Genome build:": "基因组版本：",
+    "Versions:": "版本：",
+    "This report ranks variants for clinical review. A candidate is not a diagnosis:":
+        "本报告对变异进行排序，供临床审阅。候选变异不等于诊断：",
+    "interpret it together with the clinical picture and confirm it by an accredited method before reporting.":
+        "请结合临床表现进行解读，并在出具报告前以经认证的方法验证。",
+    "{n} candidate variant": "{n} 个候选变异",
+    "{n} candidate variants": "{n} 个候选变异",
+    "ranked.": "已排序。",
+    "Top candidate:": "首位候选：",
+    ", score {score}.": "，评分 {score}。",
+    "No candidate variants found": "未发现候选变异",
+    "No variant in this family passed the filters listed under “Settings” below.":
+        "本家系中没有变异通过下方“设置”中列出的筛选条件。",
+    "This is not a negative genetic test.": "这不是阴性的基因检测结果。",
+    "It means only that no candidate was found among the variant types this analysis can assess.":
+        "这仅表示在本分析能够评估的变异类型中未发现候选变异。",
+    "The following could": "以下内容",
+    "not": "未能",
+    "be assessed and may still explain the phenotype:": "评估，仍可能解释患者表型：",
+    "The pipeline did not record what it could not assess, so the limits of this result are unknown.":
+        "流程未记录其无法评估的内容，因此本结果的局限性未知。",
+    # family
+    "Family": "家系",
+    "male": "男", "female": "女", "sex unknown": "性别未知", "filled = affected": "实心 = 患病",
+    "empty = unaffected": "空心 = 未患病", "grey “?” = status unknown": "灰色“?” = 状态未知",
+    "arrow = proband": "箭头 = 先证者",
+    "Sample": "样本", "Role": "角色", "Sex": "性别", "Status": "状态", "Sequenced": "已测序",
+    "Father": "父亲", "Mother": "母亲",
+    "No family members were listed.": "未列出家系成员。",
+    "Pedigree drawing": "系谱图", "Pedigree": "系谱", "No family members listed.": "未列出家系成员。",
+    "sequenced": "已测序",
+    "proband": "先证者", "father": "父亲", "mother": "母亲", "sibling": "同胞", "sister": "姐妹",
+    "brother": "兄弟", "relative": "亲属", "affected": "患病", "unaffected": "未患病", "unknown": "未知",
+    "not stated": "未说明", "yes": "是", "no": "否",
+    # QC
+    "Sample quality control": "样本质量控制",
+    "QC failed.": "质控未通过。",
+    "Check these before acting on any candidate:": "在依据任何候选变异采取行动之前，请先核查以下问题：",
+    "All sample checks passed.": "所有样本检查均已通过。",
+    "All sample checks passed, with warnings.": "所有样本检查均已通过，但有警告。",
+    "Sex from genotypes": "基因型推断性别", "Sex check": "性别核查", "Call rate": "检出率",
+    "Het/hom": "杂合/纯合比", "Mean DP": "平均深度（DP）", "Mean GQ": "平均基因型质量（GQ）",
+    "Pair": "样本对", "Expected (PED)": "预期（PED）", "From genotypes": "基因型推断", "Kinship": "亲缘系数",
+    "Check": "核查", "Trio": "三人家系", "Mendelian errors": "孟德尔错误", "Rate": "比例",
+    "pass": "通过", "FAIL": "未通过", "not assessed": "未评估",
+    "{inferred} (PED: {ped})": "{inferred}（PED：{ped}）",
+    "{child} (mother {mother}, father {father})": "{child}（母亲 {mother}，父亲 {father}）",
+    "{errors} of {sites}": "{sites} 个中 {errors} 个",
+    # phenotype
+    "Clinical features (HPO terms)": "临床表型（HPO 术语）",
+    "Observed in the proband": "先证者具有的表型",
+    "Explicitly excluded": "明确排除的表型",
+    "No observed features were given.": "未提供观察到的表型。",
+    "No excluded features were given.": "未提供排除的表型。",
+    "(no label)": "（无名称）",
+    "HPO term labels are shown in English: no Chinese HPO translation is available offline.":
+        "HPO 术语名称以英文显示：离线环境中没有可用的中文 HPO 译名。",
+    # candidate cards
+    "Top candidates": "首选候选变异",
+    "Score {score}": "评分 {score}",
+    "Variant (genomic)": "变异（基因组）", "Variant (HGVS)": "变异（HGVS）", "Effect": "效应",
+    "(impact: {impact})": "（影响程度：{impact}）",
+    "Shown: {choice}": "显示：{choice}",
+    "; {n} other transcript in candidates.json": "；candidates.json 中另有 {n} 个转录本",
+    "; {n} other transcripts in candidates.json": "；candidates.json 中另有 {n} 个转录本",
+    "Inheritance": "遗传方式",
+    "possibly {modes} (relatives missing)": "可能为{modes}（缺少亲属数据）",
+    " or ": "或",
+    ", ": "、",
+    "Population frequency": "人群频率", "Local cohort": "本地队列", "ClinVar": "ClinVar",
+    "not in ClinVar": "未收录于 ClinVar",
+    "In-silico scores": "计算机预测评分", "Gene constraint": "基因约束", "Phenotype match": "表型匹配",
+    ", best matching disease:": "，最匹配的疾病：",
+    "Matching features:": "匹配的表型：",
+    "Variant score": "变异评分",
+    "Family member": "家系成员", "Genotype": "基因型", "Meaning": "含义",
+    "Why this variant is ranked here": "该变异排在此位的原因",
+    "ClinVar (gene)": "ClinVar（基因）", "ClinVar (position)": "ClinVar（位置）",
+    # report builder values
+    "MANE Select transcript": "MANE Select 转录本",
+    "Ensembl canonical transcript": "Ensembl 典型转录本",
+    "most severe consequence (no MANE Select or canonical transcript tagged)":
+        "后果最严重的转录本（未标注 MANE Select 或典型转录本）",
+    "not available": "不可用",
+    "not observed in the population database": "人群数据库中未观察到",
+    "{af} (about 1 in {one_in})": "{af}（约 1/{one_in}）",
+    "unnamed family": "未命名家系",
+    "no gene": "无基因",
+    "local cohort not used": "未使用本地队列",
+    "seen in {seen} of {total} families ({hom} homozygous)": "在 {total} 个家系中的 {seen} 个出现（纯合 {hom} 个）",
+    "seen in {seen} of {total} families ({hom} homozygous, {hemi} hemizygous)":
+        "在 {total} 个家系中的 {seen} 个出现（纯合 {hom} 个，半合子 {hemi} 个）",
+    "no score for this variant": "该变异无评分",
+    "not assessed (no score files configured)": "未评估（未配置评分文件）",
+    "{scores}; evidence: {evidence}": "{scores}；证据：{evidence}",
+    "{criterion} {strength} from {source}": "{criterion} {strength}（来自 {source}）",
+    "supporting": "支持", "moderate": "中等", "strong": "强", "very strong": "非常强",
+    "intolerant of loss of function": "不耐受功能丧失",
+    "{stars} star": "{stars} 星", "{stars} stars": "{stars} 星",
+    "variation {id}": "变异编号 {id}",
+    "same amino-acid change": "相同的氨基酸改变",
+    "another change at this codon": "同一密码子的另一改变",
+    "no call": "未检出",
+    "does not carry the variant": "未携带该变异",
+    "hemizygous (one copy, carries the variant)": "半合子（一个拷贝，携带该变异）",
+    "heterozygous (one copy)": "杂合（一个拷贝）",
+    "homozygous (two copies)": "纯合（两个拷贝）",
+    "carries two different variant alleles": "携带两个不同的变异等位基因",
+    "not sequenced": "未测序",
+    "no genotype reported": "未报告基因型",
+    # ClinVar significance words
+    "pathogenic": "致病", "likely pathogenic": "可能致病", "Pathogenic": "致病", "Likely pathogenic": "可能致病",
+    "Pathogenic/Likely pathogenic": "致病/可能致病", "uncertain significance": "意义不明",
+    "Uncertain significance": "意义不明", "likely benign": "可能良性", "Likely benign": "可能良性",
+    "benign": "良性", "Benign": "良性", "Benign/Likely benign": "良性/可能良性",
+    "Conflicting classifications of pathogenicity": "致病性分类有冲突",
+    # review
+    "Team review": "团队审阅",
+    "Decisions and comments stay in this browser, with this report; export them as JSON for the record.":
+        "判断和备注仅保存在此浏览器中，与本报告关联；可导出为 JSON 存档。",
+    "Reviewer": "审阅人",
+    "Export review (JSON)": "导出审阅（JSON）",
+    "Rank": "排名", "Gene": "基因", "Variant": "变异", "Decision": "判断", "Comment": "备注",
+    "Decision for {gene} {variant}": "{gene} {variant} 的判断",
+    "Comment on {gene} {variant}": "关于 {gene} {variant} 的备注",
+    "not reviewed": "未审阅",
+    "likely explains the phenotype": "可能解释表型",
+    "possibly explains it: follow up": "或许能解释：需随访",
+    "does not explain it": "不能解释表型",
+    "sequencing or calling artefact": "测序或变异检出假象",
+    # all candidates
+    "All candidates ({n})": "全部候选变异（{n}）",
+    "Filter": "筛选",
+    "gene, variant, inheritance…": "基因、变异、遗传方式…",
+    "Click a column header to sort.": "点击列标题可排序。",
+    "Showing {shown} of {total} candidates": "显示 {total} 个候选变异中的 {shown} 个",
+    "HGVS": "HGVS", "Population AF": "人群等位基因频率", "Phenotype score": "表型评分", "Score": "评分",
+    # funnel, not assessed, reproducibility
+    "How the variants were filtered": "变异的筛选过程",
+    "Number of variants after each filtering step": "每一步筛选后的变异数",
+    "Number of variants remaining after each step. Bar lengths use a logarithmic scale.":
+        "每一步之后剩余的变异数。条形长度采用对数刻度。",
+    "The filtering steps were not recorded.": "未记录筛选步骤。",
+    "What could not be assessed": "未能评估的内容",
+    "See the list under “No candidate variants found” at the top of this report.":
+        "见本报告顶部“未发现候选变异”下的列表。",
+    "These variant types or situations were outside this analysis; a causal variant may lie among them.":
+        "以下变异类型或情形不在本分析范围内；致病变异可能位于其中。",
+    "The pipeline did not record what it could not assess.": "流程未记录其无法评估的内容。",
+    "Settings and versions": "设置与版本",
+    "Settings": "设置",
+    "Software and data versions": "软件与数据版本",
+    "Not recorded.": "未记录。",
+    "Generated by rarevar for family {family} on {generated}. This file is self-contained and works offline.":
+        "由 rarevar 为家系 {family} 于 {generated} 生成。本文件自成一体，可离线使用。",
+    # batch summary
+    "Batch summary: {n} families": "批次汇总：{n} 个家系",
+    "Batch summary": "批次汇总",
+    "{n} families; {with_candidates} with candidates, {qc_failed} failing sample QC.":
+        "{n} 个家系；{with_candidates} 个有候选变异，{qc_failed} 个样本质控未通过。",
+    "Generated {generated} by rarevar {version}. Each family's report has the evidence; a candidate is not a "
+    "diagnosis.": "由 rarevar {version} 于 {generated} 生成。证据见各家系的报告；候选变异不等于诊断。",
+    "Candidates": "候选变异数", "Sample QC": "样本质控", "Top candidate": "首位候选", "Class": "分类",
+    "passed": "通过", "failed": "未通过", "no candidate": "无候选变异", "candidates found": "发现候选变异",
+    "stopped: sample QC failed": "已停止：样本质控未通过",
+    "not classified": "未分类",
+    "possibly {mode}": "可能为{mode}",
+    # reanalysis
+    "Reanalysis: {family}": "重新分析：{family}",
+    "Previous run:": "上一次运行：", "Current run:": "本次运行：",
+    "reclassified": "重新分类", "new": "新增", "gone": "消失", "moved in rank": "排名变动",
+    "phenotype score changed": "表型评分变化", "unchanged": "未变化",
+    "Reclassified (ClinVar or ACMG)": "重新分类（ClinVar 或 ACMG）",
+    "ClinVar before → after": "ClinVar 之前 → 之后", "ACMG before → after": "ACMG 之前 → 之后",
+    "No candidate was reclassified.": "没有候选变异被重新分类。",
+    "New candidates": "新增候选变异", "Why it is new": "新增原因", "No new candidate.": "没有新增候选变异。",
+    "Gone candidates": "消失的候选变异", "Previous rank": "之前排名", "Why it is gone": "消失原因",
+    "No candidate of the previous run is missing.": "上一次运行的候选变异均未消失。",
+    "Moved in rank": "排名变动", "Rank before → after": "排名 之前 → 之后", "Why": "原因",
+    "No candidate changed rank.": "没有候选变异的排名发生变化。",
+    "Phenotype score changed": "表型评分变化",
+    "Phenotype score before → after": "表型评分 之前 → 之后",
+    "No phenotype score changed.": "没有表型评分发生变化。",
+    "What changed in the run": "运行中的变化",
+    "Patient's HPO terms": "患者的 HPO 术语",
+    "Setting or version": "设置或版本", "Before": "之前", "After": "之后",
+    "Versions, resources and settings are the same in both runs.": "两次运行的版本、资源和设置相同。",
+    "Written by rarevar reanalyze. Candidates are matched by chromosome, position, reference and alternate allele.":
+        "由 rarevar reanalyze 生成。候选变异按染色体、位置、参考和替代等位基因匹配。",
+    # relatedness words (qc.py)
+    "the same person": "同一个人", "parent and child": "亲子", "full siblings": "全同胞", "parent-child": "亲子",
+    "siblings": "同胞", "unrelated": "无亲缘关系", "duplicate": "重复样本",
+    "a duplicated sample (or identical twins)": "重复样本（或同卵双胞胎）",
+    "a sample swap, or non-paternity / non-maternity": "是否样本调换，或非亲生父亲/母亲",
+    "a sample swap, or relatives the PED does not record": "是否样本调换，或存在 PED 未记录的亲属",
+    "a sample swap or a wrong relationship in the PED": "是否样本调换或 PED 中的亲属关系有误",
+    "related terms": "相关表型",
+    "up": "上升", "down": "下降", "added": "新增", "removed": "移除", "observed": "观察到", "excluded": "排除",
+}
+
+# --- sentences built by the pipeline ------------------------------------------------------------
+
+# (English template, Chinese template). Fields match any text; those named in FIELD_WORDS are translated.
+SENTENCES_ZH = [
+    # rank.py: why-sentences
+    ("Inheritance fits {modes} in this family.", "在此家系中符合{modes}遗传。"),
+    ("Inheritance could fit {modes_or} if the genotypes of missing relatives are favourable.",
+     "若缺失亲属的基因型有利，遗传方式可能符合{modes_or}。"),
+    ("Second variant of the compound heterozygote in {gene}: {partners}.", "{gene} 复合杂合的另一个变异：{partners}。"),
+    ("The parents' genotypes show the two variants are on different copies of the gene.",
+     "父母的基因型显示两个变异位于该基因的不同拷贝上。"),
+    ("Sequencing reads show the two variants are on different copies of the gene (read-backed phase).",
+     "测序读段显示两个变异位于该基因的不同拷贝上（读段定相）。"),
+    ("Not known whether the two variants are on different copies (no parents or read phase to tell).",
+     "无法确定两个变异是否位于不同拷贝上（没有父母数据或读段定相可判断）。"),
+    ("De novo call confidence high: both parents well covered with at most one stray alt read, child's allele "
+     "balance fits.", "新发变异检出置信度高：父母双方覆盖良好，至多一条零星的替代读段，子代等位基因平衡符合。"),
+    ("De novo call confidence medium: a parent's depth or genotype quality is low, or read counts missing.",
+     "新发变异检出置信度中等：一方亲本的深度或基因型质量偏低，或缺少读段计数。"),
+    ("De novo call confidence low: the parents show alt reads or one is not assessable, or the child's allele "
+     "balance is off.", "新发变异检出置信度低：父母出现替代读段或一方无法评估，或子代等位基因平衡异常。"),
+    ("Heteroplasmy (alt fraction): {levels}.", "异质性（替代等位基因比例）：{levels}。"),
+    ("Parent not assessable here ({parents}: genotype missing or failed the quality gates); the call stays "
+     "possible.", "此处无法评估亲本（{parents}：基因型缺失或未通过质量门槛）；该判断仍为“可能”。"),
+    ("More severe on another transcript: {consequence} in {gene} ({transcript}, {change}).",
+     "另一转录本上的后果更严重：{gene} 的{consequence}（{transcript}，{change}）。"),
+    ("More severe on another transcript: {consequence} in {gene} ({transcript}).",
+     "另一转录本上的后果更严重：{gene} 的{consequence}（{transcript}）。"),
+    ("{consequence} in {gene} ({change}).", "{gene} 的{consequence}（{change}）。"),
+    ("{consequence} in {gene}.", "{gene} 的{consequence}。"),
+    ("{criterion} ({strength}): {source} {value} >= {threshold} predicts damaging.",
+     "{criterion}（{strength}）：{source} {value} ≥ {threshold}，预测为有害。"),
+    ("{criterion} ({strength}): {source} {value} <= {threshold} predicts benign.",
+     "{criterion}（{strength}）：{source} {value} ≤ {threshold}，预测为良性。"),
+    ("Predicted loss of function in {gene}, a gene intolerant of loss of function (gnomAD {details}).",
+     "预测 {gene} 功能丧失，该基因不耐受功能丧失（gnomAD {details}）。"),
+    ("ClinVar: {significance} for {conditions} ({stars} stars, variation {id}).",
+     "ClinVar：{significance}，相关疾病 {conditions}（{stars} 星，变异编号 {id}）。"),
+    ("ClinVar: {significance} for {conditions} ({stars} star, variation {id}).",
+     "ClinVar：{significance}，相关疾病 {conditions}（{stars} 星，变异编号 {id}）。"),
+    ("ClinVar: {significance} ({stars} stars, variation {id}).",
+     "ClinVar：{significance}（{stars} 星，变异编号 {id}）。"),
+    ("ClinVar: {significance} ({stars} star, variation {id}).",
+     "ClinVar：{significance}（{stars} 星，变异编号 {id}）。"),
+    ("The same amino-acid change is {significance} in ClinVar ({id}).",
+     "相同的氨基酸改变在 ClinVar 中为{significance}（{id}）。"),
+    ("Another change at this codon (to {aa}) is {significance} in ClinVar ({id}, {stars} stars).",
+     "同一密码子的另一改变（变为 {aa}）在 ClinVar 中为{significance}（{id}，{stars} 星）。"),
+    ("Not observed in the population database.", "人群数据库中未观察到。"),
+    ("Population allele frequency {af} (at most {max_af} allowed).", "人群等位基因频率 {af}（允许上限 {max_af}）。"),
+    ("Phenotype match {score} to {disease} ({id}): {terms}.", "与 {disease}（{id}）的表型匹配度 {score}：{terms}。"),
+    ("Phenotype match {score} to the phenotypes annotated to {gene}.", "与 {gene} 注释表型的匹配度 {score}。"),
+    ("No HPO phenotype is annotated to {gene}: phenotype match 0.", "{gene} 没有注释的 HPO 表型：表型匹配度 0。"),
+    # funnel steps (normalize, frequency, consequence, regenotype, candidates and rank stages)
+    ("input records", "输入记录"),
+    ("after splitting multi-allelics", "拆分多等位位点后"),
+    ("alternate allele carried by a family member", "家系成员携带替代等位基因"),
+    ("population AF <= {max_af} or not observed (ClinVar pathogenic kept at any frequency)",
+     "人群等位基因频率 ≤ {max_af} 或未观察到（ClinVar 致病变异不论频率均保留）"),
+    ("population AF <= {max_af} or not observed", "人群等位基因频率 ≤ {max_af} 或未观察到"),
+    ("consequences annotated ({source})", "已注释后果（{source}）"),
+    ("missing genotypes looked up in gVCFs ({filled} filled, {left} left missing)",
+     "在 gVCF 中查找缺失基因型（补齐 {filled} 个，仍缺失 {left} 个）"),
+    ("consequence impact {impacts}", "后果影响程度 {impacts}"),
+    ("an affected carrier passes genotype gates ({gates})", "患病携带者通过基因型质量门槛（{gates}）"),
+    ("fits an inheritance mode", "符合某种遗传方式"),
+    ("reported (top {n})", "已报告（前 {n} 个）"),
+    ("reported: none, sample QC failed", "已报告：无，样本质控未通过"),
+    # outputs.py: not assessed
+    ("Structural and copy-number variants and repeat expansions are not assessed.",
+     "未评估结构变异、拷贝数变异和重复扩增。"),
+    ("ACMG/AMP classification is not made yet: the score weighs consequence, inheritance, population frequency "
+     "and ClinVar (when configured); in-silico evidence (PP3/BP4) and gene constraint are stated, not weighed.",
+     "尚未进行 ACMG/AMP 分类：评分综合了后果、遗传方式、人群频率和 ClinVar（如已配置）；计算机预测证据"
+     "（PP3/BP4）和基因约束仅作说明，未计入评分。"),
+    ("ClinVar was not configured: known classifications were not looked up.", "未配置 ClinVar：未查询已知分类。"),
+    ("In-silico scores were not assessed: no score file ({sources}) was configured.",
+     "未评估计算机预测评分：未配置评分文件（{sources}）。"),
+    ("In-silico scores not configured, so not looked up: {sources}.",
+     "以下计算机预测评分未配置，因此未查询：{sources}。"),
+    ("Gene constraint (pLI, LOEUF) was not assessed: no gnomAD constraint table was configured.",
+     "未评估基因约束（pLI、LOEUF）：未配置 gnomAD 约束表。"),
+    ("Variants whose most severe consequence has impact {impacts} (for example deep intronic or intergenic) were "
+     "not considered.", "未考虑最严重后果的影响程度为 {impacts} 的变异（例如深部内含子或基因间变异）。"),
+    ("{n} {mode} candidates, over {factor}x the ~{expected} of a typical genome trio: check sample quality and "
+     "relationships first",
+     "{n} 个{mode}候选变异，超过典型全基因组三人家系约 {expected} 个的 {factor} 倍："
+     "请先核查样本质量和亲缘关系"),
+    ("No local cohort database was used: variants recurrent in this lab's families were not filtered.",
+     "未使用本地队列数据库：未过滤本实验室家系中反复出现的变异。"),
+    # qc.py: findings
+    ("{sample} is recorded as {ped_sex} in the PED but looks {inferred_sex} ({evidence}): check for a sample swap "
+     "or a wrong sex in the PED.", "{sample} 在 PED 中记录为{ped_sex}，但基因型显示为{inferred_sex}（{evidence}）："
+     "请核查是否样本调换或 PED 中性别有误。"),
+    ("{sample} has an ambiguous {x} (male up to {male}, female from {female}): possible contamination or a "
+     "sex-chromosome aneuploidy.",
+     "{sample} 的 {x} 不明确（男性至多 {male}，女性自 {female} 起）：可能存在污染或性染色体非整倍体。"),
+    ("Sex could not be checked for {samples}: fewer than {n} good-quality non-reference chrX calls.",
+     "无法核查 {samples} 的性别：高质量的 chrX 非参考检出少于 {n} 个。"),
+    ("{sample} has a low call rate: {rate} of autosomal records are called (warning below {limit}).",
+     "{sample} 检出率偏低：常染色体记录中 {rate} 被检出（低于 {limit} 时警告）。"),
+    ("{sample} has an unusual het/hom-alt ratio of {ratio} (expected {range}): possible long runs of "
+     "homozygosity (consanguinity) or a poor-quality sample.",
+     "{sample} 的杂合/纯合替代比为 {ratio}，异常（预期 {range}）：可能存在长片段纯合（近亲婚配）或样本质量差。"),
+    ("{sample} has an unusual het/hom-alt ratio of {ratio} (expected {range}): possible contamination or a "
+     "poor-quality sample.", "{sample} 的杂合/纯合替代比为 {ratio}，异常（预期 {range}）：可能存在污染或样本质量差。"),
+    ("{a} and {b} are recorded in the PED as {expected} but their genotypes look {looks} (kinship {kinship}, "
+     "expected {expected_kinship}; IBS0 {ibs0} over {n} sites): check for {why}.",
+     "{a} 与 {b} 在 PED 中记录为{expected}，但其基因型看起来是{looks}（亲缘系数 {kinship}，预期 {expected_kinship}；"
+     "IBS0 {ibs0}，基于 {n} 个位点）：请核查{why}。"),
+    ("Relatedness could not be checked for {pairs}: fewer than {n} autosomal SNVs called in both samples.",
+     "无法核查 {pairs} 的亲缘关系：两个样本中均检出的常染色体 SNV 少于 {n} 个。"),
+    ("{child} (father {father}, mother {mother}) has {errors} Mendelian errors in {sites} sites ({rate}, limit "
+     "{limit}): a parent may be wrong (sample swap, non-paternity) or the genotypes poor.",
+     "{child}（父亲 {father}，母亲 {mother}）在 {sites} 个位点中有 {errors} 个孟德尔错误（{rate}，上限 {limit}）："
+     "亲本可能有误（样本调换、非亲生）或基因型质量差。"),
+    ("Mendelian errors were not judged for {child} (father {father}, mother {mother}): {sites} informative sites "
+     "(at least {n} needed).",
+     "未评判 {child}（父亲 {father}，母亲 {mother}）的孟德尔错误："
+     "仅 {sites} 个信息位点（至少需要 {n} 个）。"),
+    # reanalyze.py / reanalyze_trace.py: why a candidate is new, gone or moved
+    ("not told by the two runs' outputs; what changed in the run: {changes}",
+     "两次运行的输出无法说明原因；运行中的变化：{changes}"),
+    ("its population AF {af} is above the limit {limit}: it was kept only because ClinVar called it pathogenic, "
+     "and the current run no longer does",
+     "其人群等位基因频率 {af} 高于上限 {limit}：此前仅因 ClinVar 判为致病而保留，本次运行中已不再如此"),
+    ("now filtered by population frequency: {values} above the limit {limit} and ClinVar no longer calls it "
+     "pathogenic", "现已被人群频率过滤：{values} 高于上限 {limit}，且 ClinVar 不再判为致病"),
+    ("now filtered by population frequency: AF {af} is above the limit {limit} (was {before})",
+     "现已被人群频率过滤：等位基因频率 {af} 高于上限 {limit}（之前为 {before}）"),
+    ("now filtered by population frequency: {values} above the limit {limit}",
+     "现已被人群频率过滤：{values} 高于上限 {limit}"),
+    ("its impact {impact} is no longer kept (keep_impacts: {impacts})",
+     "其影响程度 {impact} 不再保留（keep_impacts：{impacts}）"),
+    ("no longer within the top {top}: it was ranked {rank} and the limit is now {limit} (was {before})",
+     "不再位于前 {top} 名：此前排名 {rank}，上限现为 {limit}（之前为 {before}）"),
+    ("no longer reaching the top {top} (lowest reported score now {lowest}, its previous score {score})",
+     "未能进入前 {top} 名（现报告的最低评分 {lowest}，其此前评分 {score}）"),
+    ("no longer reaching the top {top}", "未能进入前 {top} 名"),
+    ("genotype gate {gate} changed from {before} to {after}", "基因型门槛 {gate} 由 {before} 改为 {after}"),
+    ("ClinVar now classifies it {classification}", "ClinVar 现将其分类为 {classification}"),
+    ("ClinVar classifies it {classification}", "ClinVar 将其分类为 {classification}"),
+    ("its population AF {af} was above the previous limit {limit}", "其人群等位基因频率 {af} 高于之前的上限 {limit}"),
+    ("it now reaches the top {top}", "现已进入前 {top} 名"),
+    ("the candidate limit was raised from {before} to {after}", "候选变异数上限由 {before} 提高到 {after}"),
+    ("the current run's input does not hold this variant (after splitting and left-alignment)",
+     "本次运行的输入中没有该变异（拆分多等位位点并左对齐之后）"),
+    ("in the current run it fails the impact filter, the genotype gates or every inheritance mode",
+     "本次运行中它未通过影响程度筛选、基因型质量门槛，或不符合任何遗传方式"),
+    ("still a candidate, but no longer ranked within the top {top}", "仍是候选变异，但排名已不在前 {top} 名之内"),
+    ("its own scores are unchanged: other candidates moved past it or fell behind it",
+     "其自身评分未变：是其他候选变异的排名超过了它或落到它之后"),
+    ("the current run reported no candidates: its sample QC failed", "本次运行未报告候选变异：样本质控未通过"),
+    ("phenotype score {before} -> {after}", "表型评分 {before} → {after}"),
+    ("variant score {before} -> {after}", "变异评分 {before} → {after}"),
+]
+
+# fmt: on
+
+# Fields whose value is itself translated: inheritance modes (joined as rank.py joins them) and single words.
+MODE_SEPARATORS = {"modes": " and ", "modes_or": " or "}
+WORD_FIELDS = {"significance", "ped_sex", "inferred_sex", "strength", "expected", "looks", "why", "terms"}
+
+
+# --- translator ---------------------------------------------------------------------------------
+
+
+# Fields that never hold spaces or brackets, so a disease name "A (B)" before "({id})" is not cut short.
+FIELD_PATTERNS = {"id": r"[^\s()]+", "score": r"\S+", "consequence": r"\S+", "value": r"\S+", "threshold": r"\S+"}
+
+
+def _compile(template: str) -> re.Pattern:
+    parts = re.split(r"\{(\w+)\}", template)
+    pattern = "".join(
+        re.escape(p) if i % 2 == 0 else f"(?P<{p}>{FIELD_PATTERNS.get(p, '.+?')})" for i, p in enumerate(parts)
+    )
+    return re.compile(pattern + r"\Z", flags=re.DOTALL)
+
+
+@cache
+def _sentence_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((_compile(en), zh) for en, zh in SENTENCES_ZH)
+
+
+def fields(template: str) -> set[str]:
+    return set(re.findall(r"\{(\w+)\}", template))
+
+
+class Translator:
+    """`t(text, **fields)` for fixed texts, `t.sentence(text)` for sentences the pipeline wrote in English."""
+
+    def __init__(self, language: str = "en"):
+        if language not in LANGUAGES:
+            raise ValueError(f"report language {language!r} is not one of {', '.join(LANGUAGES)}")
+        self.language = language
+        self.html_lang = HTML_LANG[language]
+        self.zh = language == "zh"
+
+    def __call__(self, text: str, **values) -> str:
+        template = MESSAGES_ZH.get(text, text) if self.zh else text
+        return template.format(**values) if values else template
+
+    def word(self, text: str) -> str:
+        """One value from a known vocabulary (status, role, significance); unknown ones stay as they are."""
+        return MESSAGES_ZH.get(text, text) if self.zh else text
+
+    def mode(self, words: str) -> str:
+        return INHERITANCE_ZH.get(words, words) if self.zh else words
+
+    def consequence(self, term: str) -> str:
+        """An SO term (or several joined by '&') for display: 'missense variant' in English."""
+        if not self.zh:
+            return term.replace("_", " ").replace("&", ", ")
+        return "、".join(CONSEQUENCE_ZH.get(t, t.replace("_", " ")) for t in term.split("&"))
+
+    def impact(self, impact: str) -> str:
+        return IMPACT_ZH.get(impact.lower(), impact.lower()) if self.zh else impact.lower()
+
+    def join(self, items: list[str], separator: str = ", ") -> str:
+        return (MESSAGES_ZH.get(separator, separator) if self.zh else separator).join(items)
+
+    def sentence(self, text: str) -> str:
+        if not self.zh:
+            return text
+        for pattern, template in _sentence_patterns():
+            match = pattern.match(text)
+            if match:
+                return template.format(**{k: self._field(k, v) for k, v in match.groupdict().items()})
+        return text
+
+    def _field(self, name: str, value: str) -> str:
+        if name in MODE_SEPARATORS:
+            joiner = "或" if name == "modes_or" else "和"
+            return joiner.join(self.mode(m) for m in value.split(MODE_SEPARATORS[name]))
+        if name == "mode":
+            return self.mode(value.replace("_", " "))
+        if name == "consequence":
+            return self.consequence(value)
+        if name in WORD_FIELDS:
+            return self.word(value)
+        return value
