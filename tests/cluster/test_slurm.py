@@ -22,10 +22,12 @@ OUTPUTS = ["candidates.json", "candidates.tsv", "candidates.vcf.gz"]
 
 @pytest.fixture(scope="module")
 def cluster():
+    start = time.monotonic()
     try:
         started = LocalCluster.start()
     except ClusterError as error:
         pytest.fail(f"could not start a one-node SLURM cluster: {error}", pytrace=False)
+    print(f"\none-node SLURM cluster up in {time.monotonic() - start:.1f} s")
     yield started
     started.stop()
 
