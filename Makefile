@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: demo test lint setup clean fuzz chromium cjk-fonts bench
+.PHONY: demo test test-cluster lint setup clean fuzz chromium cjk-fonts bench
 
 # Re-install only when the project's dependencies change.
 $(BIN)/rarevar: pyproject.toml
@@ -19,7 +19,12 @@ demo: setup
 	$(BIN)/rarevar run --config config/config.yaml --cores $(CORES)
 
 test: setup chromium cjk-fonts
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q tests --ignore=tests/cluster
+
+# The demo batch through a real one-node SLURM cluster (Debian's slurm-wlm and munge, installed when missing),
+# compared with a local run. Needs root; without it (or without apt) the test fails and says why.
+test-cluster: setup
+	$(BIN)/python -m pytest -q -s tests/cluster
 
 # The browser tests drive Debian's Chromium (nothing is downloaded by the tests). Installing it needs root, as CI
 # has; without it those tests fail and say why.

@@ -1,0 +1,73 @@
+"""The demo batch through a real one-node SLURM cluster gives the same candidates as a local run.
+
+Needs root (it starts munged, slurmctld and slurmd; `make test-cluster` / CI). Where the cluster cannot start, the
+test fails and says why. Run with `-s` to see the wall times of both runs.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, demo_row, rarevar, write_config
+from localslurm import ClusterError, LocalCluster
+
+# This cluster has no accounting database: job states come from squeue (slurm.conf keeps finished jobs visible to
+# it with MinJobAge=600), and the first status check comes after 2 s instead of the plugin's 40.
+NO_ACCOUNTING = ["--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "2"]
+OUTPUTS = ["candidates.json", "candidates.tsv", "candidates.vcf.gz"]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    start = time.monotonic()
+    try:
+        started = LocalCluster.start()
+    except ClusterError as error:
+        pytest.fail(f"could not start a one-node SLURM cluster: {error}", pytrace=False)
+    print(f"\none-node SLURM cluster up in {time.monotonic() - start:.1f} s")
+    yield started
+    started.stop()
+
+
+def timed_run(folder: Path, *args: str) -> float:
+    folder.mkdir()
+    config = write_config(folder, [demo_row()])
+    start = time.monotonic()
+    result = rarevar("run", "--config", str(config), *args, cwd=folder)
+    elapsed = time.monotonic() - start
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    return elapsed
+
+
+def test_demo_batch_through_slurm_equals_local_run(cluster, tmp_path):
+    local_seconds = timed_run(tmp_path / "local", "--cores", "2")
+    slurm_seconds = timed_run(
+        tmp_path / "slurm", "--profile", str(REPO / "workflow" / "profiles" / "slurm"),
+        "--", *NO_ACCOUNTING, "--slurm-keep-successful-logs",
+    )  # fmt: skip
+    print(f"\ndemo batch wall time: local {local_seconds:.1f} s, SLURM {slurm_seconds:.1f} s "
+          f"({slurm_seconds / local_seconds:.2f}x)")  # fmt: skip
+
+    # Every job the executor submitted ran on the cluster and finished there: its log is
+    # .snakemake/slurm_logs/<rule_x or group_x>/.../<SLURM job id>.log
+    job_logs = list((tmp_path / "slurm" / ".snakemake" / "slurm_logs").rglob("*.log"))
+    submitted = {log.stem for log in job_logs}
+    assert submitted, "no SLURM job logs: the jobs did not go through SLURM"
+    finished = cluster.finished_jobs()
+    assert {job: finished.get(job, {}).get("JobState") for job in submitted} == dict.fromkeys(submitted, "COMPLETED")
+    assert submitted <= set(re.findall(r"_job_complete: JobId=(\d+) done", cluster.log("slurmctld")))
+    # ... and together they ran every step the local run ran (only the target rule `all` stays local), each
+    # family's later steps as one grouped job.
+    local_log = next((tmp_path / "local" / ".snakemake" / "log").glob("*.snakemake.log")).read_text()
+    local_steps = set(re.findall(r"^localrule (\w+):", local_log, re.MULTILINE)) - {"all"}
+    slurm_steps = set().union(*(re.findall(r"\(Rule: (\w+)\)", log.read_text()) for log in job_logs))
+    assert slurm_steps == local_steps
+    assert any(log.parent.name.startswith("group_family_tail") for log in job_logs)
+
+    for name in OUTPUTS:
+        local = (tmp_path / "local" / "results" / "DEMO1" / name).read_bytes()
+        slurm = (tmp_path / "slurm" / "results" / "DEMO1" / name).read_bytes()
+        assert slurm == local, f"{name} differs between the SLURM and the local run"
