@@ -20,8 +20,10 @@ from pathlib import Path
 
 from measure import measure, python_step, show
 
-VIEW = ("import sys; from rarevar.bcftools import bcftools; "
-        "bcftools('view', '--no-version', *sys.argv[3:], '-Ob', '-o', sys.argv[2], '-W', sys.argv[1])")
+VIEW = (
+    "import sys; from rarevar.bcftools import bcftools; "
+    "bcftools('view', '--no-version', *sys.argv[3:], '-Ob', '-o', sys.argv[2], '-W', sys.argv[1])"
+)
 MAX_AF = "0.01"
 
 

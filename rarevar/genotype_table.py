@@ -96,8 +96,9 @@ def read_genotype_table(path: str, info_fields: tuple[str, ...] = (), first_only
             tsv,
             read_options=pacsv.ReadOptions(column_names=columns, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
-            convert_options=pacsv.ConvertOptions(column_types={"pos": pa.int64(), **strings, **numbers},
-                                                 null_values=["."], strings_can_be_null=False),  # fmt: skip
+            convert_options=pacsv.ConvertOptions(
+                column_types={"pos": pa.int64(), **strings, **numbers}, null_values=["."], strings_can_be_null=False
+            ),  # fmt: skip
         )
     finally:
         os.unlink(tsv)
@@ -118,6 +119,8 @@ def read_genotype_table(path: str, info_fields: tuple[str, ...] = (), first_only
         gt=gt.reshape(n, len(samples)),
         gq=_numbers(table, [f"GQ:{s}" for s in samples]) if "GQ" in per_sample else missing,
         dp=_numbers(table, [f"DP:{s}" for s in samples]) if "DP" in per_sample else missing,
-        info={f: (_decoded(table[f], _info_value(first_only), str) if f in present else np.full(n, "", dtype=str))
-              for f in info_fields},  # fmt: skip
+        info={
+            f: (_decoded(table[f], _info_value(first_only), str) if f in present else np.full(n, "", dtype=str))
+            for f in info_fields
+        },  # fmt: skip
     )

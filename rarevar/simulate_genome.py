@@ -400,8 +400,10 @@ def draw_contig(rng, plan: ContigPlan, build: str, proband_male: bool, mix: Mix)
     }
     alts = sites.alt_alleles[0]
     facts = {
-        "de_novo": [{"chrom": plan.name, "pos": int(pos[i]), "ref": sites.ref[i].as_py(), "alt": alts[i].as_py()}
-                    for i in np.flatnonzero(de_novo)],  # fmt: skip
+        "de_novo": [
+            {"chrom": plan.name, "pos": int(pos[i]), "ref": sites.ref[i].as_py(), "alt": alts[i].as_py()}
+            for i in np.flatnonzero(de_novo)
+        ],  # fmt: skip
         "multiallelic": int(multi.sum()),
         "indels": int(pc.sum(pc.not_equal(pc.utf8_length(sites.ref), pc.utf8_length(alts))).as_py() or 0),
         "missing_genotypes": int(sum(c.missing.sum() for c in calls.values())),

@@ -60,8 +60,17 @@ def test_same_values_as_cyvcf2(trio):
 
 @pytest.mark.parametrize(
     ("gt", "code"),
-    [("0/0", HOM_REF), ("0|1", HET), ("1/2", HET), ("1/1", HOM_ALT), ("0", HOM_REF), ("1", HOM_ALT),
-     ("./.", MISSING), (".", MISSING), ("./1", MISSING)],  # fmt: skip
+    [
+        ("0/0", HOM_REF),
+        ("0|1", HET),
+        ("1/2", HET),
+        ("1/1", HOM_ALT),
+        ("0", HOM_REF),
+        ("1", HOM_ALT),
+        ("./.", MISSING),
+        (".", MISSING),
+        ("./1", MISSING),
+    ],  # fmt: skip
 )
 def test_genotype_strings(gt, code):
     assert genotype_code(gt) == code

@@ -65,13 +65,25 @@ def test_every_template_text_has_both_languages_with_the_same_fields(name):
 
 
 def test_every_builder_text_and_word_has_chinese():
-    keys = builder_keys() | {
-        _genotype_words(gt) for gt in ("./.", "0/0", "1", "0/1", "1/1", "1/2")
-    } | {"not sequenced", "no genotype reported", "pass", "FAIL", "not assessed", "yes", "no", "not stated"} | {
-        NOT_AVAILABLE, NOT_IN_POPULATION, "no score for this variant", "not assessed (no score files configured)",
-        "same amino-acid change", "another change at this codon", "ClinVar (gene)", "ClinVar (position)",
-        "candidates found", "no candidate", "stopped: sample QC failed", "not classified",
-    }
+    keys = (
+        builder_keys()
+        | {_genotype_words(gt) for gt in ("./.", "0/0", "1", "0/1", "1/1", "1/2")}
+        | {"not sequenced", "no genotype reported", "pass", "FAIL", "not assessed", "yes", "no", "not stated"}
+        | {
+            NOT_AVAILABLE,
+            NOT_IN_POPULATION,
+            "no score for this variant",
+            "not assessed (no score files configured)",
+            "same amino-acid change",
+            "another change at this codon",
+            "ClinVar (gene)",
+            "ClinVar (position)",
+            "candidates found",
+            "no candidate",
+            "stopped: sample QC failed",
+            "not classified",
+        }
+    )
     assert {"local cohort not used", "variation {id}", "intolerant of loss of function"} <= keys
     missing = sorted(k for k in keys if k not in MESSAGES_ZH)
     assert not missing, f"no Chinese for {missing}"
@@ -121,9 +133,10 @@ def payload() -> dict:
     return {
         "family": "FAM<1>",
         "generated": "2026-12-02 02:00 UTC",
-        "samples": [{"id": "proband", "role": "proband", "sex": "male", "phenotype": "affected", "sequenced": True},
-                    {"id": "mother", "role": "mother", "sex": "female", "phenotype": "unaffected",
-                     "sequenced": True}],  # fmt: skip
+        "samples": [
+            {"id": "proband", "role": "proband", "sex": "male", "phenotype": "affected", "sequenced": True},
+            {"id": "mother", "role": "mother", "sex": "female", "phenotype": "unaffected", "sequenced": True},
+        ],  # fmt: skip
         "phenotype": {"observed": [{"id": "HP:0001639", "label": "Hypertrophic cardiomyopathy"}], "excluded": []},
         "funnel": [{"step": "input records", "variants": 100}, {"step": "fits an inheritance mode", "variants": 2}],
         "not_assessed": ["Structural and copy-number variants and repeat expansions are not assessed."],
