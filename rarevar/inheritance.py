@@ -46,11 +46,33 @@ def genotype_codes_from_cyvcf2(gt_types: np.ndarray) -> np.ndarray:
     return codes
 
 
+class Partners:
+    """Each record's compound-het partner records, stored as one index array with per-record offsets (a genome
+    has a million records and a few thousand with partners: no list per record)."""
+
+    def __init__(self, n: int, owners: np.ndarray | None = None, others: np.ndarray | None = None):
+        """`owners`/`others`: the pairs (record, partner), sorted by record then partner."""
+        owners = np.zeros(0, dtype=np.int64) if owners is None else owners
+        self._others = np.zeros(0, dtype=np.int64) if others is None else others
+        self._offsets = np.searchsorted(owners, np.arange(n + 1))
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, record: int | slice) -> list:
+        if isinstance(record, slice):
+            return [self[i] for i in range(len(self))[record]]
+        return self._others[self._offsets[record] : self._offsets[record + 1]].tolist()
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
 @dataclass
 class InheritanceResult:
     modes: dict[str, np.ndarray]  # mode -> bool per record: fits that mode in this family
     possible: dict[str, np.ndarray]  # mode -> bool per record: fits only if unknowns are favourable
-    partners: list[list[int]]  # per record: its compound-het partner records (same gene)
+    partners: Partners  # per record: its compound-het partner records (same gene)
     not_testable: dict[str, str] = field(default_factory=dict)  # mode -> why it could not be tested
     # per record: how its compound-het partners were shown to be on the other copy (PHASE_EVIDENCE), or ''
     phase_evidence: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
@@ -138,25 +160,24 @@ class Person:
     phase_set: np.ndarray | None = None
     is_parent: bool = False  # parent of an affected individual: a no-call is "not assessable"
 
-    def _is(self, *codes: int) -> Fit:
-        match = np.isin(self.gt, codes)
+    def _is(self, match: np.ndarray) -> Fit:
         return Fit(match, match | (self.gt == MISSING))
 
     @property
     def hom_ref(self) -> Fit:
-        return self._is(HOM_REF)
+        return self._is(self.gt == HOM_REF)
 
     @property
     def het(self) -> Fit:
-        return self._is(HET)
+        return self._is(self.gt == HET)
 
     @property
     def hom_alt(self) -> Fit:
-        return self._is(HOM_ALT)
+        return self._is(self.gt == HOM_ALT)
 
     @property
     def carrier(self) -> Fit:
-        return self._is(HET, HOM_ALT)
+        return self._is(self.gt >= HET)  # het or hom-alt (codes: -1 missing, 0, 1, 2)
 
     @property
     def clear(self) -> Fit:
@@ -481,9 +502,7 @@ def compound_het_pairs(family: Family, candidate: Fit, first: np.ndarray, second
     return pairs, evidence
 
 
-def compound_heterozygous(
-    family: Family, gene: np.ndarray, usable: np.ndarray
-) -> tuple[Fit, list[list[int]], np.ndarray]:
+def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) -> tuple[Fit, Partners, np.ndarray]:
     """Records with a compound-het partner in the same gene, the partners of each record, and the
     strongest phase evidence among its partners ('' where it has none).
 
@@ -504,13 +523,7 @@ def compound_heterozygous(
     labels = np.array([*PHASE_EVIDENCE, ""], dtype=object)[strongest]
     first, second = first[shown], second[shown]
     order = np.lexsort((second, first))
-    first, second = first[order], second[order]
-    partners: list[list[int]] = [[] for _ in range(n)]
-    owners, starts = np.unique(first, return_index=True)
-    groups = np.split(second, starts[1:]) if len(owners) else []
-    for owner, group in zip(owners, groups, strict=True):
-        partners[owner] = group.tolist()
-    return Fit(sure, maybe), partners, labels
+    return Fit(sure, maybe), Partners(n, first[order], second[order]), labels
 
 
 # --- the public entry point -----------------------------------------------------------------------
@@ -574,7 +587,7 @@ def inheritance_modes(
 
     empty = Fit(np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
     fits = dict.fromkeys(MODES, empty)
-    partners: list[list[int]] = [[] for _ in range(n)]
+    partners = Partners(n)
     phase_evidence = np.full(n, "", dtype=object)
     if family.affected:
         autosomal = genome.is_autosomal(chrom, pos, build)
