@@ -40,6 +40,8 @@ def write_config(tmp: Path, families_rows: list[dict], **overrides) -> Path:
     columns = ["family_id", "vcf", "ped", "hpo"]
     lines = ["\t".join(columns)] + ["\t".join(str(row.get(c, "")) for c in columns) for row in families_rows]
     sheet.write_text("\n".join(lines) + "\n")
+    # report.pdf takes WeasyPrint several seconds a run: only the runs whose tests read it make it.
+    config["report"] = {**config.get("report", {}), "pdf": False}
     config.update({"families": str(sheet), "results_dir": str(tmp / "results"), **overrides})
     path = tmp / "config.yaml"
     path.write_text(yaml.safe_dump(config))
@@ -67,7 +69,7 @@ def truth() -> dict:
 def demo_run(tmp_path_factory) -> Path:
     """One real Snakemake run of the shipped demo config (results in a temporary folder)."""
     tmp = tmp_path_factory.mktemp("demo")
-    config = write_config(tmp, [demo_row()])
+    config = write_config(tmp, [demo_row()], report={"pdf": True, "language": "en"})
     result = rarevar("run", "--config", str(config), "--cores", "2")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return tmp / "results"
