@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: demo test test-cluster lint setup clean fuzz chromium cjk-fonts bench
+.PHONY: demo test test-cluster lint setup clean fuzz chromium cjk-fonts pdf-libs bench
 
 # Re-install only when the project's dependencies change.
 $(BIN)/rarevar: pyproject.toml
@@ -15,16 +15,21 @@ $(BIN)/rarevar: pyproject.toml
 
 setup: $(BIN)/rarevar
 
-demo: setup
+demo: setup pdf-libs
 	$(BIN)/rarevar run --config config/config.yaml --cores $(CORES)
 
-test: setup chromium cjk-fonts
+test: setup pdf-libs chromium cjk-fonts
 	$(BIN)/python -m pytest -q tests --ignore=tests/cluster
 
 # The demo batch through a real one-node SLURM cluster (Debian's slurm-wlm and munge, installed when missing),
 # compared with a local run. Needs root; without it (or without apt) the test fails and says why.
 test-cluster: setup
 	$(BIN)/python -m pytest -q -s tests/cluster
+
+# report.pdf is laid out by WeasyPrint, which needs the system's Pango (present on most Debian installs).
+pdf-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null) \
+		|| echo "make: could not install Debian's libpango-1.0-0; report.pdf will fail (set report: {pdf: false})"
 
 # The browser tests drive Debian's Chromium (nothing is downloaded by the tests). Installing it needs root, as CI
 # has; without it those tests fail and say why.
