@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 
 import pytest
 
@@ -104,39 +103,50 @@ def test_batch_summary_links_to_each_report(chromium, demo_run, truth):
     assert all(url.startswith("file://") for url in page.requests), page.requests
 
 
-def hostile_inputs(tmp_path):
-    """The demo with a gene name that is a script (in the gene models) and a sample id that is an HTML payload."""
-    resources = tmp_path / "resources"
-    shutil.copytree(DEMO, resources)
-    (resources / "manifest.json").unlink()  # the gene models below are ours now, not the demo's
-    with gzip.open(DEMO / "genes.gff3.gz", "rt") as handle:
-        gff = handle.read().replace("Name=TNNT2;", f"Name={SCRIPT_GENE};")
-    with gzip.open(resources / "genes.gff3.gz", "wt") as handle:
-        handle.write(gff)
+SCRIPT_TRANSCRIPT = "ENST<svg/onload=alert(3)>"
+SCRIPT_HGVS = "c.299G>C<b>bold</b>"
+CSQ_HEADER = (
+    '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. '
+    'Format: Allele|Consequence|SYMBOL|Feature|BIOTYPE|HGVSc|HGVSp">'
+)
+
+
+def hostile_vcf(tmp_path, truth):
+    """The demo trio as annotated upstream by VEP, whose CSQ INFO on the planted record carries a script as the gene
+    name, an SVG handler as the transcript and markup in the HGVS, and whose proband id is an HTML payload."""
+    csq = f"{truth['alt']}|missense_variant|{SCRIPT_GENE}|{SCRIPT_TRANSCRIPT}|protein_coding|{SCRIPT_HGVS}|p.Arg100Pro"
+    lines = []
     with gzip.open(DEMO / "trio.vcf.gz", "rt") as handle:
-        vcf = handle.read().replace("\tproband\tmother\tfather\n", f"\t{SCRIPT_SAMPLE}\tmother\tfather\n")
-    (tmp_path / "trio.vcf").write_text(vcf)
+        for line in handle:
+            if line.startswith("#CHROM"):
+                lines += [CSQ_HEADER + "\n", line.replace("\tproband\t", f"\t{SCRIPT_SAMPLE}\t")]
+            elif line.startswith(f"{truth['chrom']}\t{truth['pos']}\t"):
+                cols = line.split("\t")
+                cols[7] = f"{cols[7]};CSQ={csq}"
+                lines.append("\t".join(cols))
+            else:
+                lines.append(line)
+    (tmp_path / "trio.vcf").write_text("".join(lines))
     ped = (DEMO / "demo.ped").read_text().replace("\tproband\t", f"\t{SCRIPT_SAMPLE}\t")
     (tmp_path / "trio.ped").write_text(ped)
-    return resources
 
 
 def test_script_payloads_from_input_files_render_as_text(chromium, tmp_path, truth):
-    resources = hostile_inputs(tmp_path)
+    hostile_vcf(tmp_path, truth)
     config = write_config(tmp_path, [demo_row(vcf=str(tmp_path / "trio.vcf"), ped=str(tmp_path / "trio.ped"))])
-    config.write_text(config.read_text().replace(str(DEMO), str(resources)))
     result = rarevar("run", "--config", str(config), "--cores", "2")
     assert result.returncode == 0, result.stderr[-3000:]
     family = tmp_path / "results" / truth["family"]
-    genes = [c["gene"] for c in json.loads((family / "candidates.json").read_text())["candidates"]]
-    assert SCRIPT_GENE in genes, "the hostile gene name did not reach the candidates"
+    top = json.loads((family / "candidates.json").read_text())["candidates"][0]
+    assert (top["gene"], top["transcript"], top["hgvs_c"]) == (SCRIPT_GENE, SCRIPT_TRANSCRIPT, SCRIPT_HGVS)
 
     page = open_page(chromium, family / "report.html")
     text = page.inner_text("body")
-    assert SCRIPT_GENE in text and SCRIPT_SAMPLE in text, "the payloads must be shown, as text"
+    for payload in (SCRIPT_GENE, SCRIPT_SAMPLE, SCRIPT_TRANSCRIPT, SCRIPT_HGVS):
+        assert payload in text, f"{payload} must be shown, as text"
     assert page.dialogs == [], f"a script from the input ran: {page.dialogs}"
     assert page.eval_on_selector_all("script", "s => s.length") == 1  # only the report's own
-    assert page.eval_on_selector_all("img", "i => i.length") == 0
+    assert page.eval_on_selector_all("img, [onload], [onerror]", "e => e.length") == 0
     assert all(url.startswith("file://") for url in page.requests), page.requests
 
 
