@@ -104,7 +104,7 @@ def test_logs_never_print_genotypes(offline_run):
         assert not leaked, f"{where} prints genotypes, e.g. {leaked[:2]}"
 
 
-@pytest.mark.parametrize("family_id", ["../outside", "/tmp/abs", "a/../../b", ".hidden", "x y"])
+@pytest.mark.parametrize("family_id", ["../outside", "/abs/family", "a/../../b", ".hidden", "x y"])
 def test_family_ids_that_would_leave_the_results_folder_are_refused(tmp_path, capsys, family_id):
     from rarevar.cli import main
 
