@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
-def write_bytes_atomic(path: str | Path, data: bytes, mode: int = 0o644) -> None:
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write whole or not at all. The temporary name (`.<name>.tmp<pid>`) is the one a re-run after a kill
+    recognises and removes (rarevar.runlock)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)  # mkstemp creates 0600; reports are meant to be shared
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def publish_indexed(tmp: str | Path, out: str | Path, index: str = "csi") -> None:
+    """Rename a finished file and its index (`<tmp>.<index>`) into place, data first: a reader takes the file
+    only once its index is there too."""
+    os.replace(tmp, out)
+    os.replace(f"{tmp}.{index}", f"{out}.{index}")

@@ -14,6 +14,7 @@ import cyvcf2
 import numpy as np
 import pandas as pd
 
+from rarevar.annotate.clinvar import info_text
 from rarevar.annotate.consequence import (
     TranscriptConsequence,
     apply_transcript_tags,
@@ -70,13 +71,6 @@ FREQUENCY_FIELDS = ("POP_AF", "POP_AF_GRPMAX", "POP_AF_EAS", "POP_AC", "POP_AN",
 COHORT_FIELDS = ("COHORT_AC", "COHORT_HOM", "COHORT_HEMI", "COHORT_FAMILIES", "COHORT_N_FAMILIES")
 CLINVAR_FIELDS = ("CLINVAR_ID", "CLINVAR_SIG", "CLINVAR_REVSTAT", "CLINVAR_DN")
 SCORE_FIELDS = tuple(layout.info for layout in LAYOUTS.values())  # written by the scores stage
-
-
-def _info_text(value) -> str:
-    # cyvcf2 returns multi-valued String INFO as one comma-joined string, numbers as numbers.
-    if value is None:
-        return ""
-    return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
 def _format_array(variant, name: str, n_samples: int) -> np.ndarray:
@@ -167,7 +161,7 @@ def read_records(path: str, source: str, tags: dict | None = None) -> tuple[Reco
             value = variant.INFO.get(name)
             frequency[name].append(np.nan if value is None else float(value))
         for name in CLINVAR_FIELDS:
-            clinvar[name].append(_info_text(variant.INFO.get(name)))
+            clinvar[name].append(info_text(variant.INFO.get(name)))
     vcf.close()
     n = len(columns["pos"])
     shape = (n, len(samples))

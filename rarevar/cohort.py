@@ -25,6 +25,7 @@ import cyvcf2
 import numpy as np
 import pysam
 
+from rarevar.atomic import publish_indexed
 from rarevar.bcftools import bcftools
 from rarevar.errors import InputError
 from rarevar.genome import BUILDS, is_x, is_x_nonpar, is_y
@@ -376,9 +377,7 @@ def _write_sites(conn: sqlite3.Connection, included: list[tuple[str, str, int]],
         bcftools("view", "--no-version", "-Ob" if bcf else "-Oz", "-o", tmp, f"--write-index={index}", plain)
     finally:
         os.unlink(plain)
-    # Data first: a reader takes the file only once its index is there too.
-    os.replace(tmp, out)
-    os.replace(f"{tmp}.{index}", f"{out}.{index}")
+    publish_indexed(tmp, out, index)
     return summary
 
 

@@ -21,9 +21,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from rarevar import __version__
+from rarevar.atomic import write_bytes_atomic
 from rarevar.errors import InputError
 from rarevar.resource_catalog import CATALOGUE, CHROMOSOMES
-from rarevar.resources import atomic_write_bytes, sha256
+from rarevar.resources import sha256
 
 MANIFEST = "manifest.json"
 COMMANDS = ("list", "download", "verify")  # the `rarevar resources` sub-commands `register` adds
@@ -223,7 +224,7 @@ def _write_meta(part: Path, url: str, headers) -> None:
     etag = headers.get("ETag")
     # If-Range needs a strong validator: a strong ETag, else the Last-Modified date.
     validator = etag if etag and not etag.startswith("W/") else headers.get("Last-Modified")
-    atomic_write_bytes(_meta_path(part), json.dumps({"url": url, "validator": validator}).encode())
+    write_bytes_atomic(_meta_path(part), json.dumps({"url": url, "validator": validator}).encode())
 
 
 def _read_meta(part: Path) -> dict:
@@ -292,7 +293,7 @@ def update_manifest(directory: Path, entry: dict) -> None:
             break
     else:
         files.append(entry)
-    atomic_write_bytes(path, (json.dumps(manifest, indent=2) + "\n").encode())
+    write_bytes_atomic(path, (json.dumps(manifest, indent=2) + "\n").encode())
 
 
 def verify(directory: str | Path) -> list[str]:

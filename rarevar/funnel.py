@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from rarevar.atomic import write_bytes_atomic
 
 
 def write_json_atomic(path: str | Path, data) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, sort_keys=False, ensure_ascii=False)
-        handle.write("\n")
-    os.replace(tmp, path)
+    text = json.dumps(data, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def write_steps(path: str | Path, steps: list[tuple[str, int]]) -> None:

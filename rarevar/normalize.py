@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rarevar.atomic import publish_indexed
 from rarevar.bcftools import BcftoolsError, bcftools, count_records
 from rarevar.errors import InputError
 from rarevar.funnel import write_steps
@@ -56,6 +57,5 @@ def _keep_carried(src: str, out: str) -> int:
     # an upstream deletion): counted here, not silently lost later.
     tmp = f"{out}.tmp{os.getpid()}"
     bcftools("view", "--no-version", "-i", 'GT="alt" && ALT!="*"', "-Ob", "-o", tmp, "-W", src)
-    os.replace(tmp, out)
-    os.replace(f"{tmp}.csi", f"{out}.csi")
+    publish_indexed(tmp, out)
     return count_records(out)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pysam
 
 from rarevar.annotate.scores import LABELS
+from rarevar.atomic import publish_indexed, write_bytes_atomic
 from rarevar.funnel import write_json_atomic
 from rarevar.pedigree import Pedigree
 
@@ -149,14 +150,7 @@ def write_tsv(candidates: list[dict], path: str | Path) -> None:
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(TSV_COLUMNS)
     writer.writerows(candidate_rows(candidates))
-    _write_text_atomic(path, buffer.getvalue())
-
-
-def _write_text_atomic(path: str | Path, text: str) -> None:
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
 
 
 def write_vcf(candidates: list[dict], annotated_bcf: str, path: str | Path) -> None:
@@ -206,8 +200,7 @@ def write_vcf(candidates: list[dict], annotated_bcf: str, path: str | Path) -> N
                     record.info["RAREVAR_MODE"] = modes
                 out.write(record)
     pysam.tabix_index(str(tmp), preset="vcf", force=True)
-    os.replace(tmp, path)
-    os.replace(f"{tmp}.tbi", f"{path}.tbi")
+    publish_indexed(tmp, path, "tbi")
 
 
 def write_json(payload: dict, path: str | Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from rarevar.annotate.clinvar import is_benign, is_pathogenic
 from rarevar.atomic import write_bytes_atomic
 from rarevar.errors import InputError
+from rarevar.genome import strip_chr
 from rarevar.reanalyze_trace import trace
 
 CANDIDATES = "candidates.json"
@@ -50,9 +51,8 @@ def read_run(folder) -> dict:
 
 def variant_key(candidate: dict) -> tuple[str, int, str, str] | None:
     """(chrom, pos, ref, alt) with 'chr' and case ignored, so runs on differently named contigs still match."""
-    chrom = str(candidate.get("chrom") or "").strip()
-    chrom = chrom[3:] if chrom.lower().startswith("chr") else chrom
-    chrom = "MT" if chrom.upper() == "M" else chrom.upper()
+    chrom = strip_chr(str(candidate.get("chrom") or "").strip()).upper()
+    chrom = "MT" if chrom == "M" else chrom
     try:
         pos = int(candidate.get("pos"))
     except (TypeError, ValueError):

@@ -14,21 +14,16 @@ from pathlib import Path
 import pandas as pd
 import pysam
 
-from rarevar.annotate.clinvar import is_benign, is_pathogenic, stars
+from rarevar.annotate.clinvar import info_text, is_benign, is_pathogenic, stars
+from rarevar.genome import strip_chr
 
 WORK = "work"
-
-
-def _joined(value) -> str:
-    if value is None:
-        return ""
-    return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
 def _record(path: Path, chrom: str, pos: int, ref: str, alt: str):
     """The record of exactly this allele in an indexed BCF, or None."""
     with pysam.VariantFile(str(path)) as handle:
-        names = {chrom, chrom.removeprefix("chr"), f"chr{chrom}"} & set(handle.header.contigs)
+        names = {chrom, strip_chr(chrom), f"chr{strip_chr(chrom)}"} & set(handle.header.contigs)
         for name in names:
             for record in handle.fetch(name, pos - 1, pos):
                 if record.pos == pos and record.ref.upper() == ref and alt in [a.upper() for a in record.alts or ()]:
@@ -38,8 +33,8 @@ def _record(path: Path, chrom: str, pos: int, ref: str, alt: str):
 
 def _in_table(path: Path, pos: int, ref: str, alt: str, chrom: str) -> bool:
     table = pd.read_parquet(path, columns=["chrom", "pos", "ref", "alt"])
-    plain = table["chrom"].astype(str).str.removeprefix("chr")
-    hit = (plain == chrom.removeprefix("chr")) & (table["pos"] == pos)
+    plain = table["chrom"].astype(str).map(strip_chr)
+    hit = (plain == strip_chr(chrom)) & (table["pos"] == pos)
     return bool((hit & (table["ref"].str.upper() == ref) & (table["alt"].str.upper() == alt)).any())
 
 
@@ -61,8 +56,8 @@ def trace(folder, candidate: dict, settings: dict) -> list[str]:
         return ["the current run's input does not hold this variant (after splitting and left-alignment)"]
     index = [a.upper() for a in record.alts].index(alt)
     info = record.info
-    significance = _joined(info.get("CLINVAR_SIG")) if "CLINVAR_SIG" in info else ""
-    review = _joined(info.get("CLINVAR_REVSTAT")) if "CLINVAR_REVSTAT" in info else ""
+    significance = info_text(info.get("CLINVAR_SIG")) if "CLINVAR_SIG" in info else ""
+    review = info_text(info.get("CLINVAR_REVSTAT")) if "CLINVAR_REVSTAT" in info else ""
     reasons = []
     if significance and is_benign(significance):
         reasons.append(f"ClinVar now classifies it {_clinvar_words(significance, review)}")

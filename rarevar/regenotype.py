@@ -14,6 +14,7 @@ from collections import Counter
 
 import pysam
 
+from rarevar.atomic import publish_indexed
 from rarevar.bcftools import bcftools, count_records
 from rarevar.funnel import write_json_atomic, write_steps
 from rarevar.gvcf import FILLED, RG_DESCRIPTION, Genotype, Outcome, genotype_at, open_gvcfs
@@ -77,8 +78,7 @@ def _fill_record(record: pysam.VariantRecord, by_sample: dict, counts: dict[str,
 
 def _write_indexed(tmp: str, out: str) -> None:
     bcftools("index", "-f", tmp)
-    os.replace(f"{tmp}.csi", f"{out}.csi")
-    os.replace(tmp, out)
+    publish_indexed(tmp, out)
 
 
 def regenotype(vcf: str, gvcfs: list[str], out: str, summary: str, funnel: str) -> dict:

@@ -6,8 +6,9 @@ import csv
 import gzip
 import hashlib
 import io
-import os
 from pathlib import Path
+
+from rarevar.atomic import write_bytes_atomic
 
 # Modes of inheritance as HPO terms (the `I` aspect of phenotype.hpoa).
 INHERITANCE_TERMS = {
@@ -31,14 +32,6 @@ def sha256(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write whole or not at all: a temp file beside the target, then rename."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def build_gene_disease(genes_to_phenotype: Path, phenotype_hpoa: Path, out: Path) -> int:
@@ -68,7 +61,7 @@ def build_gene_disease(genes_to_phenotype: Path, phenotype_hpoa: Path, out: Path
             [symbol, gene_id, disease, names.get(disease, ""), ";".join(sorted(inheritance.get(disease, ())))]
         )
     # mtime=0 keeps the file byte-identical across rebuilds.
-    atomic_write_bytes(out, gzip.compress(buffer.getvalue().encode(), mtime=0))
+    write_bytes_atomic(out, gzip.compress(buffer.getvalue().encode(), mtime=0))
     return len(pairs)
 
 

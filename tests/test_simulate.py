@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from pathlib import Path
 
@@ -14,13 +13,13 @@ import pysam
 import pytest
 
 from rarevar.simulate import bcsq_by_allele, build_demo, run_bcftools, run_csq, sha256
+from tests.conftest import shared_data
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "resources" / "demo"
-SHARED = Path(os.environ.get("RAREVAR_SHARED_DATA") or REPO.parent / "shared" / "data")
-needs_shared = pytest.mark.skipif(
-    not (SHARED / "bcftools-csq").is_dir(), reason="public test data not found (set RAREVAR_SHARED_DATA)"
-)
+SHARED = shared_data()
+# Tests that read the public data take the `shared` fixture: without the data they fail and say where to put it.
+needs_shared = pytest.mark.usefixtures("shared")
 # The bcftools test's own INFO/EXP for NUDT11 is stale: its expected output file (and bcftools 1.24)
 # say start_retained where EXP says synonymous&start_lost.
 STALE_EXPECTATIONS = {"ENST00000375992"}

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pysam
 
+from rarevar.atomic import publish_indexed, write_bytes_atomic
 from rarevar.bcftools import bcftools, count_records
 from rarevar.genome import strip_chr
-from rarevar.resources import atomic_write_bytes
 from rarevar.vcfcheck import read_fai
 
 KEEP_INFO = ("CLNSIG", "CLNREVSTAT", "CLNDN", "GENEINFO", "ALLELEID")
@@ -55,7 +55,8 @@ def is_benign(significance: str | None) -> bool:
     return bool(significance and BENIGN.match(significance))
 
 
-def _joined(value) -> str:
+def info_text(value) -> str:
+    """An INFO value as text: None as '', multi-valued as one comma-joined string."""
     if value is None:
         return ""
     # Number=. fields come back split at commas ("criteria_provided", "_single_submitter"): rejoin them.
@@ -125,8 +126,7 @@ def build_clinvar_store(vcf: str, reference: str, genes: str, out: str) -> dict:
                  slim)  # fmt: skip
     finally:
         os.unlink(slim)
-    os.replace(tmp, out)
-    os.replace(f"{tmp}.csi", f"{out}.csi")
+    publish_indexed(tmp, out)
     n_codons = write_codon_table(out, reference, genes, f"{out}.codons.tsv.gz")
     return {"records_in": kept + skipped, "records_kept": kept, "skipped": skipped,
             "records_out": count_records(out), "pathogenic_missense_codons": n_codons}  # fmt: skip
@@ -154,7 +154,7 @@ def write_codon_table(store: str, reference: str, genes: str, out: str) -> int:
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(CODON_COLUMNS)
     writer.writerows(sorted(set(rows)))
-    atomic_write_bytes(out, gzip.compress(buffer.getvalue().encode(), mtime=0))
+    write_bytes_atomic(out, gzip.compress(buffer.getvalue().encode(), mtime=0))
     return len(set(rows))
 
 
@@ -163,10 +163,10 @@ MISSENSE_CHANGE = re.compile(r"^(\d+)([A-Z])>\1([A-Z])$")
 
 def _codon_rows(record) -> list[tuple]:
     rows = []
-    significance = _joined(record.info.get("CLNSIG"))
+    significance = info_text(record.info.get("CLNSIG"))
     if not is_pathogenic(significance):
         return rows
-    review = stars(_joined(record.info.get("CLNREVSTAT")))
+    review = stars(info_text(record.info.get("CLNREVSTAT")))
     variant = f"{record.chrom}:{record.pos}:{record.ref}:{record.alts[0]}"
     for entry in record.info.get("BCSQ") or ():
         fields = entry.split("|")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pysam
 
 from rarevar.annotate.frequency import CLINVAR_PATHOGENIC
+from rarevar.atomic import publish_indexed
 from rarevar.bcftools import bcftools, count_records
 from rarevar.cohort import COHORT_COLUMNS, HEADER_KEY, cached_sites
 from rarevar.funnel import write_steps
@@ -42,8 +43,7 @@ def annotate_and_filter(vcf: str, db: str, exclude: set[str], max_families: int 
                  "-h", header, "-Ob", "-o", tmp, "-W", vcf)  # fmt: skip
     finally:
         os.unlink(header)
-    os.replace(tmp, annotated)
-    os.replace(f"{tmp}.csi", f"{annotated}.csi")
+    publish_indexed(tmp, annotated)
     with pysam.VariantFile(annotated) as handle:
         has_clinvar = "CLINVAR_SIG" in handle.header.info
     keep = []  # no limit configured: every record stays, annotated
@@ -53,8 +53,7 @@ def annotate_and_filter(vcf: str, db: str, exclude: set[str], max_families: int 
             keep[1] += f" || {CLINVAR_PATHOGENIC}"
     tmp = f"{out}.tmp{os.getpid()}"
     bcftools("view", "--no-version", *keep, "-Ob", "-o", tmp, "-W", annotated)
-    os.replace(tmp, out)
-    os.replace(f"{tmp}.csi", f"{out}.csi")
+    publish_indexed(tmp, out)
     write_steps(funnel, [(funnel_step(summary, has_clinvar), count_records(out))])
     return summary
 

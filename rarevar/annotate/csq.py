@@ -15,6 +15,7 @@ import pysam
 
 from rarevar.annotate.consequence import detect_source
 from rarevar.annotate.haplotypes import joint_consequences
+from rarevar.atomic import publish_indexed
 from rarevar.bcftools import BcftoolsError, bcftools, count_records
 from rarevar.errors import InputError
 from rarevar.funnel import write_steps
@@ -69,8 +70,7 @@ def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str
         used = "BCSQ"
         if joint:
             write_joint(tmp, joint, unplaced)
-    os.replace(tmp, out)
-    os.replace(f"{tmp}.csi", f"{out}.csi")
+    publish_indexed(tmp, out)
     write_steps(funnel, [(f"consequences annotated ({used})", count_records(out))])
     return used
 
@@ -92,5 +92,4 @@ def write_joint(path: str, joint: dict[int, list[str]], unplaced: set[int]) -> N
                     del record.info["BCSQ"]
             sink.write(record)
     bcftools("index", "-f", rewritten)
-    os.replace(rewritten, path)
-    os.replace(f"{rewritten}.csi", f"{path}.csi")
+    publish_indexed(rewritten, path)

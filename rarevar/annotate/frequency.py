@@ -6,6 +6,7 @@ import os
 
 import pysam
 
+from rarevar.atomic import publish_indexed
 from rarevar.bcftools import bcftools, count_records
 from rarevar.funnel import write_steps
 
@@ -49,8 +50,7 @@ def _annotate(vcf: str, source: str, columns: str, out: str) -> None:
     tmp = f"{out}.tmp{os.getpid()}"
     bcftools("annotate", "--no-version", *THREADS, "-a", source, "-c", columns, "--pair-logic", "exact",
              FAST_BCF, "-o", tmp, "-W", vcf)  # fmt: skip
-    os.replace(tmp, out)
-    os.replace(f"{tmp}.csi", f"{out}.csi")
+    publish_indexed(tmp, out)
 
 
 def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str, rare: str, funnel: str,
@@ -80,7 +80,6 @@ def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str
     keep = f"({rare_enough}) || {CLINVAR_PATHOGENIC}" if clinvar else rare_enough
     tmp = f"{rare}.tmp{os.getpid()}"
     bcftools("view", "--no-version", *THREADS, "-i", keep, "-Ob", "-o", tmp, "-W", annotated)
-    os.replace(tmp, rare)
-    os.replace(f"{tmp}.csi", f"{rare}.csi")
+    publish_indexed(tmp, rare)
     kept = " (ClinVar pathogenic kept at any frequency)" if clinvar else ""
     write_steps(funnel, [(f"population AF <= {max_af} or not observed{kept}", count_records(rare))])

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 import pysam
 
 from rarevar.annotate.clinvar import contig_renamer
+from rarevar.atomic import publish_indexed
 from rarevar.bcftools import bcftools
 
 
@@ -308,10 +309,11 @@ def annotate_scores(vcf_in: str, vcf_out: str, sources: list[dict], reference_co
                         record.info[LAYOUTS[name].info] = value
                         counts[name] += 1
                     out.write(record)
-        if _write_mode(vcf_out) != "w":
+        if _write_mode(vcf_out) == "w":
+            os.replace(tmp, vcf_out)
+        else:
             bcftools("index", "--force", tmp)
-            os.replace(f"{tmp}.csi", f"{vcf_out}.csi")
-        os.replace(tmp, vcf_out)
+            publish_indexed(tmp, vcf_out)
     finally:
         for leftover in (tmp, f"{tmp}.csi"):  # only left behind by a failure
             if os.path.exists(leftover):
