@@ -1,0 +1,1 @@
+"""Ranking benchmarks on published solved cases (GA4GH Phenopackets): phenotype only and full pipeline."""
