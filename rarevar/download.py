@@ -348,15 +348,26 @@ def list_resources(config: dict, checksums: bool = False) -> list[dict]:
         rows.append(_resource_row(resource, directory, name, recorded, checksums))
         for index in _index_names(resource, name, directory):
             rows.append(_resource_row(f"{resource} index", directory, index, recorded, checksums))
+    for spec in config.get("scores") or []:  # in-silico score files, each with its tabix index
+        label = f"score {spec['name']}"
+        rows.append(_resource_row(label, directory, spec["path"], recorded, checksums))
+        index = _tabix_index(directory, spec["path"])
+        rows.append(_resource_row(f"{label} index", directory, index, recorded, checksums))
     return rows
+
+
+def _tabix_index(directory: Path, name: str) -> str:
+    # Score files may carry a .csi (recommended for speed) instead of the .tbi the authors publish.
+    return f"{name}.csi" if (directory / f"{name}.csi").is_file() else f"{name}.tbi"
 
 
 def _index_names(resource: str, name: str, directory: Path) -> list[str]:
     if resource == "reference":
         return [f"{name}.fai"] + ([f"{name}.gzi"] if name.endswith(".gz") else [])
     if resource in ("population", "clinvar"):
-        present = [f"{name}{suffix}" for suffix in (".tbi", ".csi") if (directory / f"{name}{suffix}").is_file()]
-        return present[:1] or [f"{name}.csi" if name.endswith(".bcf") else f"{name}.tbi"]
+        if name.endswith(".bcf"):
+            return [f"{name}.csi"]
+        return [_tabix_index(directory, name)]
     return []
 
 
@@ -542,10 +553,10 @@ def _list_command(args) -> int:
     config = load_config(args.config)
     rows = list_resources(config, checksums=args.checksums)
     print(f"resources folder: {config['resources']['dir']} (genome build {config['genome_build']})")
-    print(f"{'resource':<18} {'file':<40} {'size':>10}  checksum")
+    print(f"{'resource':<26} {'file':<40} {'size':>10}  checksum")
     for row in rows:
         size = _human(row["size"]) if row["present"] else "-"
-        print(f"{row['resource']:<18} {row['file']:<40} {size:>10}  {row['checksum']}")
+        print(f"{row['resource']:<26} {row['file']:<40} {size:>10}  {row['checksum']}")
     return 0
 
 

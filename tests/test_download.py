@@ -246,6 +246,14 @@ def test_list_resources_reports_presence_and_checksums(tmp_path, no_network, cap
     assert "clinvar" not in {row["resource"] for row in rows.values()}  # optional and not configured
     clinvar_rows = dl.list_resources({"resources": {**config["resources"], "clinvar": "clinvar.bcf"}})
     assert [row["file"] for row in clinvar_rows][-2:] == ["clinvar.bcf", "clinvar.bcf.csi"]
+    (out / "revel.tsv.gz").write_bytes(b"r")
+    (out / "revel.tsv.gz.csi").write_bytes(b"i")
+    scored = {**config, "scores": [{"name": "revel", "path": "revel.tsv.gz"}, {"name": "cadd", "path": "cadd.tsv.gz"}]}
+    score_rows = [(row["resource"], row["file"], row["checksum"]) for row in dl.list_resources(scored)][-4:]
+    assert score_rows == [
+        ("score revel", "revel.tsv.gz", "not in manifest"),
+        ("score revel index", "revel.tsv.gz.csi", "not in manifest"),
+        ("score cadd", "cadd.tsv.gz", "missing"), ("score cadd index", "cadd.tsv.gz.tbi", "missing")]
     checked = {row["file"]: row["checksum"] for row in dl.list_resources(config, checksums=True)}
     assert checked["ref.fa"] == "ok" and checked["ref.fa.fai"] == "changed"
 
