@@ -139,6 +139,8 @@ def _stage_parsers(sub) -> None:
     scale.add_argument("--build", default="GRCh38", choices=["GRCh38", "GRCh37"])
     scale.add_argument("--fai", help="reference .fai whose chromosomes to use instead of the build's table")
     scale.add_argument("--proband-sex", default="male", choices=["male", "female"])
+    scale.add_argument("--reference", action="store_true",
+                       help="also write reference.fa and genes.gff3.gz matching the trio (to run the workflow on it)")
 
     p = sub.add_parser("resources", help="build compact local resources")
     what = p.add_subparsers(dest="resource", required=True)
@@ -340,7 +342,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.simulate_genome import simulate_genome
 
         truth = simulate_genome(args.out, args.records, args.build, args.seed, args.population_sites, args.fai,
-                                args.proband_sex)  # fmt: skip
+                                args.proband_sex, reference=args.reference)  # fmt: skip
         causal = truth["causal"] or {}
         print(f"rarevar: {truth['records']} trio records and {truth['population_sites']} population sites written "
               f"to {args.out}; planted de novo {causal.get('chrom')}:{causal.get('pos')}")  # fmt: skip

@@ -40,14 +40,20 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
         for leftover in (tmp, Path(f"{tmp}.csi")):
             leftover.unlink(missing_ok=True)
     n_split = count_records(str(tmp_out))
-    _carried = _keep_carried(str(tmp_out), out)
-    os.unlink(tmp_out)
+    carried = out_path.with_name(f".{out_path.name}.carried.tmp{os.getpid()}.bcf")
+    try:
+        _carried = _keep_carried(str(tmp_out), str(carried))
+        unique = _one_record_per_allele(str(carried), out)
+    finally:
+        for leftover in (tmp_out, carried, Path(f"{carried}.csi")):
+            leftover.unlink(missing_ok=True)
     write_steps(
         funnel,
         [
             ("input records", n_input),
             ("after splitting multi-allelics", n_split),
             ("alternate allele carried by a family member", _carried),
+            (DEDUPLICATED, unique),
         ],
     )
 
@@ -57,5 +63,18 @@ def _keep_carried(src: str, out: str) -> int:
     # an upstream deletion): counted here, not silently lost later.
     tmp = f"{out}.tmp{os.getpid()}"
     bcftools("view", "--no-version", "-i", 'GT="alt" && ALT!="*"', "-Ob", "-o", tmp, "-W", src)
+    publish_indexed(tmp, out)
+    return count_records(out)
+
+
+DEDUPLICATED = "one record per allele (a record that left-aligns onto another's allele merged into the first)"
+
+
+def _one_record_per_allele(src: str, out: str) -> int:
+    # Two input records can describe one allele once indels are left-aligned (e.g. an indel written at the
+    # right end of a repeat beside the same indel at its left end). Annotation joins one value per allele, so a
+    # second copy would be read as "not in the population": kept once, the first record's genotypes, counted.
+    tmp = f"{out}.tmp{os.getpid()}"
+    bcftools("norm", "--no-version", "-d", "exact", "-Ob", "-o", tmp, "-W", src)
     publish_indexed(tmp, out)
     return count_records(out)

@@ -136,9 +136,13 @@ def draw_sites(rng: np.random.Generator, pos: np.ndarray, mix: Mix, force_snv: n
         kind[force_snv] = 1.0
     multi = kind < mix.multiallelic
     indel = (kind >= mix.multiallelic) & (kind < mix.multiallelic + mix.indel)
-    deletion = indel & (rng.random(n) < 0.5)
+    # A deletion's REF ends before the next record (positions are sorted), so one reference sequence can hold
+    # every REF; a record right before another stays an insertion.
+    gap = np.diff(pos, append=np.iinfo(np.int64).max)
+    deletion = indel & (rng.random(n) < 0.5) & (gap > 1)
     insertion = indel & ~deletion
     size = np.minimum(rng.geometric(0.5, size=n), 10)
+    size = np.where(deletion, np.minimum(size, gap - 1), size)
     ref_idx = rng.integers(0, 4, size=n)
     # SNV ALTs: a different base (shift 1-3); the second ALT of a multi-allelic record differs from both.
     shift1 = rng.integers(1, 4, size=n)
@@ -490,8 +494,8 @@ def write_ped(path: Path, proband_male: bool) -> None:
 def plan_contigs(contigs: dict[str, int], records: int, build: str) -> tuple[list[ContigPlan], dict | None]:
     counts = records_per_contig(contigs, records)
     chrom, pos, gene = PLANTED.get(build, (None, None, None))
-    if chrom not in contigs or counts.get(chrom, 0) == 0:
-        # Another naming (a given .fai): plant in the middle of the largest autosome that has records.
+    if chrom not in contigs or counts.get(chrom, 0) == 0 or contigs[chrom] < pos:
+        # Another naming or shorter contigs (a given .fai): plant in the middle of the largest autosome with records.
         autosomes = [c for c in contigs if counts[c] and not regions(c, np.array([1]), build)[0]]
         if not autosomes:
             return [ContigPlan(c, contigs[c], counts[c], None) for c in contigs], None
@@ -503,8 +507,10 @@ def plan_contigs(contigs: dict[str, int], records: int, build: str) -> tuple[lis
 
 def simulate_genome(out: str | Path, records: int, build: str = "GRCh38", seed: int = 1,
                     population_sites: int | None = None, fai: str | None = None, proband_sex: str = "male",
-                    mix: Mix = Mix()) -> dict:  # fmt: skip
+                    mix: Mix = Mix(), reference: bool = False) -> dict:  # fmt: skip
     """Write trio.vcf.gz (+ .tbi), trio.ped, population.bcf (+ .csi) and truth.json into `out`; return the truth.
+    With `reference`, also reference.fa (+ .fai) holding every REF and genes.gff3.gz with the planted gene
+    (rarevar.simulate_reference), so the whole workflow can run on the simulated genome.
 
     `population_sites` is the number of store records (alleles); by default four per trio record.
     """
@@ -574,5 +580,10 @@ def simulate_genome(out: str | Path, records: int, build: str = "GRCh38", seed: 
         **facts,
         "mix": mix.__dict__,
     }
+    if reference:
+        from rarevar.simulate_reference import write_reference
+
+        written_reference = write_reference(out, str(trio_path), contigs, truth["causal"], seed)
+        truth["reference"] = {**written_reference, "contigs": list(contigs)}
     write_json_atomic(out / "truth.json", truth)
     return truth

@@ -356,6 +356,8 @@ SENTENCES_ZH = [
     ("input records", "输入记录"),
     ("after splitting multi-allelics", "拆分多等位位点后"),
     ("alternate allele carried by a family member", "家系成员携带替代等位基因"),
+    ("one record per allele (a record that left-aligns onto another's allele merged into the first)",
+     "每个等位基因一条记录（左对齐后与另一条记录等位基因相同者并入第一条）"),
     ("population AF <= {max_af} or not observed (ClinVar pathogenic kept at any frequency)",
      "人群等位基因频率 ≤ {max_af} 或未观察到（ClinVar 致病变异不论频率均保留）"),
     ("population AF <= {max_af} or not observed", "人群等位基因频率 ≤ {max_af} 或未观察到"),
