@@ -282,6 +282,15 @@ def _candidate(rank: int, scored: Scored, max_af: float, context: AcmgContext | 
     return candidate
 
 
+def _codon_hits_dict(codon: dict) -> dict:
+    """The ClinVar codon look-up (clinvar.codon_evidence) as candidates.json carries it."""
+    return {
+        kind: [{"id": h.clinvar_id, "variant": h.variant, "alt_aa": h.alt_aa, "significance": h.significance,
+                "stars": h.stars} for h in hits]
+        for kind, hits in codon.items()
+    }  # fmt: skip
+
+
 def _exon_context(row: dict) -> dict | None:
     value = row.get("exon_context")
     return json.loads(value) if isinstance(value, str) and value else None
@@ -320,19 +329,7 @@ def _candidate_fields(rank: int, scored: Scored, max_af: float) -> dict:
         "population_homozygotes": _nan_to_none(row["pop_nhomalt"]),
         **_cohort_counts(row),
         "clinvar": scored.clinvar,
-        "clinvar_codon": {
-            kind: [
-                {
-                    "id": h.clinvar_id,
-                    "variant": h.variant,
-                    "alt_aa": h.alt_aa,
-                    "significance": h.significance,
-                    "stars": h.stars,
-                }
-                for h in hits
-            ]
-            for kind, hits in scored.codon.items()
-        },
+        "clinvar_codon": _codon_hits_dict(scored.codon),
         **_scores_and_constraint(row),
         "phenotype_score": scored.match.score,
         "matched_disease": scored.match.disease,
