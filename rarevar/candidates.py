@@ -394,10 +394,10 @@ def _exon_columns(records: Records, i: int, models: TranscriptModels | None) -> 
     csq = records.consequence[i]
     pos, ref, alt = int(records.pos[i]), records.ref[i], records.alt[i]
     tx = models.transcript(csq.transcript) if models is not None and csq and csq.transcript else None
+    fasta = models.fasta if models is not None else None
     if tx is not None:
-        context = exons.from_models(tx, pos + (1 if len(ref) != len(alt) and ref[:1] == alt[:1] else 0))
+        context = exons.from_models(tx, pos, ref, alt, fasta)
     else:
         context = exons.from_annotation(csq.exon, csq.intron) if csq else None
-    fasta = models.fasta if models is not None else None
     repeat = tandem_repeat(fasta, records.chrom[i], pos, ref, alt) if fasta is not None else None
     return {"exon_context": json.dumps(context) if context else "", "repeat_region": repeat}

@@ -8,6 +8,7 @@ gene models (APP, 18 exons, minus strand), the demo genome and its ClinVar codon
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 
 import cyvcf2
@@ -205,6 +206,47 @@ def test_pvs1_canonical_splice_site_by_skipped_exon_frame(exon, expected, why):
 def test_pvs1_start_lost_is_supporting():
     result = assess(app_stop(0, consequence="start_lost", hgvs_p="p.Met1?"))
     assert codes(result)["PVS1"] == "PVS1_Supporting"
+
+
+def csq_suite_frameshifts() -> list[tuple]:
+    """Frameshifts of bcftools' csq suite whose expected protein change ends at a new stop codon ('*')."""
+    suite = shared_data() / "bcftools-csq"
+    out = []
+    for line in (suite / "bcftools_csq_expected.tsv").read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        folder, _, fasta, gff, _, pos, ref, alt, expected = line.split("\t")[:9]
+        for entry in expected.split(","):
+            fields = entry.split("|")
+            change = re.fullmatch(r"\d+[A-Z*]+>(\d+)([A-Z*]+)", fields[5]) if len(fields) > 5 else None
+            if fields[0] == "frameshift" and change and change.group(2).endswith("*"):
+                stop = int(change.group(1)) + len(change.group(2)) - 1  # amino-acid position of the new stop
+                out.append((folder, str(suite / folder / gff), str(suite / folder / fasta), fields[2], int(pos), ref,
+                            alt, stop))  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("folder, gff, fasta, transcript, pos, ref, alt, stop", csq_suite_frameshifts(),
+                         ids=lambda v: v if isinstance(v, str) and v.startswith("ENS") else None)  # fmt: skip
+def test_a_frameshift_meets_the_stop_codon_bcftools_csq_finds(folder, gff, fasta, transcript, pos, ref, alt, stop):
+    models = TranscriptModels.from_gff(gff, fasta)
+    tx = models.transcript(transcript)
+    found = exons.new_stop(tx, models.fasta, pos, ref, alt)
+    if folder == "ENST00000573314":
+        # Written right-shifted, the 17-base duplication lies past the transcript's 5' end (csq shifts it back on
+        # the transcript; rarevar left-aligns every record before this step): no stop is claimed.
+        assert found is None
+        return
+    # csq numbers the new protein; we number the reference transcript (the change's length taken back off)
+    assert found["new_stop"] == tx.cds[0] + 3 * (stop - 1) - (len(alt) - len(ref))
+    # and PVS1 reads that stop for its NMD branch, with no p. change to go by (bcftools csq gives none)
+    context = exons.from_models(tx, pos, ref, alt, models.fasta)
+    result = assess({"consequence": "frameshift_variant", "exon_context": context, "inheritance": ["de_novo"],
+                     "constraint": {"pli": 1.0, "lof_intolerant": True}})  # fmt: skip
+    evidence = next(c["evidence"] for c in result["criteria"] if c["code"] == "PVS1")
+    junction = context["last_junction"]
+    nmd = junction is not None and found["new_stop"] <= junction - 50
+    assert ("NMD predicted" in evidence) == nmd and ("NMD is not predicted" in evidence or "no NMD" in evidence) != nmd
 
 
 # --------------------------------------------------------------------------------------------- population

@@ -56,7 +56,11 @@ def _nmd(terms: set[str], hgvs_p: str, context: dict) -> tuple[bool, str]:
         junction, cds = context.get("last_junction"), context.get("cds")
         if junction is None:
             return False, "single-exon transcript, so no NMD is expected"
-        if stop is not None and cds:
+        if "new_stop" in context and context["new_stop"] is None:
+            return False, "the new reading frame meets no stop codon before the transcript ends: no NMD"
+        if context.get("new_stop") is not None:
+            where = context["new_stop"]  # translated from the reference: the frameshift's own stop codon
+        elif stop is not None and cds:
             where = cds[0] + 3 * (stop - 1)
         elif context["tx_pos"] > junction - NMD_BOUNDARY:
             where = context["tx_pos"]  # the new stop can only lie further 3'
@@ -99,6 +103,8 @@ def _truncating(terms: set[str], hgvs_p: str, context: dict) -> tuple[str, str]:
     start = FRAMESHIFT_START.match(hgvs_p or "")
     first_lost = stop if stop is not None else (int(start.group(1)) if start else None)
     codons = _codons(context)
+    if first_lost is None and context.get("cds") and context.get("tx_pos"):  # bcftools csq: no usable p. change
+        first_lost = (context["tx_pos"] - context["cds"][0]) // 3 + 1
     removed = codons - first_lost + 1 if codons and first_lost is not None else None
     return _by_removed_share(removed, codons, why)
 
