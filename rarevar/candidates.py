@@ -14,6 +14,8 @@ import cyvcf2
 import numpy as np
 import pandas as pd
 
+from rarevar.acmg import exons
+from rarevar.acmg.repeats import tandem_repeat
 from rarevar.annotate.clinvar import info_text
 from rarevar.annotate.consequence import (
     TranscriptConsequence,
@@ -242,7 +244,7 @@ def select_candidates(
     )
     if models is not None:
         add_hgvs_c(records, models, fits)
-    table = _candidate_table(records, result, fits, gene, calls.evidence, constraint or {})
+    table = _candidate_table(records, result, fits, gene, calls.evidence, constraint or {}, models)
     tmp = f"{out}.tmp"
     table.to_parquet(tmp, index=False)
     os.replace(tmp, out)
@@ -301,8 +303,9 @@ def _evidence_value(value):
 
 
 def _candidate_table(
-    records: Records, result, fits: np.ndarray, gene: np.ndarray, evidence: dict, constraint: dict[str, dict]
-) -> pd.DataFrame:
+    records: Records, result, fits: np.ndarray, gene: np.ndarray, evidence: dict, constraint: dict[str, dict],
+    models: TranscriptModels | None = None,
+) -> pd.DataFrame:  # fmt: skip
     index = np.flatnonzero(fits)
     key = [f"{c}:{p}:{r}:{a}" for c, p, r, a in zip(records.chrom, records.pos, records.ref, records.alt, strict=True)]
     rows = []
@@ -330,7 +333,7 @@ def _candidate_table(
                 **{name.lower(): float(records.frequency[name][i]) for name in COHORT_FIELDS},
                 **{name.lower(): records.clinvar[name][i] for name in CLINVAR_FIELDS},
                 **{name: _evidence_value(evidence[name][i]) for name in EVIDENCE_COLUMNS},
-                **_display_columns(records, i),
+                **_display_columns(records, i, models),
                 **_score_columns(records, i),
                 **_constraint_columns(gene[i], constraint),
             }
@@ -370,13 +373,31 @@ EXTRA_COLUMNS = (  # transcript choice, in-silico scores and gene constraint
     "gene_mis_z",
     "constraint_version",
     "gene_lof_intolerant",
+    "exon_context",
+    "repeat_region",
 )
 
 
-def _display_columns(records: Records, i: int) -> dict:
+def _display_columns(records: Records, i: int, models: TranscriptModels | None) -> dict:
     worst = most_severe(records.transcripts[i])
     return {
         "transcript_choice": records.choice[i],
         "most_severe_impact": worst.impact if worst else "MODIFIER",
         "transcripts": _transcripts_json(records.transcripts[i]),
+        **_exon_columns(records, i, models),
     }
+
+
+def _exon_columns(records: Records, i: int, models: TranscriptModels | None) -> dict:
+    """Where the displayed consequence lies in its transcript's exons, and whether an indel sits in a tandem
+    repeat of itself: the facts ACMG PVS1 and PM4 need (rarevar.acmg)."""
+    csq = records.consequence[i]
+    pos, ref, alt = int(records.pos[i]), records.ref[i], records.alt[i]
+    tx = models.transcript(csq.transcript) if models is not None and csq and csq.transcript else None
+    fasta = models.fasta if models is not None else None
+    if tx is not None:
+        context = exons.from_models(tx, pos, ref, alt, fasta)
+    else:
+        context = exons.from_annotation(csq.exon, csq.intron) if csq else None
+    repeat = tandem_repeat(fasta, records.chrom[i], pos, ref, alt) if fasta is not None else None
+    return {"exon_context": json.dumps(context) if context else "", "repeat_region": repeat}

@@ -46,15 +46,27 @@ TSV_COLUMNS = [
     "matched_disease",
     "variant_score",
     "score",
+    "acmg_class",
+    "acmg_class_points",
+    "acmg_points",
+    "acmg_criteria",
     "genotypes",
     "why",
 ]
+# Columns taken from the candidate's `acmg` evidence (rarevar.acmg) rather than from a top-level field.
+ACMG_COLUMNS = {
+    "acmg_class": lambda a: a.get("class_2015"),
+    "acmg_class_points": lambda a: a.get("class_points"),
+    "acmg_points": lambda a: a.get("points"),
+    "acmg_criteria": lambda a: ",".join(item["label"] for item in a.get("criteria", [])),
+}
 
 # Always true of this version; listed so that a negative report is never read as more than it is.
 NOT_ASSESSED_ALWAYS = [
     "Structural and copy-number variants and repeat expansions are not assessed.",
-    "ACMG/AMP classification is not made yet: the score weighs consequence, inheritance, population frequency "
-    "and ClinVar (when configured); in-silico evidence (PP3/BP4) and gene constraint are stated, not weighed.",
+    "ACMG/AMP criteria are automated in part (functional, segregation, case-control and phenotype-specificity "
+    "criteria are left for review) and the class is not weighed into the score: it is evidence for a reviewer, "
+    "not a clinical classification.",
 ]
 
 
@@ -142,7 +154,14 @@ def _tsv_value(value) -> str:
 
 def candidate_rows(candidates: list[dict]) -> list[list[str]]:
     """The candidates as flat text rows in TSV_COLUMNS order (for the TSV and the spreadsheet)."""
-    return [[_tsv_value(candidate.get(column)) for column in TSV_COLUMNS] for candidate in candidates]
+    return [[_tsv_value(_column_value(candidate, column)) for column in TSV_COLUMNS] for candidate in candidates]
+
+
+def _column_value(candidate: dict, column: str):
+    if column in ACMG_COLUMNS:
+        acmg = candidate.get("acmg")
+        return ACMG_COLUMNS[column](acmg) if isinstance(acmg, dict) else None
+    return candidate.get(column)
 
 
 def write_tsv(candidates: list[dict], path: str | Path) -> None:

@@ -8,7 +8,9 @@ score = phenotype_score x variant_score, both in 0..1:
   CODON_BOOST; a (likely) benign classification with at least one star multiplies it by CLINVAR_BENIGN_FACTOR.
   The consequence weight is that of the most severe consequence over all transcripts (the displayed one is on
   a MANE Select / canonical transcript where there is one). In-silico evidence (PP3/BP4) and gene constraint
-  are explained in the `why` list but do not change the score yet (ACMG/AMP classification will weigh them).
+  are explained in the `why` list but do not change the score yet.
+Each candidate also carries its ACMG/AMP evidence and class (`acmg`, rarevar.acmg), stated in `why`; its points
+are exposed for ranking but not weighed into the score here.
 Ties are broken by variant_score, then genomic position, so the order is the same every run.
 """
 
@@ -16,10 +18,11 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from rarevar.acmg import AcmgContext, assess, summary_sentence
 from rarevar.annotate.clinvar import codon_evidence, is_benign, is_pathogenic, stars
 from rarevar.annotate.scores import LABELS, LAYOUTS
 from rarevar.phenotype import GeneMatch, Phenotype, match_gene
@@ -251,19 +254,49 @@ def explain(scored: Scored, max_af: float) -> list[str]:
     return why
 
 
-def rank_candidates(table: pd.DataFrame, phenotype: Phenotype, max_af: float, codons: dict | None = None) -> list[dict]:
+def rank_candidates(
+    table: pd.DataFrame, phenotype: Phenotype, max_af: float, codons: dict | None = None,
+    acmg_context: AcmgContext | None = None,
+) -> list[dict]:  # fmt: skip
+    """`acmg_context`: what the family's QC and the run tell the ACMG criteria (parentage, resources)."""
     matches: dict[str, GeneMatch] = {}
     scored = []
-    for row in table.to_dict("records"):
+    rows = table.to_dict("records")
+    for row in rows:
         gene = row["gene"]
         if gene not in matches:
             matches[gene] = match_gene(phenotype, gene)
         scored.append(score_candidate(row, matches[gene], max_af, codons or {}))
     scored.sort(key=lambda s: (-s.score, -s.variant_score, s.row["chrom"], s.row["pos"], s.row["alt"]))
-    return [_candidate(rank, s, max_af) for rank, s in enumerate(scored, start=1)]
+    # PM3 weighs a compound-heterozygous partner by its own ClinVar classification.
+    partners = {":".join(str(r[k]) for k in ("chrom", "pos", "ref", "alt")): clinvar_record(r) for r in rows}
+    context = replace(acmg_context or AcmgContext(), partner_clinvar=partners)
+    return [_candidate(rank, s, max_af, context) for rank, s in enumerate(scored, start=1)]
 
 
-def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
+def _candidate(rank: int, scored: Scored, max_af: float, context: AcmgContext | None = None) -> dict:
+    candidate = _candidate_fields(rank, scored, max_af)
+    # ACMG evidence is stated and exposed (`acmg.points`), not weighed into `score` here.
+    candidate["acmg"] = assess(candidate, context)
+    candidate["why"].append(summary_sentence(candidate["acmg"]))
+    return candidate
+
+
+def _codon_hits_dict(codon: dict) -> dict:
+    """The ClinVar codon look-up (clinvar.codon_evidence) as candidates.json carries it."""
+    return {
+        kind: [{"id": h.clinvar_id, "variant": h.variant, "alt_aa": h.alt_aa, "significance": h.significance,
+                "stars": h.stars} for h in hits]
+        for kind, hits in codon.items()
+    }  # fmt: skip
+
+
+def _exon_context(row: dict) -> dict | None:
+    value = row.get("exon_context")
+    return json.loads(value) if isinstance(value, str) and value else None
+
+
+def _candidate_fields(rank: int, scored: Scored, max_af: float) -> dict:
     row = scored.row
     return {
         "rank": rank,
@@ -277,6 +310,8 @@ def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
         "transcript": row["transcript"],
         "transcript_choice": row.get("transcript_choice") or None,
         "transcripts": _json_list(row, "transcripts"),
+        "exon_context": _exon_context(row),
+        "repeat_region": None if _nan_to_none(row.get("repeat_region")) is None else bool(row["repeat_region"]),
         "hgvs_c": row["hgvs_c"] or None,
         "hgvs_p": row["hgvs_p"] or None,
         "genotypes": json.loads(row["genotypes"]),
@@ -294,19 +329,7 @@ def _candidate(rank: int, scored: Scored, max_af: float) -> dict:
         "population_homozygotes": _nan_to_none(row["pop_nhomalt"]),
         **_cohort_counts(row),
         "clinvar": scored.clinvar,
-        "clinvar_codon": {
-            kind: [
-                {
-                    "id": h.clinvar_id,
-                    "variant": h.variant,
-                    "alt_aa": h.alt_aa,
-                    "significance": h.significance,
-                    "stars": h.stars,
-                }
-                for h in hits
-            ]
-            for kind, hits in scored.codon.items()
-        },
+        "clinvar_codon": _codon_hits_dict(scored.codon),
         **_scores_and_constraint(row),
         "phenotype_score": scored.match.score,
         "matched_disease": scored.match.disease,

@@ -9,6 +9,7 @@ import pandas as pd
 import pysam
 
 from rarevar import __version__
+from rarevar.acmg import AcmgContext, parentage_from_qc
 from rarevar.annotate.clinvar import read_codon_table
 from rarevar.annotate.consequence import detect_source
 from rarevar.bcftools import versions as htslib_versions
@@ -115,8 +116,10 @@ def rank_stage(
     gene_diseases()  # load once, before ranking
     table = pd.read_parquet(candidates)
     codons = read_codon_table(f"{resources['clinvar']}.codons.tsv.gz") if resources.get("clinvar") else {}
-    ranked = rank_candidates(table, phenotype, settings["max_population_af"], codons)
     qc = read_json(qc_json)
+    confirmed, note = parentage_from_qc(qc)
+    context = AcmgContext(confirmed, note, population_configured="population" in resources)
+    ranked = rank_candidates(table, phenotype, settings["max_population_af"], codons, context)
     yields = mode_yield(ranked)
     qc["warnings"] = qc.get("warnings", []) + yield_warnings(yields)
     stopped = settings.get("qc_stop_on_failure") and not qc["passed"]

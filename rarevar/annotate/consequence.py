@@ -125,6 +125,8 @@ class TranscriptConsequence:
     hgvs_p: str = ""
     canonical: bool = False
     mane_select: bool = False
+    exon: str = ""  # '5/12' as VEP (EXON) or snpEff (rank) write it, where the source gives it
+    intron: str = ""
 
     @property
     def rank(self) -> int:
@@ -225,7 +227,7 @@ def parse_vep(values: list[str], fields: list[str], ref: str, alt: str) -> list[
         out.append(
             TranscriptConsequence(
                 so_terms(get("Consequence")), gene, get("Feature"), get("BIOTYPE"),
-                _hgvs_tail(get("HGVSc")), protein, canonical, mane,
+                _hgvs_tail(get("HGVSc")), protein, canonical, mane, get("EXON"), get("INTRON"),
             )
         )  # fmt: skip
     return out
@@ -238,7 +240,11 @@ def parse_ann(values: list[str], alt: str) -> list[TranscriptConsequence]:
         f = value.split("|")
         if len(f) < 11 or f[0] not in (alt, "-"):
             continue
-        out.append(TranscriptConsequence(so_terms(f[1]), f[3], f[6], f[7], f[9], f[10]))
+        terms = so_terms(f[1])
+        # snpEff's rank counts introns for intronic and splice-site variants, exons otherwise
+        intronic = any(t.startswith(("intron", "splice_")) for t in terms[:1])
+        exon, intron = ("", f[8]) if intronic else (f[8], "")
+        out.append(TranscriptConsequence(terms, f[3], f[6], f[7], f[9], f[10], exon=exon, intron=intron))
     return out
 
 

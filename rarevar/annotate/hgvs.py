@@ -123,10 +123,14 @@ class TranscriptModels:
         models = {tid: _build(chrom, strand, parts[tid]) for tid, (chrom, strand) in where.items() if tid in parts}
         return cls(models, reference, {tid: tags[tid] for tid in models})
 
+    def transcript(self, transcript_id: str) -> Transcript | None:
+        """The model of a transcript id, with or without its version."""
+        return self.transcripts.get(transcript_id) or self.transcripts.get(transcript_id.split(".")[0])
+
     def hgvs_c(self, transcript: str, chrom: str, pos: int, ref: str, alt: str) -> str:
         """'c.412C>T', 'c.100+2T>G', 'c.76_78del', 'c.88dup', 'c.77_78insA', 'n.15A>G' ...; '' when the
         transcript is unknown, the allele is symbolic or the change lies outside the transcript."""
-        tx = self.transcripts.get(transcript) or self.transcripts.get(transcript.split(".")[0])
+        tx = self.transcript(transcript)
         ref, alt = ref.upper(), alt.upper()
         if tx is None or _bare(chrom) != _bare(tx.chrom) or not ref or not alt or not set(ref + alt) <= BASES:
             return ""

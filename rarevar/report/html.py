@@ -293,7 +293,35 @@ def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str, 
         "disease_url": _omim_url(disease.get("id")),
         "matched_terms": _terms(c.get("matched_terms")),
         "why": [t.sentence(_text(w)) for w in _list(c.get("why")) if _text(w)],
+        "acmg": _acmg(c, t),
         "links": [(t(label), url) for label, url in _links(c, build)],
+    }
+
+
+def _acmg(c: dict, t: Translator) -> dict:
+    """The ACMG/AMP class by both schemes, the met criteria and the codes left for review, for the card."""
+    acmg = _dict(c.get("acmg"))
+    if not acmg:
+        return {"assessed": False, "class_2015": t("not assessed by this version"), "class_points": "", "criteria": [],
+                "for_review": []}  # fmt: skip
+    points = int(_number(acmg.get("points")) or 0)
+    points_text = t("{points} point" if abs(points) == 1 else "{points} points", points=points)
+    criteria = [
+        {"label": _text(item.get("label")) or _text(item.get("code")),
+         "strength": t.word(_text(item.get("strength")).replace("_", " ").replace("stand alone", "stand-alone")),
+         "points": _text(item.get("points")), "evidence": t.sentence(_text(item.get("evidence")))}
+        for item in map(_dict, _list(acmg.get("criteria")))
+    ]  # fmt: skip
+    review = [
+        {"code": _text(item.get("code")), "reason": t.sentence(_text(item.get("reason")))}
+        for item in map(_dict, _list(acmg.get("for_review")))
+    ]
+    return {
+        "assessed": True,
+        "class_2015": t.word(_text(acmg.get("class_2015"))),
+        "class_points": f"{t.word(_text(acmg.get('class_points')))} ({points_text})",
+        "criteria": criteria,
+        "for_review": review,
     }
 
 

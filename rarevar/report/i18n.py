@@ -176,6 +176,16 @@ MESSAGES_ZH = {
     "Variant score": "变异评分",
     "Family member": "家系成员", "Genotype": "基因型", "Meaning": "含义",
     "Why this variant is ranked here": "该变异排在此位的原因",
+    "ACMG/AMP class (2015 rules)": "ACMG/AMP 分类（2015 组合规则）",
+    "ACMG/AMP class (points)": "ACMG/AMP 分类（计分法）",
+    "{points} points": "{points} 分", "{points} point": "{points} 分",
+    "ACMG/AMP evidence": "ACMG/AMP 证据",
+    "Code": "代码", "Strength": "强度", "Points": "分值", "Evidence": "证据",
+    "No ACMG/AMP criterion met automatically.": "没有自动判定满足的 ACMG/AMP 证据。",
+    "For review (not assessed automatically):": "待人工审阅（未自动评估）：",
+    "not assessed by this version": "本版本未评估",
+    "stand-alone": "独立",
+    "Automated evidence for a reviewer, not a clinical classification.": "供审阅者参考的自动证据，而非临床分类。",
     "ClinVar (gene)": "ClinVar（基因）", "ClinVar (position)": "ClinVar（位置）",
     # report builder values
     "MANE Select transcript": "MANE Select 转录本",
@@ -347,6 +357,12 @@ SENTENCES_ZH = [
      "相同的氨基酸改变在 ClinVar 中为{significance}（{id}）。"),
     ("Another change at this codon (to {aa}) is {significance} in ClinVar ({id}, {stars} stars).",
      "同一密码子的另一改变（变为 {aa}）在 ClinVar 中为{significance}（{id}，{stars} 星）。"),
+    ("ACMG: {acmg_class} ({points} points: {criteria}; by points {class_points}).",
+     "ACMG：{acmg_class}（{points} 分：{criteria}；按计分为{class_points}）。"),
+    ("ACMG: {acmg_class} ({points} point: {criteria}; by points {class_points}).",
+     "ACMG：{acmg_class}（{points} 分：{criteria}；按计分为{class_points}）。"),
+    ("ACMG: {acmg_class} ({points} points: {criteria}).", "ACMG：{acmg_class}（{points} 分：{criteria}）。"),
+    ("ACMG: {acmg_class} ({points} point: {criteria}).", "ACMG：{acmg_class}（{points} 分：{criteria}）。"),
     ("Not observed in the population database.", "人群数据库中未观察到。"),
     ("Population allele frequency {af} (at most {max_af} allowed).", "人群等位基因频率 {af}（允许上限 {max_af}）。"),
     ("Phenotype match {score} to {disease} ({id}): {terms}.", "与 {disease}（{id}）的表型匹配度 {score}：{terms}。"),
@@ -372,10 +388,11 @@ SENTENCES_ZH = [
     # outputs.py: not assessed
     ("Structural and copy-number variants and repeat expansions are not assessed.",
      "未评估结构变异、拷贝数变异和重复扩增。"),
-    ("ACMG/AMP classification is not made yet: the score weighs consequence, inheritance, population frequency "
-     "and ClinVar (when configured); in-silico evidence (PP3/BP4) and gene constraint are stated, not weighed.",
-     "尚未进行 ACMG/AMP 分类：评分综合了后果、遗传方式、人群频率和 ClinVar（如已配置）；计算机预测证据"
-     "（PP3/BP4）和基因约束仅作说明，未计入评分。"),
+    ("ACMG/AMP criteria are automated in part (functional, segregation, case-control and phenotype-specificity "
+     "criteria are left for review) and the class is not weighed into the score: it is evidence for a reviewer, "
+     "not a clinical classification.",
+     "ACMG/AMP 证据仅部分自动评定（功能、共分离、病例对照和表型特异性相关证据留待人工审阅），且分类未计入评分："
+     "它是供审阅者参考的证据，而非临床分类。"),
     ("ClinVar was not configured: known classifications were not looked up.", "未配置 ClinVar：未查询已知分类。"),
     ("In-silico scores were not assessed: no score file ({sources}) was configured.",
      "未评估计算机预测评分：未配置评分文件（{sources}）。"),
@@ -462,7 +479,8 @@ SENTENCES_ZH = [
 
 # Fields whose value is itself translated: inheritance modes (joined as rank.py joins them) and single words.
 MODE_SEPARATORS = {"modes": " and ", "modes_or": " or "}
-WORD_FIELDS = {"significance", "ped_sex", "inferred_sex", "strength", "expected", "looks", "why", "terms"}
+WORD_FIELDS = {"significance", "ped_sex", "inferred_sex", "strength", "expected", "looks", "why", "terms",
+               "acmg_class", "class_points"}  # fmt: skip
 
 
 # --- translator ---------------------------------------------------------------------------------
