@@ -14,6 +14,7 @@ instance a deep intronic variant the consequence filter drops) leaves the case u
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import shutil
@@ -36,11 +37,13 @@ from rarevar.benchmark.records import SAMPLES, header_lines
 from rarevar.benchmark.spike import SpikedCase, spike
 from rarevar.benchmark.table import Outcome, format_table
 from rarevar.errors import InputError
+from rarevar.funnel import write_json_atomic
 
 FAMILY = "SPIKE"
 GROUPS = ("inheritance", "pattern", "consequence")
 MAX_CANDIDATES = 100_000  # every candidate is kept in candidates.json, so any rank can be read
 RESOURCE_FILES = ("reference.fa.gz", "genes.gff3", "population.bcf")
+PREPARED = "prepared.json"  # written last by `prepare`: the folder is complete
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ def prepare(folder: Path, cases: list[Case], seed: int) -> Prepared:
     REF alleles are in the reference), so the background is the same whichever cases are then run."""
     from rarevar.stages import qc_stage
 
+    (folder / PREPARED).unlink(missing_ok=True)
     resources = folder / "resources"
     resources.mkdir(parents=True, exist_ok=True)
     records = bg.draw_background(seed, bg.avoided_positions(cases))
@@ -122,7 +126,36 @@ def prepare(folder: Path, cases: list[Case], seed: int) -> Prepared:
         qc = folder / f"background_{sex}" / "qc.json"
         qc_stage(str(folder / f"background_{sex}" / "normalized.bcf"), str(ped), FAMILY, "GRCh38", str(qc))
         backgrounds[male] = Background(str(vcf), annotated, tuple(funnels), str(qc))
+    write_json_atomic(folder / PREPARED, {"seed": seed, "cases": cases_token(cases)})
     return Prepared(folder, config, backgrounds)
+
+
+def cases_token(cases: list[Case]) -> str:
+    """What the background depends on besides the seed: the causal positions and alleles of the cases."""
+    text = "\n".join(f"{v.chrom}:{v.pos}:{v.ref}" for case in cases for v in case.variants)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def load_prepared(folder: Path) -> Prepared:
+    """The resources and backgrounds `prepare` wrote into `folder`."""
+    config = benchmark_config(folder / "resources", folder / "results", folder / "families.tsv")
+    backgrounds = {}
+    for male in (False, True):
+        work = folder / f"background_{'male' if male else 'female'}"
+        backgrounds[male] = Background(f"{work}.vcf.gz", str(work / "consequence.bcf"),
+                                       tuple(str(work / f"{i}.json") for i in (1, 2, 3)), str(work / "qc.json"))
+    return Prepared(folder, config, backgrounds)
+
+
+def prepare_or_reuse(folder: Path, cases: list[Case], seed: int) -> Prepared:
+    """Reuse a folder `prepare` filled for the same seed and cases; otherwise prepare it."""
+    marker = folder / PREPARED
+    if marker.is_file():
+        from rarevar.outputs import read_json
+
+        if read_json(marker) == {"seed": seed, "cases": cases_token(cases)}:
+            return load_prepared(folder)
+    return prepare(folder, cases, seed)
 
 
 def _ped(male: bool, family: str = FAMILY) -> str:
@@ -308,7 +341,7 @@ def run(args) -> int:
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="rarevar-spiked-"))
     try:
         started = time.perf_counter()
-        prepared = prepare(work, [c for c in all_cases if c.all_small], args.seed)
+        prepared = prepare_or_reuse(work, [c for c in all_cases if c.all_small], args.seed)
         prepare_seconds = time.perf_counter() - started
         results = []
         for result in run_cases(prepared, [spike(c) for c in chosen], args.seed, args.jobs):
@@ -337,5 +370,6 @@ def register_arguments(parser) -> None:
     parser.add_argument("--limit", type=int, help="a seeded sample of this many cases (default: all)")
     parser.add_argument("--out", help="per-case results TSV (case, rank, genes, mode, consequence, status)")
     parser.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="worker processes")
-    parser.add_argument("--work", help="keep the generated background and resources in this folder")
+    parser.add_argument("--work", help="keep the generated background and resources in this folder (reused by a "
+                        "later run with the same seed and cases)")
     parser.add_argument("--progress", type=int, default=0, help="report progress every N cases on stderr")
