@@ -2,10 +2,11 @@
 reference that matches its REF alleles.
 
 What a WGS trio leaves in genes, per family (figures from the literature, rounded):
-- rare (population AF < 1% or unobserved) variants the proband inherited: ~420 in disease genes, mostly
-  synonymous, intronic and UTR; ~90 missense, ~12 loss-of-function (a genome carries ~100 LoF variants, most
-  common: MacArthur et al. 2012; 1000 Genomes 2015: 149-182 truncating sites per genome, ~20-30 rare); after an
-  AF < 1% and coding/splice filter ~200-500 rare coding variants per proband (the brief's and Exomiser's range);
+- rare (population AF < 1% or unobserved) variants the proband carries: ~440 in disease genes, mostly
+  synonymous, intronic and UTR, ~100 missense and ~10 loss-of-function (a genome carries ~100 LoF variants, most
+  of them common: MacArthur et al. 2012; 149-182 truncating sites per genome: 1000 Genomes 2015; disease genes
+  are a quarter of all genes and depleted of LoF); ~250 of them coding or splice, within the ~200-500 rare coding
+  variants a WGS proband keeps after an AF < 1% and coding/splice filter;
 - as many rare variants the parents carry but did not transmit;
 - de novo: ~70 per genome, 1-2 of them coding (Jonsson et al. 2017; Acuna-Hidalgo et al. 2016): 3 here, one of them
   coding on average (drawn from the rare consequence mix);
@@ -63,9 +64,9 @@ class Spectrum:
 
 # Consequence mix of rare variants in genes (a VEP run over a WGS after the frequency filter, coding-centred).
 RARE_MIX = {
-    "synonymous_variant": 0.28, "intron_variant": 0.28, "5_prime_UTR_variant": 0.05, "3_prime_UTR_variant": 0.08,
-    "missense_variant": 0.22, "splice_region_variant": 0.03, "inframe_deletion": 0.01, "stop_gained": 0.01,
-    "frameshift_variant": 0.02, "splice_donor_variant": 0.01, "splice_acceptor_variant": 0.01,
+    "synonymous_variant": 0.3, "intron_variant": 0.284, "5_prime_UTR_variant": 0.05, "3_prime_UTR_variant": 0.08,
+    "missense_variant": 0.2, "splice_region_variant": 0.03, "inframe_deletion": 0.01, "stop_gained": 0.005,
+    "frameshift_variant": 0.005, "splice_donor_variant": 0.003, "splice_acceptor_variant": 0.003,
 }  # fmt: skip
 COMMON_MIX = {"synonymous_variant": 0.35, "intron_variant": 0.35, "3_prime_UTR_variant": 0.1, "missense_variant": 0.2}
 
