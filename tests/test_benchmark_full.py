@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+from dataclasses import replace
 
 import numpy as np
 import pysam
@@ -161,14 +162,23 @@ def test_smoke_run_through_the_cli_and_the_same_ranks_from_snakemake(shared, sma
     ranked = [int(r["rank"]) for r in rows.values() if r["rank"]]
     assert sum(1 for rank in ranked if rank <= 10) >= 5, result.stdout
 
-    # Two of those families (a de novo and one with two causal records, if drawn) through `rarevar run`.
+    # A case the pipeline refuses (no observed HPO term) is a miss that says why, not a crash of the run.
+    prepared = full.load_prepared(work)
     chosen = full.select_cases(small_cases, 10, seed=2)
+    chosen_case = chosen[0]
+    silent = replace(chosen_case, observed=())
+    refused = full.run_case(prepared, spike(silent), seed=2)
+    assert refused.outcome.rank is None and refused.status.startswith("refused: ") and "HPO" in refused.status
+    assert full.run_case(prepared, spike(chosen_case), seed=2).outcome.rank == (
+        int(rows[chosen_case.case_id]["rank"]) if rows[chosen_case.case_id]["rank"] else None)
+
+    # Two of those families (a de novo and one with two causal records, if drawn) through `rarevar run`.
     by_pattern = {}
     for c in chosen:
         by_pattern.setdefault(spike(c).pattern, c)
     picked = [by_pattern.get("de novo") or chosen[0],
               by_pattern.get("compound heterozygous") or by_pattern.get("biparental") or chosen[1]]  # fmt: skip
-    config, ids = full.write_batch(full.load_prepared(work), [spike(c) for c in picked], tmp_path / "batch", seed=2)
+    config, ids = full.write_batch(prepared, [spike(c) for c in picked], tmp_path / "batch", seed=2)
     run = rarevar("run", "--config", str(config), "--cores", "2")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     for family, case_id in ids.items():

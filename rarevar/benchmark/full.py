@@ -38,6 +38,7 @@ from rarevar.benchmark.spike import SpikedCase, spike
 from rarevar.benchmark.table import Outcome, format_table
 from rarevar.errors import InputError
 from rarevar.funnel import write_json_atomic
+from rarevar.outputs import read_json
 
 FAMILY = "SPIKE"
 GROUPS = ("inheritance", "pattern", "consequence")
@@ -151,8 +152,6 @@ def prepare_or_reuse(folder: Path, cases: list[Case], seed: int) -> Prepared:
     """Reuse a folder `prepare` filled for the same seed and cases; otherwise prepare it."""
     marker = folder / PREPARED
     if marker.is_file():
-        from rarevar.outputs import read_json
-
         if read_json(marker) == {"seed": seed, "cases": cases_token(cases)}:
             return load_prepared(folder)
     return prepare(folder, cases, seed)
@@ -191,49 +190,58 @@ def causal_ranks(candidates: list[dict], keys: list[tuple]) -> list[int | None]:
 
 
 def run_case(prepared: Prepared, spiked: SpikedCase, seed: int, keep: Path | None = None) -> CaseResult:
-    """One case through the stages; candidates.json is written (kept under `keep` when given)."""
-    from rarevar.bcftools import bcftools
-    from rarevar.config import stage_settings
-    from rarevar.outputs import read_json
-    from rarevar.stages import candidates_stage, rank_stage
+    """One case through the stages; candidates.json is written (kept under `keep` when given). A case the
+    pipeline refuses (no observed HPO term, a record it cannot normalise) is a miss with the reason as status."""
+    from rarevar.bcftools import BcftoolsError
 
     start = time.perf_counter()
-    case = spiked.case
-    base = prepared.backgrounds[spiked.male]
-    settings = stage_settings(prepared.config)
+    keys: list[tuple] = []
+    status = "ranked"
     with tempfile.TemporaryDirectory(prefix="spike-", dir=prepared.folder) as tmp:
         work = Path(tmp)
-        vcf = work / "case.vcf.gz"
-        write_case_vcf(spiked, vcf, seed)
-        ped = work / "case.ped"
-        ped.write_text(_ped(spiked.male), encoding="utf-8")
-        annotated, funnels = _annotate(str(vcf), work / "case", prepared.config)
-        with pysam.VariantFile(str(work / "case" / "normalized.bcf")) as normalized:
-            keys = [(r.chrom, r.pos, r.ref, r.alts[0]) for r in normalized]
-        family = work / "family.bcf"
-        bcftools("concat", "--no-version", "-a", "-Ob", "-o", str(family), "-W", base.annotated, annotated)
-        candidates_stage(str(family), str(ped), FAMILY, "GRCh38", settings, prepared.config["consequence"]["source"],
-                         str(work / "candidates.parquet"), str(work / "4.json"), str(work / "inheritance.json"))
-        out_json = work / "candidates.json"
-        status = "ranked"
         try:
-            rank_stage(str(work / "candidates.parquet"), [*base.funnels, *funnels, str(work / "4.json")],
-                       str(work / "inheritance.json"), str(family), case.case_id, FAMILY, str(ped), spiked.hpo(),
-                       base.qc, settings, prepared.resources, str(out_json), str(work / "candidates.tsv"),
-                       str(work / "candidates.vcf.gz"))  # fmt: skip
-            candidates = read_json(out_json)["candidates"]
-        except InputError as error:  # e.g. a case without observed HPO terms: the pipeline refuses it
+            keys = _case_stages(prepared, spiked, seed, work)
+            candidates = read_json(work / "candidates.json")["candidates"]
+        except (InputError, BcftoolsError) as error:
             candidates, status = [], f"refused: {error}"
-        if keep is not None and out_json.is_file():
+        if keep is not None and (work / "candidates.json").is_file():
             keep.mkdir(parents=True, exist_ok=True)
-            shutil.copy(out_json, keep / f"{case.case_id}.candidates.json")
+            shutil.copy(work / "candidates.json", keep / f"{spiked.case.case_id}.candidates.json")
     ranks = causal_ranks(candidates, keys)
     found = [r for r in ranks if r is not None]
     if status == "ranked" and not found:
         status = "causal record not among the candidates"
-    outcome = Outcome(case.case_id, min(found) if found else None, case_groups(spiked), time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    outcome = Outcome(spiked.case.case_id, min(found) if found else None, case_groups(spiked), seconds)
     worst = max(ranks) if found and len(found) == len(ranks) else None
     return CaseResult(outcome, spiked, worst, keys, len(candidates), status)
+
+
+def _case_stages(prepared: Prepared, spiked: SpikedCase, seed: int, work: Path) -> list[tuple]:
+    """The case's records through normalize, frequency and consequence, joined to the annotated background,
+    then the candidates and rank stages; returns the causal records as normalised (chrom, pos, ref, alt)."""
+    from rarevar.bcftools import bcftools
+    from rarevar.config import stage_settings
+    from rarevar.stages import candidates_stage, rank_stage
+
+    base = prepared.backgrounds[spiked.male]
+    settings = stage_settings(prepared.config)
+    vcf = work / "case.vcf.gz"
+    write_case_vcf(spiked, vcf, seed)
+    ped = work / "case.ped"
+    ped.write_text(_ped(spiked.male), encoding="utf-8")
+    annotated, funnels = _annotate(str(vcf), work / "case", prepared.config)
+    with pysam.VariantFile(str(work / "case" / "normalized.bcf")) as normalized:
+        keys = [(r.chrom, r.pos, r.ref, r.alts[0]) for r in normalized]
+    family = work / "family.bcf"
+    bcftools("concat", "--no-version", "-a", "-Ob", "-o", str(family), "-W", base.annotated, annotated)
+    candidates_stage(str(family), str(ped), FAMILY, "GRCh38", settings, prepared.config["consequence"]["source"],
+                     str(work / "candidates.parquet"), str(work / "4.json"), str(work / "inheritance.json"))
+    rank_stage(str(work / "candidates.parquet"), [*base.funnels, *funnels, str(work / "4.json")],
+               str(work / "inheritance.json"), str(family), spiked.case.case_id, FAMILY, str(ped), spiked.hpo(),
+               base.qc, settings, prepared.resources, str(work / "candidates.json"), str(work / "candidates.tsv"),
+               str(work / "candidates.vcf.gz"))  # fmt: skip
+    return keys
 
 
 def case_groups(spiked: SpikedCase) -> dict:
