@@ -13,6 +13,7 @@ import yaml
 
 from rarevar import __version__, cohort_cli, download
 from rarevar.bcftools import BcftoolsError
+from rarevar.benchmark import cli as benchmark_cli
 from rarevar.errors import InputError
 from rarevar.report.i18n import LANGUAGES
 from rarevar.runlock import exclusive, remove_stale_temporaries
@@ -160,6 +161,7 @@ def _stage_parsers(sub) -> None:
     bc.add_argument("--out", required=True, help="store to write (.bcf)")
 
     cohort_cli.register(sub)  # cohort add/remove/stats/export and the cohort-annotate stage
+    benchmark_cli.register(sub)  # benchmark --mode full
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -262,6 +264,8 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
     if getattr(args, "cohort_handler", None):
         return args.cohort_handler(args)
+    if getattr(args, "benchmark_handler", None):
+        return args.benchmark_handler(args)
     if args.command == "validate":
         from rarevar.config import load_config
         from rarevar.validate import validate_batch

@@ -71,3 +71,18 @@ def score_sources(config: dict) -> list[dict]:
     """The configured in-silico score files, each path resolved against the resources folder."""
     base = Path(config["resources"]["dir"])
     return [{**spec, "path": str(base / spec["path"])} for spec in config.get("scores") or []]
+
+
+def stage_settings(config: dict) -> dict:
+    """The settings the candidates and rank stages take (the workflow passes them as JSON)."""
+    return {**config["thresholds"], "keep_impacts": config["consequence"]["keep_impacts"],
+            "genome_build": config["genome_build"], "consequence_source": config["consequence"]["source"],
+            "qc_stop_on_failure": config["qc"]["stop_on_failure"],
+            "genotype_gates": config.get("genotype_gates", {}),
+            "scores": [spec["name"] for spec in config["scores"]]}  # fmt: skip
+
+
+def stage_resources(config: dict) -> dict[str, str]:
+    """The configured resource files the rank stage records versions of."""
+    names = ("reference", "genes", "population", "clinvar", "constraint")
+    return {name: str(resource_path(config, name)) for name in names if resource_path(config, name)}

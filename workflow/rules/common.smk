@@ -2,7 +2,7 @@ import json
 import os
 import shlex
 
-from rarevar.config import resource_path, score_sources
+from rarevar.config import resource_path, score_sources, stage_resources, stage_settings
 
 # Every step runs one `rarevar <stage>` command. The environment Snakemake runs in (rarevar run puts its
 # bin folder first on PATH) is the one the jobs use, locally and on cluster nodes alike.
@@ -45,12 +45,7 @@ def optional_flag(flag, name):
 
 
 def settings_json():
-    settings = {**config["thresholds"], "keep_impacts": config["consequence"]["keep_impacts"],
-                "genome_build": config["genome_build"], "consequence_source": config["consequence"]["source"],
-                "qc_stop_on_failure": config["qc"]["stop_on_failure"],
-                "genotype_gates": config.get("genotype_gates", {}),
-                "scores": [spec["name"] for spec in config["scores"]]}
-    return json.dumps(settings, sort_keys=True)
+    return json.dumps(stage_settings(config), sort_keys=True)
 
 
 def score_files():
@@ -62,8 +57,7 @@ def score_sources_json():
 
 
 def resources_json():
-    names = ("reference", "genes", "population", "clinvar", "constraint")
-    return json.dumps({name: str(resource_path(config, name)) for name in names if resource_path(config, name)})
+    return json.dumps(stage_resources(config))
 
 
 def cohort_exclude(wildcards):
