@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from rarevar.atomic import publish_indexed
 from rarevar.bcftools import BcftoolsError, bcftools, count_records
 from rarevar.errors import InputError
-from rarevar.funnel import write_steps
+from rarevar.funnel import write_json_atomic
 
 
 def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: str) -> None:
@@ -41,30 +42,57 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
             leftover.unlink(missing_ok=True)
     n_split = count_records(str(tmp_out))
     carried = out_path.with_name(f".{out_path.name}.carried.tmp{os.getpid()}.bcf")
+    small = out_path.with_name(f".{out_path.name}.small.tmp{os.getpid()}.bcf")
     try:
-        _carried = _keep_carried(str(tmp_out), str(carried))
-        unique = _one_record_per_allele(str(carried), out)
+        n_carried = _filtered(str(tmp_out), str(carried), "-i", 'GT="alt"')
+        set_aside = uninterpretable(str(carried))
+        n_small = _filtered(str(carried), str(small), "-e", NOT_SMALL)
+        unique = _one_record_per_allele(str(small), out)
     finally:
-        for leftover in (tmp_out, carried, Path(f"{carried}.csi")):
+        for leftover in (tmp_out, carried, Path(f"{carried}.csi"), small, Path(f"{small}.csi")):
             leftover.unlink(missing_ok=True)
-    write_steps(
-        funnel,
-        [
-            ("input records", n_input),
-            ("after splitting multi-allelics", n_split),
-            ("alternate allele carried by a family member", _carried),
-            (DEDUPLICATED, unique),
-        ],
-    )
+    write_json_atomic(funnel, [
+        {"step": "input records", "variants": n_input},
+        {"step": "after splitting multi-allelics", "variants": n_split},
+        # After splitting, an allele may be carried by nobody in this family: counted, not silently lost later.
+        {"step": "alternate allele carried by a family member", "variants": n_carried},
+        {"step": SMALL_STEP, "variants": n_small, "set_aside": set_aside[:MAX_LISTED],
+         "set_aside_total": len(set_aside)},
+        {"step": DEDUPLICATED, "variants": unique},
+    ])  # fmt: skip
 
 
-def _keep_carried(src: str, out: str) -> int:
-    # After splitting, an allele may be carried by nobody in this family (or be the '*' placeholder of
-    # an upstream deletion): counted here, not silently lost later.
+# Alleles a small-variant pipeline cannot interpret: the '*' placeholder of an overlapping deletion (that
+# deletion has its own record), symbolic alleles (<DEL>, <DUP>, <NON_REF>, <*>) and breakends.
+NOT_SMALL = 'ALT="*" || ALT~"^<" || ALT~"[][]"'
+SMALL_STEP = "sequence alleles (symbolic, breakend and '*' alleles set aside, each listed)"
+MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
+
+
+def _filtered(src: str, out: str, *expression: str) -> int:
     tmp = f"{out}.tmp{os.getpid()}"
-    bcftools("view", "--no-version", "-i", 'GT="alt" && ALT!="*"', "-Ob", "-o", tmp, "-W", src)
+    bcftools("view", "--no-version", *expression, "-Ob", "-o", tmp, "-W", src)
     publish_indexed(tmp, out)
     return count_records(out)
+
+
+def why_not_interpreted(alt: str) -> str:
+    if alt == "*":
+        return "'*': the allele is removed by an overlapping deletion, which is assessed as its own record"
+    if alt.startswith("<"):
+        return f"symbolic allele {alt}: a structural variant or reference block, not assessed as a small variant"
+    return "breakend: a structural variant, not assessed as a small variant"
+
+
+def uninterpretable(path: str) -> list[dict]:
+    """Every carried allele this pipeline cannot interpret, with where it is and why."""
+    with tempfile.TemporaryDirectory() as tmp:
+        listing = os.path.join(tmp, "set_aside.tsv")
+        bcftools("query", "-i", NOT_SMALL, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", "-o", listing, path)
+        with open(listing, encoding="utf-8") as handle:
+            rows = [line.rstrip("\n").split("\t") for line in handle if line.strip()]
+    return [{"chrom": chrom, "pos": int(pos), "ref": ref, "alt": alt, "reason": why_not_interpreted(alt)}
+            for chrom, pos, ref, alt in rows]  # fmt: skip
 
 
 DEDUPLICATED = "one record per allele (a record that left-aligns onto another's allele merged into the first)"

@@ -127,6 +127,7 @@ def build_context(payload: dict, language: str = "en") -> dict:
         "candidates": candidates,
         "top": candidates[:TOP_CARDS],
         "funnel": _funnel(payload.get("funnel"), t),
+        "set_aside": _set_aside(payload.get("funnel"), t),
         "not_assessed": [t.sentence(_text(x)) for x in _list(payload.get("not_assessed")) if _text(x)],
         "qc": _qc(payload.get("qc"), t),
     }
@@ -255,6 +256,18 @@ def _funnel(steps, t: Translator) -> list[dict]:
         }
         for step, n in rows
     ]
+
+
+def _set_aside(steps, t: Translator) -> dict:
+    """Records the normalize stage set aside (symbolic, breakend, '*'), as listed in the funnel."""
+    rows, total = [], 0
+    for step in _list(steps):
+        if isinstance(step, dict) and "set_aside" in step:
+            total += int(_number(step.get("set_aside_total")) or 0)
+            rows += [{key: _text(r.get(key)) for key in ("chrom", "pos", "ref", "alt")}
+                     | {"reason": t.sentence(_text(r.get("reason")))}
+                     for r in _list(step.get("set_aside")) if isinstance(r, dict)]  # fmt: skip
+    return {"rows": rows, "total": total}
 
 
 # --- candidates ----------------------------------------------------------------------------------
