@@ -31,7 +31,7 @@ CONSEQUENCE_CLASSES = {
     "intron_variant": "splice region / intronic",
     "synonymous_variant": "synonymous",
 }
-GROUPS = ("inheritance", "consequence", "terms", "annotation")
+GROUPS = ("inheritance", "consequence", "terms", "excluded", "annotation")
 
 
 def consequence_class(case: Case) -> str:
@@ -49,6 +49,10 @@ def consequence_class(case: Case) -> str:
 
 def term_count_class(n: int) -> str:
     return "1-2 terms" if n <= 2 else "3-5 terms" if n <= 5 else "6-10 terms" if n <= 10 else ">10 terms"
+
+
+def excluded_count_class(n: int) -> str:
+    return "none" if n == 0 else "1-5 excluded terms" if n <= 5 else ">5 excluded terms"
 
 
 def case_phenotype(case: Case) -> tuple[Phenotype, int]:
@@ -100,6 +104,7 @@ def rank_case(case: Case, phenotype: Phenotype, scorer: Callable[[Phenotype], di
         "inheritance": ", ".join(case.inheritance) or "(not given)",
         "consequence": consequence_class(case),
         "terms": term_count_class(len(phenotype.observed)),
+        "excluded": excluded_count_class(len(phenotype.excluded)),
         "annotation": "gene annotated" if rank is not None else "gene without HPO disease annotation",
     }
     top = max(scores, key=scores.get) if scores else ""
