@@ -20,6 +20,8 @@ from rarevar.benchmark import full
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", required=True, help="the flattened phenopacket-store cases.tsv")
+    parser.add_argument("--limit", type=int, help="a seeded sample of this many cases (default: all)")
+    parser.add_argument("--out", help="per-case results TSV (case, rank, genes, mode, consequence, status)")
     full.register_arguments(parser)
     args = parser.parse_args(argv)
     return full.run(args)

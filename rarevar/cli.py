@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from rarevar import __version__, cohort_cli, download
+from rarevar import __version__, cohort_cli, download, term_frequency
 from rarevar.bcftools import BcftoolsError
 from rarevar.benchmark import cli as benchmark_cli
 from rarevar.errors import InputError
@@ -146,6 +146,7 @@ def _stage_parsers(sub) -> None:
     p = sub.add_parser("resources", help="build compact local resources")
     what = p.add_subparsers(dest="resource", required=True)
     download.register(what)  # list, download, verify
+    term_frequency.register(what)  # term-frequency
     gd = what.add_parser("gene-disease", help="gene-disease table from HPO annotation files")
     gd.add_argument("--genes-to-phenotype", required=True)
     gd.add_argument("--phenotype-hpoa", required=True)
@@ -161,7 +162,7 @@ def _stage_parsers(sub) -> None:
     bc.add_argument("--out", required=True, help="store to write (.bcf)")
 
     cohort_cli.register(sub)  # cohort add/remove/stats/export and the cohort-annotate stage
-    benchmark_cli.register(sub)  # benchmark --mode full
+    benchmark_cli.register(sub)  # rarevar benchmark --mode ...
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,8 +265,8 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
     if getattr(args, "cohort_handler", None):
         return args.cohort_handler(args)
-    if getattr(args, "benchmark_handler", None):
-        return args.benchmark_handler(args)
+    if getattr(args, "handler", None):
+        return args.handler(args)
     if args.command == "validate":
         from rarevar.config import load_config
         from rarevar.validate import validate_batch

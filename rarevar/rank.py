@@ -1,7 +1,8 @@
 """Ranking: phenotype match of the gene x evidence from the variant itself, each candidate with its reasons.
 
 score = phenotype_score x variant_score, both in 0..1:
-- phenotype_score: similarity of the patient's HPO terms to the gene's best-matching disease (rarevar.phenotype);
+- phenotype_score: the likelihood ratio of the patient's HPO terms for the gene's best disease (rarevar.phenotype_lr)
+  as a posterior probability at pretest odds of 1:100, LR / (LR + 100); 0 for a gene without HPO diseases;
 - variant_score = consequence weight x inheritance weight x frequency weight (tables below), then ClinVar:
   a (likely) pathogenic classification with at least one star, or the same amino-acid change classified so,
   raises it to at least CLINVAR_PATHOGENIC_FLOOR; another pathogenic change at the same codon raises it by
@@ -25,7 +26,8 @@ import pandas as pd
 from rarevar.acmg import AcmgContext, assess, summary_sentence
 from rarevar.annotate.clinvar import codon_evidence, is_benign, is_pathogenic, stars
 from rarevar.annotate.scores import LABELS, LAYOUTS
-from rarevar.phenotype import GeneMatch, Phenotype, match_gene
+from rarevar.phenotype import Phenotype
+from rarevar.phenotype_lr import GeneLR, inheritance_consistent, score_genes
 
 IMPACT_WEIGHT = {"HIGH": 1.0, "MODERATE": 0.7, "LOW": 0.3, "MODIFIER": 0.1}
 # A mode proven by the genotypes of the family beats one that only holds if missing relatives are favourable.
@@ -57,7 +59,7 @@ def frequency_weight(af: float | None, max_af: float) -> float:
 @dataclass
 class Scored:
     row: dict
-    match: GeneMatch
+    match: GeneLR | None  # None: the gene has no disease in the HPO annotations
     variant_score: float
     score: float
     clinvar: dict | None
@@ -104,7 +106,7 @@ def _cohort_counts(row: dict) -> dict:
     }  # fmt: skip
 
 
-def score_candidate(row: dict, match: GeneMatch, max_af: float, codons: dict) -> Scored:
+def score_candidate(row: dict, match: GeneLR | None, max_af: float, codons: dict) -> Scored:
     modes = json.loads(row["inheritance"])
     weight = CONFIRMED_MODE_WEIGHT if modes else POSSIBLE_MODE_WEIGHT
     af = _nan_to_none(row["pop_af"])
@@ -113,7 +115,34 @@ def score_candidate(row: dict, match: GeneMatch, max_af: float, codons: dict) ->
     clinvar = clinvar_record(row)
     codon = codon_evidence(codons, row["transcript"] or "", row["hgvs_p"] or "")
     variant_score = clinvar_weight(variant_score, clinvar, codon)
-    return Scored(row, match, round(variant_score, 4), round(match.score * variant_score, 4), clinvar, codon)
+    phenotype_score = _phenotype_score(match)
+    return Scored(row, match, round(variant_score, 4), round(phenotype_score * variant_score, 4), clinvar, codon)
+
+
+def _phenotype_score(match: GeneLR | None) -> float:
+    return round(match.score, 4) if match else 0.0
+
+
+def _lr_text(log10_lr: float) -> str:
+    return f"{10**log10_lr:.3g}" if -3 <= log10_lr <= 4 else f"10^{log10_lr:.1f}"
+
+
+def _phenotype_sentences(match: GeneLR | None, gene: str, modes: list[str]) -> list[str]:
+    if match is None:
+        return [f"No HPO disease is annotated to {gene or 'this locus'}: phenotype score 0."]
+    disease = match.disease
+    terms = ", ".join(f"{t.label} (LR {_lr_text(math.log10(t.lr))})" for t in match.matched_terms) or "no term"
+    why = [f"Phenotype likelihood ratio {_lr_text(match.log10_lr)} for {disease['name']} ({disease['id']}); "
+           f"explained: {terms}."]  # fmt: skip
+    if match.excluded_terms:
+        against = ", ".join(f"{t.label} (LR {_lr_text(math.log10(t.lr))})" for t in match.excluded_terms)
+        why.append(f"Excluded in the patient but usual in {disease['name']}: {against}.")
+    consistent = inheritance_consistent(disease, modes)
+    if consistent is not None:
+        disease_modes = " or ".join(disease["inheritance"])
+        verdict = "fits" if consistent else "does not fit"
+        why.append(f"The inheritance seen here {verdict} the disease's {disease_modes} inheritance.")
+    return why
 
 
 def _clinvar_sentences(scored: Scored) -> list[str]:
@@ -244,13 +273,7 @@ def explain(scored: Scored, max_af: float) -> list[str]:
         why.append("Not observed in the population database.")
     else:
         why.append(f"Population allele frequency {af:.2g} (at most {max_af:g} allowed).")
-    if match.disease:
-        terms = ", ".join(t["label"] for t in match.matched_terms) or "related terms"
-        why.append(f"Phenotype match {match.score:.2f} to {match.disease['name']} ({match.disease['id']}): {terms}.")
-    elif match.score > 0:
-        why.append(f"Phenotype match {match.score:.2f} to the phenotypes annotated to {row['gene']}.")
-    else:
-        why.append(f"No HPO phenotype is annotated to {row['gene'] or 'this locus'}: phenotype match 0.")
+    why.extend(_phenotype_sentences(match, row["gene"], modes or possible))
     return why
 
 
@@ -259,14 +282,9 @@ def rank_candidates(
     acmg_context: AcmgContext | None = None,
 ) -> list[dict]:  # fmt: skip
     """`acmg_context`: what the family's QC and the run tell the ACMG criteria (parentage, resources)."""
-    matches: dict[str, GeneMatch] = {}
-    scored = []
     rows = table.to_dict("records")
-    for row in rows:
-        gene = row["gene"]
-        if gene not in matches:
-            matches[gene] = match_gene(phenotype, gene)
-        scored.append(score_candidate(row, matches[gene], max_af, codons or {}))
+    matches = score_genes(phenotype, {row["gene"] for row in rows if row["gene"]})
+    scored = [score_candidate(row, matches.get(row["gene"]), max_af, codons or {}) for row in rows]
     scored.sort(key=lambda s: (-s.score, -s.variant_score, s.row["chrom"], s.row["pos"], s.row["alt"]))
     # PM3 weighs a compound-heterozygous partner by its own ClinVar classification.
     partners = {":".join(str(r[k]) for k in ("chrom", "pos", "ref", "alt")): clinvar_record(r) for r in rows}
@@ -331,12 +349,24 @@ def _candidate_fields(rank: int, scored: Scored, max_af: float) -> dict:
         "clinvar": scored.clinvar,
         "clinvar_codon": _codon_hits_dict(scored.codon),
         **_scores_and_constraint(row),
-        "phenotype_score": scored.match.score,
-        "matched_disease": scored.match.disease,
-        "matched_terms": scored.match.matched_terms,
+        **_phenotype_fields(scored.match, json.loads(row["inheritance"]) or json.loads(row["possible_inheritance"])),
         "variant_score": scored.variant_score,
         "score": scored.score,
         "why": explain(scored, max_af),
+    }
+
+
+def _phenotype_fields(match: GeneLR | None, modes: list[str]) -> dict:
+    def terms(found) -> list[dict]:
+        return [{"id": t.id, "label": t.label, "lr": round(t.lr, 4), "match": t.match, "via": t.via} for t in found]
+
+    return {
+        "phenotype_score": _phenotype_score(match),
+        "phenotype_log10_lr": match.log10_lr if match else None,
+        "matched_disease": match.disease if match else None,
+        "matched_terms": terms(match.matched_terms) if match else [],
+        "phenotype_excluded_terms": terms(match.excluded_terms) if match else [],
+        "inheritance_consistent": inheritance_consistent(match.disease, modes) if match else None,
     }
 
 

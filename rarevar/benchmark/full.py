@@ -373,10 +373,8 @@ def run(args) -> int:
 
 
 def register_arguments(parser) -> None:
-    """The options of `--mode full` (added to the `benchmark` command)."""
+    """The options only `--mode full` has (the `benchmark` command adds --cases, --limit and --out)."""
     parser.add_argument("--seed", type=int, default=1, help="seed of the background and of --limit's sample")
-    parser.add_argument("--limit", type=int, help="a seeded sample of this many cases (default: all)")
-    parser.add_argument("--out", help="per-case results TSV (case, rank, genes, mode, consequence, status)")
     parser.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="worker processes")
     parser.add_argument("--work", help="keep the generated background and resources in this folder (reused by a "
                         "later run with the same seed and cases)")
