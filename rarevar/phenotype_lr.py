@@ -59,7 +59,9 @@ MODE_FITS = {
     "autosomal_recessive": {"autosomal recessive"},
     "compound_heterozygous": {"autosomal recessive"},
     "uniparental_isodisomy": {"autosomal recessive"},
-    "x_linked_recessive": {"X-linked", "X-linked recessive"},
+    # A hemizygous son of a carrier mother (or a homozygous daughter) is affected in X-linked dominant
+    # disease too.
+    "x_linked_recessive": {"X-linked", "X-linked recessive", "X-linked dominant"},
     "x_linked_dominant": {"X-linked", "X-linked dominant"},
     "x_linked_de_novo": {"X-linked", "X-linked dominant", "X-linked recessive"},
     "mitochondrial": {"mitochondrial"},

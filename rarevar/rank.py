@@ -1,17 +1,14 @@
-"""Ranking: phenotype match of the gene x evidence from the variant itself, each candidate with its reasons.
+"""Ranking: every candidate with its evidence, ordered by the probability that it explains the phenotype.
 
-score = phenotype_score x variant_score, both in 0..1:
-- phenotype_score: the likelihood ratio of the patient's HPO terms for the gene's best disease (rarevar.phenotype_lr)
-  as a posterior probability at pretest odds of 1:100, LR / (LR + 100); 0 for a gene without HPO diseases;
-- variant_score = consequence weight x inheritance weight x frequency weight (tables below), then ClinVar:
-  a (likely) pathogenic classification with at least one star, or the same amino-acid change classified so,
-  raises it to at least CLINVAR_PATHOGENIC_FLOOR; another pathogenic change at the same codon raises it by
-  CODON_BOOST; a (likely) benign classification with at least one star multiplies it by CLINVAR_BENIGN_FACTOR.
-  The consequence weight is that of the most severe consequence over all transcripts (the displayed one is on
-  a MANE Select / canonical transcript where there is one). In-silico evidence (PP3/BP4) and gene constraint
-  are explained in the `why` list but do not change the score yet.
-Each candidate also carries its ACMG/AMP evidence and class (`acmg`, rarevar.acmg), stated in `why`; its points
-are exposed for ranking but not weighed into the score here.
+score = the posterior probability of rarevar.posterior: the phenotype likelihood ratio of the gene's best disease
+(rarevar.phenotype_lr; among the gene's top diseases the best one whose inheritance fits the candidate's mode),
+the consequence class, the ACMG/AMP points (rarevar.acmg, Bayesian scale), how completely the family's genotypes
+prove the mode, and whether the mode fits the disease, combined as likelihood ratios; the candidates of a family
+share one prior and compete with "none of them". Each factor is in `posterior` and stated in `why`.
+Also kept for display and as the first tie-break: variant_score = consequence weight x inheritance weight x
+frequency weight, raised by ClinVar (a (likely) pathogenic classification with at least one star, or the same
+amino-acid change so classified: at least CLINVAR_PATHOGENIC_FLOOR; another pathogenic change at the codon: x
+CODON_BOOST; (likely) benign with a star: x CLINVAR_BENIGN_FACTOR), and phenotype_score = LR / (LR + 100).
 Ties are broken by variant_score, then genomic position, so the order is the same every run.
 """
 
@@ -23,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from rarevar import posterior
 from rarevar.acmg import AcmgContext, assess, summary_sentence
 from rarevar.annotate.clinvar import codon_evidence, is_benign, is_pathogenic, stars
 from rarevar.annotate.scores import LABELS, LAYOUTS
@@ -281,23 +279,77 @@ def rank_candidates(
     table: pd.DataFrame, phenotype: Phenotype, max_af: float, codons: dict | None = None,
     acmg_context: AcmgContext | None = None,
 ) -> list[dict]:  # fmt: skip
-    """`acmg_context`: what the family's QC and the run tell the ACMG criteria (parentage, resources)."""
+    """Candidates with their evidence, ordered by the posterior probability that each explains the phenotype
+    (rarevar.posterior). `acmg_context`: what the family's QC and the run tell the ACMG criteria."""
     rows = table.to_dict("records")
     matches = score_genes(phenotype, {row["gene"] for row in rows if row["gene"]})
     scored = [score_candidate(row, matches.get(row["gene"]), max_af, codons or {}) for row in rows]
-    scored.sort(key=lambda s: (-s.score, -s.variant_score, s.row["chrom"], s.row["pos"], s.row["alt"]))
     # PM3 weighs a compound-heterozygous partner by its own ClinVar classification.
     partners = {":".join(str(r[k]) for k in ("chrom", "pos", "ref", "alt")): clinvar_record(r) for r in rows}
     context = replace(acmg_context or AcmgContext(), partner_clinvar=partners)
-    return [_candidate(rank, s, max_af, context) for rank, s in enumerate(scored, start=1)]
+    candidates = [_candidate(s, max_af, context) for s in scored]
+    for candidate, probability in zip(candidates, posterior.probabilities(
+            [c["posterior"]["log10_lr"] for c in candidates]), strict=True):  # fmt: skip
+        candidate["score"] = _significant(probability)
+        candidate["posterior"]["probability"] = candidate["score"]
+        candidate["why"].append(_posterior_sentence(candidate))
+    order = sorted(range(len(candidates)), key=lambda i: (
+        -candidates[i]["posterior"]["log10_lr"], -candidates[i]["variant_score"], candidates[i]["chrom"],
+        candidates[i]["pos"], candidates[i]["alt"]))  # fmt: skip
+    ranked = [candidates[i] for i in order]
+    for rank, candidate in enumerate(ranked, start=1):
+        candidate["rank"] = rank
+    return ranked
 
 
-def _candidate(rank: int, scored: Scored, max_af: float, context: AcmgContext | None = None) -> dict:
-    candidate = _candidate_fields(rank, scored, max_af)
-    # ACMG evidence is stated and exposed (`acmg.points`), not weighed into `score` here.
+def _significant(value: float) -> float:
+    return float(f"{value:.4g}")
+
+
+def _candidate(scored: Scored, max_af: float, context: AcmgContext | None = None) -> dict:
+    candidate = _candidate_fields(0, scored, max_af)
     candidate["acmg"] = assess(candidate, context)
     candidate["why"].append(summary_sentence(candidate["acmg"]))
+    candidate["posterior"] = _posterior(candidate, scored.match)
     return candidate
+
+
+def _posterior(candidate: dict, match: GeneLR | None) -> dict:
+    """The likelihood ratios of one candidate (rarevar.posterior); the disease counted is the best-matching one
+    among the gene's top diseases whose inheritance fits the candidate's mode, else the best overall."""
+    modes = candidate["inheritance"] or candidate["possible_inheritance"]
+    log10_lr, fit = (match.log10_lr, candidate["inheritance_consistent"]) if match else (None, None)
+    if match and fit is False:
+        fitting = [(lr, d) for lr, d in match.diseases if inheritance_consistent(d, modes)]
+        if fitting:
+            log10_lr, disease = fitting[0]
+            fit = True
+            candidate["inheritance_fit_disease"] = disease
+    impact = _most_severe_impact(candidate)
+    factors = posterior.factors(log10_lr, impact, candidate["acmg"]["points"], bool(candidate["inheritance"]), fit)
+    return {
+        "log10_lr": round(factors.total, 4),
+        "log10_lr_phenotype": round(factors.phenotype, 4),
+        "log10_lr_consequence": round(factors.consequence, 4),
+        "log10_lr_variant": round(factors.variant, 4),
+        "log10_lr_segregation": round(factors.segregation, 4),
+        "log10_lr_inheritance_fit": round(factors.inheritance_fit, 4),
+    }
+
+
+def _most_severe_impact(candidate: dict) -> str:
+    impacts = [t.get("impact") for t in candidate["transcripts"] or ()] + [candidate["impact"]]
+    return min((i for i in impacts if i in IMPACT_WEIGHT), key=lambda i: -IMPACT_WEIGHT[i], default="MODIFIER")
+
+
+def _posterior_sentence(candidate: dict) -> str:
+    p = candidate["posterior"]
+    shown = "> 0.999" if p["probability"] > 0.999 else f"{p['probability']:.3g}"
+    return (f"Probability {shown} that this variant explains the phenotype: likelihood ratios "
+            f"phenotype {_lr_text(p['log10_lr_phenotype'])}, consequence {_lr_text(p['log10_lr_consequence'])}, "
+            f"variant (ACMG points) {_lr_text(p['log10_lr_variant'])}, "
+            f"segregation {_lr_text(p['log10_lr_segregation'])}, inheritance fit "
+            f"{_lr_text(p['log10_lr_inheritance_fit'])}.")  # fmt: skip
 
 
 def _codon_hits_dict(codon: dict) -> dict:

@@ -1,0 +1,91 @@
+"""One number per candidate: the probability that it explains this family's phenotype.
+
+Each candidate is a hypothesis "this variant is the diagnosis"; one more hypothesis is "none of them is". Their
+odds against "none" multiply independent likelihood ratios (a naive-Bayes combination, as LIRICAL does for
+phenotype and genotype):
+
+    odds_i = prior_i x LR_phenotype x LR_consequence x LR_variant x LR_segregation x LR_inheritance_fit
+
+- prior_i: DIAGNOSTIC_YIELD of clinical genome sequencing spread evenly over the family's candidates, so that
+  before any evidence P(some candidate is causal) = DIAGNOSTIC_YIELD;
+- LR_phenotype: the patient's HPO terms for the gene's best disease (rarevar.phenotype_lr). A gene without any
+  HPO disease gets UNANNOTATED_GENE_LR: a gene nobody has linked to a disease yet can still be the cause (new
+  disease genes are found every week), but is less likely than a gene whose disease fits;
+- LR_consequence: how often a rare variant of the candidate's impact class (its most severe consequence over
+  all transcripts) is disease-causing, relative to a loss-of-function one (IMPACT_LR). The ACMG points alone
+  leave a rare synonymous and a rare missense variant without other evidence both at 0 points, yet the first is
+  far less often pathogenic (the Bayesian ACMG framework starts every variant at one prior of 0.1);
+- LR_variant: the ACMG/AMP points of the variant (rarevar.acmg) on the Bayesian scale of Tavtigian et al.
+  (2018, 2020): odds of pathogenicity 350^(points/8), so 1 point (Supporting) = x2.08, 8 points = x350;
+- LR_segregation: how completely the family's genotypes prove the inheritance mode: proven by the genotypes
+  (1), or only possible because relatives are missing or not assessable (POSSIBLE_MODE_LR);
+- LR_inheritance_fit: the candidate's mode against the disease's modes (INHERITANCE_FIT_LR).
+
+The probability of candidate i is odds_i / (1 + sum of all odds): the candidates of one family compete for one
+diagnosis. The constants are general settings, the same for every family; their calibration is measured by
+`rarevar benchmark --mode full` (the reliability table) on published solved cases.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+DIAGNOSTIC_YIELD = 0.4  # clinical WGS diagnoses about 40% of rare-disease patients
+ACMG_ODDS_PATH_VERY_STRONG = 350.0  # Tavtigian 2018: OddsPath of a Very strong criterion (8 points)
+UNANNOTATED_GENE_LR = 0.01  # a gene without an HPO disease
+# The phenotype LR multiplies one ratio per HPO term as if the terms were independent; they are not (a patient
+# with seizures often has several seizure terms), which makes the product overconfident. Its log is tempered
+# by this weight (a power likelihood) before it is combined with the variant evidence.
+PHENOTYPE_LR_WEIGHT = 0.5
+POSSIBLE_MODE_LR = 0.5  # the mode holds only if missing or unassessable relatives are favourable
+INHERITANCE_FIT_LR = {True: 1.0, None: 0.5, False: 0.05}  # the disease's modes include the candidate's (or unknown)
+# Relative rate of pathogenic variants among rare variants per impact class (orders of magnitude, from the
+# share of pathogenic classifications per consequence among rare variants in ClinVar and gnomAD).
+IMPACT_LR = {"HIGH": 1.0, "MODERATE": 0.2, "LOW": 0.01, "MODIFIER": 0.005}
+POINTS_RANGE = (-16, 24)  # beyond these the combination is past any evidence a report can state
+
+
+@dataclass(frozen=True)
+class Factors:
+    """log10 of each likelihood ratio of one candidate."""
+
+    phenotype: float
+    consequence: float
+    variant: float
+    segregation: float
+    inheritance_fit: float
+
+    @property
+    def total(self) -> float:
+        return self.phenotype + self.consequence + self.variant + self.segregation + self.inheritance_fit
+
+
+def variant_log10_lr(points: float) -> float:
+    low, high = POINTS_RANGE
+    return min(max(points, low), high) / 8.0 * math.log10(ACMG_ODDS_PATH_VERY_STRONG)
+
+
+def factors(phenotype_log10_lr: float | None, impact: str, acmg_points: float, mode_proven: bool,
+            inheritance_fit: bool | None) -> Factors:  # fmt: skip
+    """`phenotype_log10_lr` None: the gene has no HPO disease."""
+    return Factors(
+        phenotype=math.log10(UNANNOTATED_GENE_LR) if phenotype_log10_lr is None
+        else PHENOTYPE_LR_WEIGHT * phenotype_log10_lr,
+        consequence=math.log10(IMPACT_LR.get(impact, IMPACT_LR["MODIFIER"])),
+        variant=variant_log10_lr(acmg_points),
+        segregation=0.0 if mode_proven else math.log10(POSSIBLE_MODE_LR),
+        inheritance_fit=math.log10(INHERITANCE_FIT_LR[inheritance_fit]),
+    )
+
+
+def probabilities(log10_lrs: list[float]) -> list[float]:
+    """Each candidate's posterior probability, its likelihood ratios given as log10 sums; the family's
+    candidates share the prior DIAGNOSTIC_YIELD and compete with "none of them" (computed in log space)."""
+    if not log10_lrs:
+        return []
+    prior = math.log10(DIAGNOSTIC_YIELD / (1.0 - DIAGNOSTIC_YIELD) / len(log10_lrs))
+    log_odds = [prior + value for value in log10_lrs]
+    top = max(max(log_odds), 0.0)  # the "none" hypothesis has log odds 0
+    denominator = 10.0 ** (-top) + sum(10.0 ** (value - top) for value in log_odds)
+    return [10.0 ** (value - top) / denominator for value in log_odds]
