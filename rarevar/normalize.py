@@ -62,10 +62,11 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
     ])  # fmt: skip
 
 
-# Alleles a small-variant pipeline cannot interpret: the '*' placeholder of an overlapping deletion (that
-# deletion has its own record), symbolic alleles (<DEL>, <DUP>, <NON_REF>, <*>) and breakends.
-NOT_SMALL = 'ALT="*" || ALT~"^<" || ALT~"[][]"'
-SMALL_STEP = "sequence alleles (symbolic, breakend and '*' alleles set aside, each listed)"
+# Alleles that name no sequence change rarevar can assess: the '*' placeholder of an overlapping deletion (that
+# deletion has its own record), gVCF reference-block alleles (<NON_REF>, <*>, <X>) and breakends. Symbolic
+# deletions and duplications (<DEL>, <DUP>) stay: bcftools csq gives them consequences.
+NOT_SMALL = 'ALT="*" || ALT="<NON_REF>" || ALT="<*>" || ALT="<X>" || ALT~"[][]"'
+SMALL_STEP = "alleles rarevar can assess ('*', gVCF reference-block and breakend alleles set aside, each listed)"
 MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
 
 
@@ -80,7 +81,7 @@ def why_not_interpreted(alt: str) -> str:
     if alt == "*":
         return "'*': the allele is removed by an overlapping deletion, which is assessed as its own record"
     if alt.startswith("<"):
-        return f"symbolic allele {alt}: a structural variant or reference block, not assessed as a small variant"
+        return f"{alt}: a gVCF reference block (no alternate allele called)"
     return "breakend: a structural variant, not assessed as a small variant"
 
 

@@ -4,7 +4,7 @@ Each candidate is a hypothesis "this variant is the diagnosis"; one more hypothe
 odds against "none" multiply independent likelihood ratios (a naive-Bayes combination, as LIRICAL does for
 phenotype and genotype):
 
-    odds_i = prior_i x LR_phenotype x LR_consequence x LR_variant x LR_segregation x LR_inheritance_fit
+    odds_i = prior_i x LR_phenotype x LR_consequence x LR_variant x LR_clinvar x LR_segregation x LR_inheritance_fit
 
 - prior_i: DIAGNOSTIC_YIELD of clinical genome sequencing spread evenly over the family's candidates, so that
   before any evidence P(some candidate is causal) = DIAGNOSTIC_YIELD;
@@ -17,6 +17,9 @@ phenotype and genotype):
   far less often pathogenic (the Bayesian ACMG framework starts every variant at one prior of 0.1);
 - LR_variant: the ACMG/AMP points of the variant (rarevar.acmg) on the Bayesian scale of Tavtigian et al.
   (2018, 2020): odds of pathogenicity 350^(points/8), so 1 point (Supporting) = x2.08, 8 points = x350;
+- LR_clinvar: the variant's own ClinVar classification, which the ACMG criteria leave out (PP5/BP6 are retired):
+  (likely) pathogenic with review stars counts CLINVAR_STAR_LR per star (up to 3), (likely) benign the inverse;
+  no stars or another classification counts 1;
 - LR_segregation: how completely the family's genotypes prove the inheritance mode: proven by the genotypes
   (1), or only possible because relatives are missing or not assessable (POSSIBLE_MODE_LR);
 - LR_inheritance_fit: the candidate's mode against the disease's modes (INHERITANCE_FIT_LR).
@@ -43,6 +46,7 @@ INHERITANCE_FIT_LR = {True: 1.0, None: 0.5, False: 0.05}  # the disease's modes 
 # Relative rate of pathogenic variants among rare variants per impact class (orders of magnitude, from the
 # share of pathogenic classifications per consequence among rare variants in ClinVar and gnomAD).
 IMPACT_LR = {"HIGH": 1.0, "MODERATE": 0.2, "LOW": 0.01, "MODIFIER": 0.005}
+CLINVAR_STAR_LR = 10.0
 POINTS_RANGE = (-16, 24)  # beyond these the combination is past any evidence a report can state
 
 
@@ -53,12 +57,13 @@ class Factors:
     phenotype: float
     consequence: float
     variant: float
+    clinvar: float
     segregation: float
     inheritance_fit: float
 
     @property
     def total(self) -> float:
-        return self.phenotype + self.consequence + self.variant + self.segregation + self.inheritance_fit
+        return self.phenotype + self.consequence + self.variant + self.clinvar + self.segregation + self.inheritance_fit
 
 
 def variant_log10_lr(points: float) -> float:
@@ -67,13 +72,15 @@ def variant_log10_lr(points: float) -> float:
 
 
 def factors(phenotype_log10_lr: float | None, impact: str, acmg_points: float, mode_proven: bool,
-            inheritance_fit: bool | None) -> Factors:  # fmt: skip
-    """`phenotype_log10_lr` None: the gene has no HPO disease."""
+            inheritance_fit: bool | None, clinvar_stars: int = 0) -> Factors:  # fmt: skip
+    """`phenotype_log10_lr` None: the gene has no HPO disease. `clinvar_stars`: review stars of a (likely)
+    pathogenic ClinVar classification, negative for a (likely) benign one, 0 for none."""
     return Factors(
         phenotype=math.log10(UNANNOTATED_GENE_LR) if phenotype_log10_lr is None
         else PHENOTYPE_LR_WEIGHT * phenotype_log10_lr,
         consequence=math.log10(IMPACT_LR.get(impact, IMPACT_LR["MODIFIER"])),
         variant=variant_log10_lr(acmg_points),
+        clinvar=max(-3, min(3, clinvar_stars)) * math.log10(CLINVAR_STAR_LR),
         segregation=0.0 if mode_proven else math.log10(POSSIBLE_MODE_LR),
         inheritance_fit=math.log10(INHERITANCE_FIT_LR[inheritance_fit]),
     )

@@ -127,7 +127,8 @@ def _lr_text(log10_lr: float) -> str:
 
 def _phenotype_sentences(match: GeneLR | None, gene: str, modes: list[str]) -> list[str]:
     if match is None:
-        return [f"No HPO disease is annotated to {gene or 'this locus'}: phenotype score 0."]
+        return [f"No HPO disease is annotated to {gene or 'this locus'}: counted as a gene of unknown phenotype "
+                f"(likelihood ratio {posterior.UNANNOTATED_GENE_LR:g})."]
     disease = match.disease
     terms = ", ".join(f"{t.label} (LR {_lr_text(math.log10(t.lr))})" for t in match.matched_terms) or "no term"
     why = [f"Phenotype likelihood ratio {_lr_text(match.log10_lr)} for {disease['name']} ({disease['id']}); "
@@ -326,15 +327,25 @@ def _posterior(candidate: dict, match: GeneLR | None) -> dict:
             fit = True
             candidate["inheritance_fit_disease"] = disease
     impact = _most_severe_impact(candidate)
-    factors = posterior.factors(log10_lr, impact, candidate["acmg"]["points"], bool(candidate["inheritance"]), fit)
+    factors = posterior.factors(log10_lr, impact, candidate["acmg"]["points"], bool(candidate["inheritance"]), fit,
+                                _clinvar_stars(candidate["clinvar"]))  # fmt: skip
     return {
         "log10_lr": round(factors.total, 4),
         "log10_lr_phenotype": round(factors.phenotype, 4),
         "log10_lr_consequence": round(factors.consequence, 4),
         "log10_lr_variant": round(factors.variant, 4),
+        "log10_lr_clinvar": round(factors.clinvar, 4),
         "log10_lr_segregation": round(factors.segregation, 4),
         "log10_lr_inheritance_fit": round(factors.inheritance_fit, 4),
     }
+
+
+def _clinvar_stars(clinvar: dict | None) -> int:
+    if not clinvar:
+        return 0
+    if is_pathogenic(clinvar["significance"]):
+        return clinvar["stars"]
+    return -clinvar["stars"] if is_benign(clinvar["significance"]) else 0
 
 
 def _most_severe_impact(candidate: dict) -> str:
@@ -347,7 +358,7 @@ def _posterior_sentence(candidate: dict) -> str:
     shown = "> 0.999" if p["probability"] > 0.999 else f"{p['probability']:.3g}"
     return (f"Probability {shown} that this variant explains the phenotype: likelihood ratios "
             f"phenotype {_lr_text(p['log10_lr_phenotype'])}, consequence {_lr_text(p['log10_lr_consequence'])}, "
-            f"variant (ACMG points) {_lr_text(p['log10_lr_variant'])}, "
+            f"variant (ACMG points) {_lr_text(p['log10_lr_variant'])}, ClinVar {_lr_text(p['log10_lr_clinvar'])}, "
             f"segregation {_lr_text(p['log10_lr_segregation'])}, inheritance fit "
             f"{_lr_text(p['log10_lr_inheritance_fit'])}.")  # fmt: skip
 

@@ -93,6 +93,11 @@ IMPACT_ZH = {"high": "高", "moderate": "中", "low": "低", "modifier": "修饰
 # --- fixed texts (templates and report builder) ---------------------------------------------------
 
 MESSAGES_ZH = {
+    "Records set aside as not interpretable ({n})": "未解读而另列的记录（{n}）",
+    "Counted in the filtering steps above and not analysed further:": "已计入上方的过滤步骤，不再进一步分析：",
+    "Position": "位置",
+    "The first {shown} of {n} are listed; candidates.json lists up to {shown}.":
+        "列出 {n} 条中的前 {shown} 条；candidates.json 最多列出 {shown} 条。",
     # header and summary
     "Rare-disease variant report": "罕见病变异报告",
     "Variant report: {family}": "变异报告：{family}",
@@ -372,6 +377,26 @@ SENTENCES_ZH = [
     ("input records", "输入记录"),
     ("after splitting multi-allelics", "拆分多等位位点后"),
     ("alternate allele carried by a family member", "家系成员携带替代等位基因"),
+    ("alleles rarevar can assess ('*', gVCF reference-block and breakend alleles set aside, each listed)",
+     "rarevar 可评估的等位基因（'*'、gVCF 参考区块与断点等位基因另列，逐条列出）"),
+    ("'*': the allele is removed by an overlapping deletion, which is assessed as its own record",
+     "'*'：该等位基因被重叠的缺失删除，该缺失作为单独记录评估"),
+    ("{alt}: a gVCF reference block (no alternate allele called)", "{alt}：gVCF 参考区块（未检出替代等位基因）"),
+    ("breakend: a structural variant, not assessed as a small variant", "断点：结构变异，不作为小变异评估"),
+    ("Phenotype likelihood ratio {lr} for {disease} ({id}); explained: {terms}.",
+     "表型似然比 {lr}，对应 {disease}（{id}）；可解释的表型：{terms}。"),
+    ("Excluded in the patient but usual in {disease}: {terms}.", "患者已排除、但 {disease} 常见的表型：{terms}。"),
+    ("The inheritance seen here fits the disease's {disease_modes} inheritance.",
+     "此处所见的遗传方式符合该疾病的 {disease_modes} 遗传。"),
+    ("The inheritance seen here does not fit the disease's {disease_modes} inheritance.",
+     "此处所见的遗传方式不符合该疾病的 {disease_modes} 遗传。"),
+    ("No HPO disease is annotated to {gene}: counted as a gene of unknown phenotype (likelihood ratio {lr}).",
+     "{gene} 没有注释的 HPO 疾病：按表型未知的基因计（似然比 {lr}）。"),
+    ("Probability {p} that this variant explains the phenotype: likelihood ratios phenotype {phenotype}, "
+     "consequence {consequence_lr}, variant (ACMG points) {variant}, ClinVar {clinvar}, segregation {segregation}, "
+     "inheritance fit {fit}.",
+     "该变异解释表型的概率为 {p}：似然比——表型 {phenotype}，后果 {consequence_lr}，变异（ACMG 分值）{variant}，"
+     "ClinVar {clinvar}，共分离 {segregation}，遗传方式符合度 {fit}。"),
     ("one record per allele (a record that left-aligns onto another's allele merged into the first)",
      "每个等位基因一条记录（左对齐后与另一条记录等位基因相同者并入第一条）"),
     ("population AF <= {max_af} or not observed (ClinVar pathogenic kept at any frequency)",
