@@ -66,7 +66,7 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
 # deletion has its own record), gVCF reference-block alleles (<NON_REF>, <*>, <X>) and breakends. Symbolic
 # deletions and duplications (<DEL>, <DUP>) stay: bcftools csq gives them consequences.
 NOT_SMALL = 'ALT="*" || ALT="<NON_REF>" || ALT="<*>" || ALT="<X>" || ALT~"[][]"'
-SMALL_STEP = "alleles rarevar can assess ('*', gVCF reference-block and breakend alleles set aside, each listed)"
+SMALL_STEP = "alleles rarevar can assess ('*', reference-block and breakend alleles set aside, each listed)"
 MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
 
 

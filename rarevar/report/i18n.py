@@ -377,7 +377,7 @@ SENTENCES_ZH = [
     ("input records", "输入记录"),
     ("after splitting multi-allelics", "拆分多等位位点后"),
     ("alternate allele carried by a family member", "家系成员携带替代等位基因"),
-    ("alleles rarevar can assess ('*', gVCF reference-block and breakend alleles set aside, each listed)",
+    ("alleles rarevar can assess ('*', reference-block and breakend alleles set aside, each listed)",
      "rarevar 可评估的等位基因（'*'、gVCF 参考区块与断点等位基因另列，逐条列出）"),
     ("'*': the allele is removed by an overlapping deletion, which is assessed as its own record",
      "'*'：该等位基因被重叠的缺失删除，该缺失作为单独记录评估"),
