@@ -41,15 +41,15 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
         for leftover in (tmp, Path(f"{tmp}.csi")):
             leftover.unlink(missing_ok=True)
     n_split = count_records(str(tmp_out))
-    carried = out_path.with_name(f".{out_path.name}.carried.tmp{os.getpid()}.bcf")
     small = out_path.with_name(f".{out_path.name}.small.tmp{os.getpid()}.bcf")
     try:
-        n_carried = _filtered(str(tmp_out), str(carried), "-i", 'GT="alt"')
-        set_aside = uninterpretable(str(carried))
-        n_small = _filtered(str(carried), str(small), "-e", NOT_SMALL)
+        # One read lists the carried alleles set aside, one write keeps the carried alleles that are not.
+        set_aside = uninterpretable(str(tmp_out))
+        n_small = _filtered(str(tmp_out), str(small), "-i", f'GT="alt" && {SMALL}')
+        n_carried = n_small + len(set_aside)
         unique = _one_record_per_allele(str(small), out)
     finally:
-        for leftover in (tmp_out, carried, Path(f"{carried}.csi"), small, Path(f"{small}.csi")):
+        for leftover in (tmp_out, small, Path(f"{small}.csi")):
             leftover.unlink(missing_ok=True)
     write_json_atomic(funnel, [
         {"step": "input records", "variants": n_input},
@@ -65,7 +65,10 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
 # Alleles that name no sequence change rarevar can assess: the '*' placeholder of an overlapping deletion (that
 # deletion has its own record), gVCF reference-block alleles (<NON_REF>, <*>, <X>) and breakends. Symbolic
 # deletions and duplications (<DEL>, <DUP>) stay: bcftools csq gives them consequences.
-NOT_SMALL = 'ALT="*" || ALT="<NON_REF>" || ALT="<*>" || ALT="<X>" || ALT~"[][]"'
+SET_ASIDE_ALLELES = ("*", "<NON_REF>", "<*>", "<X>")
+BREAKEND = '"[][]"'  # a regular expression: ALT holds '[' or ']'
+NOT_SMALL = " || ".join(f'ALT="{a}"' for a in SET_ASIDE_ALLELES) + f" || ALT~{BREAKEND}"
+SMALL = " && ".join(f'ALT!="{a}"' for a in SET_ASIDE_ALLELES) + f" && ALT!~{BREAKEND}"  # bcftools has no !(...)
 SMALL_STEP = "alleles rarevar can assess ('*', reference-block and breakend alleles set aside, each listed)"
 MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
 
@@ -86,10 +89,10 @@ def why_not_interpreted(alt: str) -> str:
 
 
 def uninterpretable(path: str) -> list[dict]:
-    """Every carried allele this pipeline cannot interpret, with where it is and why."""
+    """Every allele some family member carries that this pipeline cannot interpret, with where it is and why."""
     with tempfile.TemporaryDirectory() as tmp:
         listing = os.path.join(tmp, "set_aside.tsv")
-        bcftools("query", "-i", NOT_SMALL, "-f", "%CHROM\t%POS\t%REF\t%ALT\n", "-o", listing, path)
+        bcftools("query", "-i", f'GT="alt" && ({NOT_SMALL})', "-f", "%CHROM\t%POS\t%REF\t%ALT\n", "-o", listing, path)
         with open(listing, encoding="utf-8") as handle:
             rows = [line.rstrip("\n").split("\t") for line in handle if line.strip()]
     return [{"chrom": chrom, "pos": int(pos), "ref": ref, "alt": alt, "reason": why_not_interpreted(alt)}

@@ -291,7 +291,7 @@ def rank_candidates(
     candidates = [_candidate(s, max_af, context) for s in scored]
     for candidate, probability in zip(candidates, posterior.probabilities(
             [c["posterior"]["log10_lr"] for c in candidates]), strict=True):  # fmt: skip
-        candidate["score"] = _significant(probability)
+        candidate["score"] = _four_digits(probability)
         candidate["posterior"]["probability"] = candidate["score"]
         candidate["why"].append(_posterior_sentence(candidate))
     order = sorted(range(len(candidates)), key=lambda i: (
@@ -303,12 +303,13 @@ def rank_candidates(
     return ranked
 
 
-def _significant(value: float) -> float:
+def _four_digits(value: float) -> float:
+    # Significant digits, not decimals: a probability of 8e-08 stays distinguishable from 0.
     return float(f"{value:.4g}")
 
 
 def _candidate(scored: Scored, max_af: float, context: AcmgContext | None = None) -> dict:
-    candidate = _candidate_fields(0, scored, max_af)
+    candidate = _candidate_fields(scored, max_af)
     candidate["acmg"] = assess(candidate, context)
     candidate["why"].append(summary_sentence(candidate["acmg"]))
     candidate["posterior"] = _posterior(candidate, scored.match)
@@ -377,10 +378,10 @@ def _exon_context(row: dict) -> dict | None:
     return json.loads(value) if isinstance(value, str) and value else None
 
 
-def _candidate_fields(rank: int, scored: Scored, max_af: float) -> dict:
+def _candidate_fields(scored: Scored, max_af: float) -> dict:
     row = scored.row
     return {
-        "rank": rank,
+        "rank": None,  # set once every candidate of the family has its probability
         "gene": row["gene"],
         "chrom": row["chrom"],
         "pos": int(row["pos"]),

@@ -21,9 +21,9 @@ import pyarrow.csv as pacsv
 import pysam
 
 from rarevar.bcftools import bcftools
+from rarevar.simulate import FASTA_WIDTH
+from rarevar.simulate_genome import BASES
 
-FASTA_WIDTH = 60
-BASES = np.frombuffer(b"ACGT", dtype=np.uint8)
 STOPS = {"TAA", "TAG", "TGA"}
 SENSE = ["".join(c) for c in itertools.product("ACGT", repeat=3) if "".join(c) not in STOPS and "".join(c) != "ATG"]
 CODONS_AROUND = 150  # codons of the planted gene's CDS on each side of the planted codon
