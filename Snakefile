@@ -1,6 +1,7 @@
 # rarevar: family VCF + PED + HPO terms -> ranked, explained candidate variants and a clinician report.
 # Run through `rarevar run` (or `snakemake --configfile config/config.yaml --cores N`).
-from rarevar.config import validate_config
+from rarevar.config import resource_path, validate_config
+from rarevar.shards import shard_regions
 from rarevar.validate import validate_batch
 
 
@@ -14,16 +15,20 @@ if "families" not in config:
 validate_config(config)
 FAMILIES = {family.row.family_id: family for family in validate_batch(config)}
 RESULTS = config["results_dir"]
+# The whole-genome stages run per shard of whole chromosomes (config `shards`); 1: the family at once.
+SHARDS = len(shard_regions(f"{resource_path(config, 'reference')}.fai", config["shards"]))
 
 
 wildcard_constraints:
     family="|".join(sorted(FAMILIES)) or "NO_FAMILY",
+    shard=r"\d+",
 
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/normalize.smk"
 include: "workflow/rules/qc.smk"
 include: "workflow/rules/frequency.smk"
+include: "workflow/rules/gather.smk"
 include: "workflow/rules/cohort.smk"
 include: "workflow/rules/consequence.smk"
 include: "workflow/rules/regenotype.smk"

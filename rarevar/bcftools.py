@@ -40,6 +40,21 @@ def count_records(path: str) -> int:
         return _read_through(path)
 
 
+def records_in(path: str, contigs: str | None = None) -> int:
+    """Records of an indexed VCF/BCF on these chromosomes (comma-separated; None: all), from the index."""
+    if contigs is None:
+        return count_records(path)
+    wanted = set(contigs.split(","))
+    # `bcftools index -s`: one line per chromosome with records: name, length, records
+    lines = _bcftools.index("-s", path).splitlines()
+    return sum(int(fields[2]) for fields in (line.split("\t") for line in lines) if fields[0] in wanted)
+
+
+def vcf_samples(path: str) -> list[str]:
+    with pysam.VariantFile(path) as vcf:
+        return list(vcf.header.samples)
+
+
 def _read_through(path: str) -> int:
     # cyvcf2 reads in order without looking for an index (pysam logs a missing one as an htslib error).
     import cyvcf2

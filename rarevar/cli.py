@@ -49,6 +49,13 @@ def _stage_parsers(sub) -> None:
     for name in ("vcf", "reference", "out", "funnel"):
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--samples", required=True, help="comma-separated sample ids")
+    p.add_argument("--shard", help="I/N: only the chromosomes of shard I of N (rarevar.shards; default: all)")
+
+    p = sub.add_parser("gather", help="stage: a family's whole-genome shards joined (BCFs and funnel steps)")
+    p.add_argument("--bcf", nargs="+", action="append", default=[], metavar=("OUT", "SHARD"),
+                   help="OUT then one BCF per shard, in shard order (repeatable)")  # fmt: skip
+    p.add_argument("--funnel", nargs="+", action="append", default=[], metavar=("OUT", "SHARD"),
+                   help="OUT then the shards' funnel files of one stage, in order: summed step by step")
 
     p = sub.add_parser("qc", help="stage: sample QC (sex, relatedness, Mendelian errors, call rate)")
     for name in ("vcf", "ped", "family", "build", "out"):
@@ -276,8 +283,14 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         print(f"rarevar: {len(families)} famil{'y' if len(families) == 1 else 'ies'} checked, inputs are valid")
     elif args.command == "normalize":
         from rarevar.normalize import normalize
+        from rarevar.shards import regions_of_shard
 
-        normalize(args.vcf, args.samples.split(","), args.reference, args.out, args.funnel)
+        regions = regions_of_shard(f"{args.reference}.fai", args.shard) if args.shard else None
+        normalize(args.vcf, args.samples.split(","), args.reference, args.out, args.funnel, regions)
+    elif args.command == "gather":
+        from rarevar.shards import gather
+
+        gather(args.bcf, args.funnel)
     elif args.command == "qc":
         stages.qc_stage(args.vcf, args.ped, args.family, args.build, args.out)
     elif args.command == "frequency":

@@ -48,7 +48,7 @@ def genotype_code(gt: str) -> int:
     return HOM_ALT
 
 
-def _decoded(column: pa.ChunkedArray, decode, dtype) -> np.ndarray:
+def decoded(column: pa.ChunkedArray, decode, dtype) -> np.ndarray:
     """`decode` applied once per distinct value of a string column, spread back over the records."""
     encoded = pc.dictionary_encode(column).combine_chunks()
     lookup = np.array([decode(v) for v in encoded.dictionary.to_pylist()], dtype=dtype)
@@ -57,8 +57,8 @@ def _decoded(column: pa.ChunkedArray, decode, dtype) -> np.ndarray:
     return lookup[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
-def _codes(column: pa.ChunkedArray) -> np.ndarray:
-    return _decoded(column, genotype_code, np.int8)
+def genotype_codes(column: pa.ChunkedArray) -> np.ndarray:
+    return decoded(column, genotype_code, np.int8)
 
 
 def _numbers(table: pa.Table, names: list[str]) -> np.ndarray:
@@ -72,6 +72,24 @@ def _info_value(first_only: bool):
     if first_only:
         return lambda v: "" if v == "." else v.split(",")[0]
     return lambda v: "" if v == "." else v
+
+
+def query_table(path: str, query: str, columns: list[str], types: dict[str, pa.DataType]) -> pa.Table:
+    """`bcftools query -f query` of `path`, parsed into an Arrow table (missing values '.' become nulls)."""
+    handle, tsv = tempfile.mkstemp(suffix=".tsv", prefix=".genotypes")
+    os.close(handle)
+    try:
+        bcftools("query", "-f", query, "-o", tsv, path)
+        if not os.path.getsize(tsv):  # no records (Arrow refuses an empty CSV)
+            return pa.table({c: pa.array([], type=types.get(c, pa.string())) for c in columns})
+        return pacsv.read_csv(
+            tsv,
+            read_options=pacsv.ReadOptions(column_names=columns, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
+            convert_options=pacsv.ConvertOptions(column_types=types, null_values=["."], strings_can_be_null=False),
+        )
+    finally:
+        os.unlink(tsv)
 
 
 def read_genotype_table(path: str, info_fields: tuple[str, ...] = (), first_only: bool = False) -> GenotypeTable:
@@ -88,26 +106,13 @@ def read_genotype_table(path: str, info_fields: tuple[str, ...] = (), first_only
     columns += [f"{f}:{s}" for f in per_sample for s in samples]
     strings = {c: pa.string() for c in columns if c != "pos" and not c.startswith(("GQ:", "DP:"))}
     numbers = {c: pa.float64() for c in columns if c.startswith(("GQ:", "DP:"))}
-    handle, tsv = tempfile.mkstemp(suffix=".tsv", prefix=".genotypes")
-    os.close(handle)
-    try:
-        bcftools("query", "-f", query, "-o", tsv, path)
-        table = pacsv.read_csv(
-            tsv,
-            read_options=pacsv.ReadOptions(column_names=columns, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={"pos": pa.int64(), **strings, **numbers}, null_values=["."], strings_can_be_null=False
-            ),  # fmt: skip
-        )
-    finally:
-        os.unlink(tsv)
+    table = query_table(path, query, columns, {"pos": pa.int64(), **strings, **numbers})
     n = table.num_rows
 
     def text(name: str) -> np.ndarray:
-        return _decoded(table[name], lambda v: v, str)
+        return decoded(table[name], lambda v: v, str)
 
-    gt = (np.column_stack([_codes(table[f"GT:{s}"]) for s in samples]) if "GT" in per_sample
+    gt = (np.column_stack([genotype_codes(table[f"GT:{s}"]) for s in samples]) if "GT" in per_sample
           else np.full((n, len(samples)), MISSING, np.int8))  # fmt: skip
     missing = np.full((n, len(samples)), np.nan)
     return GenotypeTable(
@@ -120,7 +125,7 @@ def read_genotype_table(path: str, info_fields: tuple[str, ...] = (), first_only
         gq=_numbers(table, [f"GQ:{s}" for s in samples]) if "GQ" in per_sample else missing,
         dp=_numbers(table, [f"DP:{s}" for s in samples]) if "DP" in per_sample else missing,
         info={
-            f: (_decoded(table[f], _info_value(first_only), str) if f in present else np.full(n, "", dtype=str))
+            f: (decoded(table[f], _info_value(first_only), str) if f in present else np.full(n, "", dtype=str))
             for f in info_fields
         },  # fmt: skip
     )

@@ -7,34 +7,29 @@ import tempfile
 from pathlib import Path
 
 from rarevar.atomic import publish_indexed
-from rarevar.bcftools import BcftoolsError, bcftools, count_records
+from rarevar.bcftools import BcftoolsError, bcftools, count_records, records_in, vcf_samples
 from rarevar.errors import InputError
 from rarevar.funnel import write_json_atomic
 
+# Intermediate files are BGZF-wrapped but uncompressed (level 0): still indexable, so each step's count comes from
+# its index, without the cost of compressing a whole genome's records four times. Only the output is compressed.
+INTERMEDIATE = "-Ob0"
+THREADS = ("--threads", "1")  # one htslib worker compresses the output while bcftools normalises
 
-def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: str) -> None:
+
+def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: str,
+              regions: str | None = None) -> None:  # fmt: skip
     """VCF -> family samples, biallelic, left-aligned BCF (indexed). `--check-ref e` stops on a REF
-    that disagrees with the reference instead of silently dropping or keeping it."""
+    that disagrees with the reference instead of silently dropping or keeping it. `regions`: only these
+    chromosomes (comma-separated; one shard of the genome, rarevar.shards)."""
     out_path = Path(out)
-    tmp = out_path.with_name(f".{out_path.name}.subset.bcf")
+    tmp = out_path.with_name(f".{out_path.name}.subset.tmp{os.getpid()}.bcf")
     tmp_out = out_path.with_name(f".{out_path.name}.tmp{os.getpid()}.bcf")
     try:
-        bcftools("view", "--no-version", "-s", ",".join(samples), "-Ob", "-o", str(tmp), "-W", vcf)
-        n_input = count_records(str(tmp))
-        bcftools(
-            "norm",
-            "--no-version",
-            "-m",
-            "-any",
-            "-f",
-            reference,
-            "--check-ref",
-            "e",
-            "-Ob",
-            "-o",
-            str(tmp_out),
-            str(tmp),
-        )
+        source, n_input = _family_records(vcf, samples, regions, str(tmp))
+        where = ("-r", regions) if regions and source == vcf else ()  # a subset made here holds the shard only
+        bcftools("norm", "--no-version", *where, "-m", "-any", "-f", reference, "--check-ref", "e",
+                 INTERMEDIATE, "-o", str(tmp_out), "-W", source)  # fmt: skip
     except BcftoolsError as error:
         raise InputError(vcf, f"could not be normalised: {error}", "Check the VCF against the reference") from None
     finally:
@@ -49,7 +44,7 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
         n_carried = n_small + len(set_aside)
         unique = _one_record_per_allele(str(small), out)
     finally:
-        for leftover in (tmp_out, small, Path(f"{small}.csi")):
+        for leftover in (tmp_out, Path(f"{tmp_out}.csi"), small, Path(f"{small}.csi")):
             leftover.unlink(missing_ok=True)
     write_json_atomic(funnel, [
         {"step": "input records", "variants": n_input},
@@ -60,6 +55,17 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
          "set_aside_total": len(set_aside)},
         {"step": DEDUPLICATED, "variants": unique},
     ])  # fmt: skip
+
+
+def _family_records(vcf: str, samples: list[str], regions: str | None, subset: str) -> tuple[str, int]:
+    """The file normalisation reads and its record count. An indexed VCF holding exactly the family's samples
+    is read as it is (no copy); otherwise the family's samples (and the shard's chromosomes) are copied out."""
+    indexed = any(os.path.exists(f"{vcf}.{ext}") for ext in ("csi", "tbi"))
+    if indexed and vcf_samples(vcf) == samples:
+        return vcf, records_in(vcf, regions)
+    where = (("-r" if indexed else "-t"), regions) if regions else ()  # -t: no index, read through
+    bcftools("view", "--no-version", "-s", ",".join(samples), *where, INTERMEDIATE, "-o", subset, "-W", vcf)
+    return subset, count_records(subset)
 
 
 # Alleles that name no sequence change rarevar can assess: the '*' placeholder of an overlapping deletion (that
@@ -75,7 +81,7 @@ MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
 
 def _filtered(src: str, out: str, *expression: str) -> int:
     tmp = f"{out}.tmp{os.getpid()}"
-    bcftools("view", "--no-version", *expression, "-Ob", "-o", tmp, "-W", src)
+    bcftools("view", "--no-version", *expression, INTERMEDIATE, "-o", tmp, "-W", src)
     publish_indexed(tmp, out)
     return count_records(out)
 
@@ -107,6 +113,6 @@ def _one_record_per_allele(src: str, out: str) -> int:
     # right end of a repeat beside the same indel at its left end). Annotation joins one value per allele, so a
     # second copy would be read as "not in the population": kept once, the first record's genotypes, counted.
     tmp = f"{out}.tmp{os.getpid()}"
-    bcftools("norm", "--no-version", "-d", "exact", "-Ob", "-o", tmp, "-W", src)
+    bcftools("norm", "--no-version", *THREADS, "-d", "exact", "-Ob", "-o", tmp, "-W", src)
     publish_indexed(tmp, out)
     return count_records(out)

@@ -1,6 +1,6 @@
 """Sample QC for one family from its genotypes: sex, relatedness and Mendelian consistency (-> qc.json).
 
-`family_qc(vcf, pedigree, build)` reads the normalised, biallelic family VCF/BCF once with cyvcf2 into
+`family_qc(vcf, pedigree, build)` reads the normalised, biallelic family VCF/BCF once (bcftools query) into
 record x sample arrays and answers three questions a clinician must trust before reading candidates:
 
 * Is each sample the sex the PED says? chrX non-PAR heterozygosity among good-quality SNV calls
@@ -17,8 +17,7 @@ x_heterozygosity, x_sites, y_calls, y_alt_calls, inferred_sex, ped_sex, sex_ok, 
 `relatedness` (per pair), `mendelian` (per trio), `failures` (worst first), `warnings`, `passed`, and the
 `records` read and `settings` used. Mendelian error examples read "chrom:pos ref>alt mother x father -> child",
 e.g. "1:101 A>G 0/0 x 0/0 -> 0/1". A check without enough data is None (not judged), never a failure.
-Everything is vectorised over records; the only Python loops are over records while reading (cyvcf2)
-and over samples, pairs and trios.
+Everything is vectorised over records; the only Python loops are over samples, pairs and trios.
 """
 
 from __future__ import annotations
@@ -27,10 +26,13 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-from cyvcf2 import VCF
+import pyarrow as pa
+import pyarrow.compute as pc
+import pysam
 
 from rarevar import genome
-from rarevar.inheritance import HET, HOM_ALT, HOM_REF, MISSING, genotype_codes_from_cyvcf2
+from rarevar.genotype_table import decoded, genotype_codes, query_table
+from rarevar.inheritance import HET, HOM_ALT, HOM_REF, MISSING
 from rarevar.pedigree import Pedigree
 
 DEFAULT_SETTINGS = {
@@ -73,9 +75,6 @@ SECOND_DEGREE_MIN = 2**-3.5  # 0.088
 THIRD_DEGREE_MIN = 2**-4.5  # 0.044
 
 MAX_EXAMPLES = 20
-_INT_MISSING = np.iinfo(np.int32).min + 1  # cyvcf2's integer missing and vector-end values are <= this
-
-
 # --- reading ---------------------------------------------------------------------------------------
 
 
@@ -86,79 +85,66 @@ class Genotypes:
     samples: list[str]
     chrom: np.ndarray
     pos: np.ndarray
-    ref: np.ndarray
-    alt: np.ndarray
+    ref: pa.ChunkedArray  # kept as Arrow strings: a whole genome's alleles as numpy text would take gigabytes
+    alt: pa.ChunkedArray
+    snv: np.ndarray  # bool: one base to one base
     gt: np.ndarray  # int8 codes HOM_REF/HET/HOM_ALT/MISSING
     haploid: np.ndarray  # bool: the call was written with one allele ("0", "1")
     gq: np.ndarray  # float, NaN where absent
     dp: np.ndarray  # float, NaN where absent
     skipped_not_biallelic: int
 
-    @property
-    def snv(self) -> np.ndarray:
-        return (np.char.str_len(self.ref) == 1) & (np.char.str_len(self.alt) == 1) & np.isin(self.alt, list("ACGT"))
+
+def _depth_from_ad(ad: str) -> float:
+    """Read depth as the sum of allele depths, for a VCF without DP (missing values count 0; 0 is no depth)."""
+    total = sum(int(v) for v in ad.split(",") if v not in (".", ""))
+    return float(total) if total > 0 else np.nan
 
 
-def _format_values(variant, field: str, n: int) -> np.ndarray:
-    """One FORMAT number per sample as float (NaN when absent or missing)."""
-    values = variant.format(field)
-    if values is None:
-        return np.full(n, np.nan)
-    values = np.array(values, dtype=float)  # a copy: cyvcf2 reuses the buffer
-    if field == "AD":  # depth from allele depths when the VCF has no DP
-        values = np.where(values < 0, 0, values).sum(axis=1)
-        values[values == 0] = np.nan
-        return values
-    values = values[:, 0]
-    values[values <= _INT_MISSING] = np.nan
-    return values
-
-
-def _haploid(variant, n: int) -> np.ndarray:
-    if variant.ploidy == 1:
-        return np.ones(n, dtype=bool)
-    second = np.array(variant.genotype.array()[:, 1])
-    return second == -2  # cyvcf2 pads a one-allele call with the vector-end marker
+def _is_haploid(gt: str) -> bool:
+    return "/" not in gt and "|" not in gt
 
 
 def read_genotypes(vcf: str) -> Genotypes:
-    reader = VCF(vcf)
-    samples = list(reader.samples)
-    n = len(samples)
-    formats = {h.info().get("ID") for h in reader.header_iter() if h.type == "FORMAT"}
-    depth_field = "DP" if "DP" in formats else "AD" if "AD" in formats else None
-    columns: dict[str, list] = {k: [] for k in ("chrom", "pos", "ref", "alt", "gt", "haploid", "gq", "dp")}
-    skipped = 0
-    for variant in reader:
-        if len(variant.ALT) != 1:
-            skipped += 1
-            continue
-        columns["chrom"].append(variant.CHROM)
-        columns["pos"].append(variant.POS)
-        columns["ref"].append(variant.REF)
-        columns["alt"].append(variant.ALT[0])
-        columns["gt"].append(np.array(variant.gt_types))  # a copy: cyvcf2 reuses the buffer
-        # Ploidy only matters on the sex chromosomes; everywhere else it is read as written (diploid).
-        on_sex_chrom = genome.strip_chr(variant.CHROM).upper() in ("X", "Y")
-        columns["haploid"].append(_haploid(variant, n) if on_sex_chrom else np.zeros(n, dtype=bool))
-        columns["gq"].append(_format_values(variant, "GQ", n) if "GQ" in formats else np.full(n, np.nan))
-        columns["dp"].append(_format_values(variant, depth_field, n) if depth_field else np.full(n, np.nan))
-    reader.close()
-    rows = len(columns["pos"])
+    """Every record's genotypes, GQ and depth through `bcftools query` and Arrow (rarevar.genotype_table): a
+    whole genome's 5 million records in seconds and a few hundred MB, without a Python object per record."""
+    with pysam.VariantFile(vcf) as handle:
+        samples, formats = list(handle.header.samples), set(handle.header.formats)
+    depth = "DP" if "DP" in formats else "AD" if "AD" in formats else None
+    fields = ["GT", *(["GQ"] if "GQ" in formats else []), *([depth] if depth else [])]
+    query = "%CHROM\t%POS\t%REF\t%ALT" + "".join(f"[\t%{f}]" for f in fields) + "\n"
+    columns = ["chrom", "pos", "ref", "alt", *(f"{f}:{s}" for f in fields for s in samples)]
+    numeric = {"GQ", "DP"}
+    types = {c: pa.float64() if c.split(":")[0] in numeric else pa.string() for c in columns}
+    table = query_table(vcf, query, columns, {**types, "pos": pa.int64()})
+    multiallelic = pc.match_substring(table["alt"], ",")
+    skipped = int(pc.sum(multiallelic).as_py() or 0)
+    if skipped:
+        table = table.filter(pc.invert(multiallelic))
+    n = table.num_rows
+    chrom = decoded(table["chrom"], str, str)
 
-    def matrix(key: str, dtype) -> np.ndarray:
-        return np.array(columns[key], dtype=dtype).reshape(rows, n)
+    def per_sample(field: str, convert) -> np.ndarray:
+        if field not in fields:
+            return np.full((n, len(samples)), np.nan)
+        return np.column_stack([convert(table[f"{field}:{s}"]) for s in samples]).reshape(n, len(samples))
 
+    # Ploidy only matters on the sex chromosomes; everywhere else a call is read as diploid.
+    on_sex_chrom = genome.is_x(chrom) | genome.is_y(chrom)
+    one_base = [pc.equal(pc.utf8_length(table[c]), 1) for c in ("ref", "alt")]
+    snv = pc.and_(pc.and_(*one_base), pc.is_in(table["alt"], value_set=pa.array(list("ACGT"))))
     return Genotypes(
         samples=samples,
-        chrom=np.array(columns["chrom"], dtype=str),
-        pos=np.array(columns["pos"], dtype=np.int64),
-        ref=np.array(columns["ref"], dtype=str),
-        alt=np.array(columns["alt"], dtype=str),
-        gt=genotype_codes_from_cyvcf2(matrix("gt", np.int16)),
-        haploid=matrix("haploid", bool),
-        gq=matrix("gq", float),
-        dp=matrix("dp", float),
+        chrom=chrom,
+        pos=table["pos"].to_numpy(),
+        ref=table["ref"],
+        alt=table["alt"],
+        snv=snv.to_numpy(zero_copy_only=False).astype(bool),
+        gt=per_sample("GT", genotype_codes).astype(np.int8),
+        haploid=per_sample("GT", lambda c: decoded(c, _is_haploid, bool)).astype(bool) & on_sex_chrom[:, None],
+        gq=per_sample("GQ", lambda c: c.to_numpy(zero_copy_only=False).astype(float)),
+        dp=per_sample(depth, (lambda c: decoded(c, _depth_from_ad, float)) if depth == "AD"
+                      else (lambda c: c.to_numpy(zero_copy_only=False).astype(float))),  # fmt: skip
         skipped_not_biallelic=skipped,
     )
 
@@ -551,7 +537,7 @@ def mendelian(
         rate = _ratio(n_errors, n_sites)
         judged = n_sites >= settings["min_mendelian_sites"]
         examples = [
-            f"{g.chrom[r]}:{g.pos[r]} {g.ref[r]}>{g.alt[r]} "
+            f"{g.chrom[r]}:{g.pos[r]} {g.ref[int(r)].as_py()}>{g.alt[int(r)].as_py()} "
             + " x ".join(_written(m.code[r], m.haploid[r]) for m in (mother, father))
             + f" -> {_written(child.code[r], child.haploid[r])}"
             for r in np.flatnonzero(found["errors"])[:MAX_EXAMPLES]

@@ -19,6 +19,8 @@ rule candidates:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/candidates/{{family}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/candidates/{{family}}.tsv",
     shell:
         "rarevar candidates --vcf {input.bcf:q} --ped {input.ped:q} --family {params.family:q}"
         " --genes {input.genes:q} --reference {input.reference:q} --build {params.build} --settings {params.settings:q} --source {params.source} {params.constraint}"

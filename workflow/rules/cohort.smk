@@ -4,7 +4,7 @@ if config.get("cohort"):
 
     rule cohort_annotate:
         input:
-            bcf=rules.frequency.output.rare,
+            bcf=RARE,
         output:
             annotated=f"{WORK}/cohort.bcf",
             annotated_csi=f"{WORK}/cohort.bcf.csi",
@@ -19,13 +19,15 @@ if config.get("cohort"):
             "../envs/rarevar.yaml"
         log:
             f"{RESULTS}/logs/cohort_annotate/{{family}}.log",
+        benchmark:
+            f"{RESULTS}/benchmarks/cohort_annotate/{{family}}.tsv",
         shell:
             "rarevar cohort-annotate --vcf {input.bcf:q} --db {params.db:q} --exclude {params.exclude:q} {params.limits}"
             " --annotated {output.annotated:q} --out {output.rare:q} --funnel {output.funnel:q} 2> {log:q}"
 
     rule cohort_update:
         input:
-            bcf=rules.normalize.output.bcf,
+            bcf=NORMALIZED,
             ped=family_input("ped"),
             final=f"{RESULTS}/{{family}}/candidates.json",
         output:
@@ -38,6 +40,8 @@ if config.get("cohort"):
             "../envs/rarevar.yaml"
         log:
             f"{RESULTS}/logs/cohort_update/{{family}}.log",
+        benchmark:
+            f"{RESULTS}/benchmarks/cohort_update/{{family}}.tsv",
         shell:
             "rarevar cohort add --db {params.db:q} --vcf {input.bcf:q} --ped {input.ped:q} --family {wildcards.family:q}"
             " --build {params.build} --min-gq {params.min_gq} --summary {output.summary:q} > {log:q} 2>&1"

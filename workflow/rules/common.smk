@@ -7,6 +7,12 @@ from rarevar.config import resource_path, score_sources, stage_resources, stage_
 # Every step runs one `rarevar <stage>` command. The environment Snakemake runs in (rarevar run puts its
 # bin folder first on PATH) is the one the jobs use, locally and on cluster nodes alike.
 WORK = f"{RESULTS}/{{family}}/work"
+# Where a whole-genome stage writes: per shard when the genome is split (rule gather joins them into WORK).
+SHARD_WORK = f"{WORK}/shards/{{shard}}" if SHARDS > 1 else WORK
+NORMALIZED = f"{WORK}/normalized.bcf"
+RARE = f"{WORK}/rare.bcf"
+FUNNEL_NORMALIZE = f"{WORK}/funnel/1_normalize.json"
+FUNNEL_FREQUENCY = f"{WORK}/funnel/2_frequency.json"
 
 
 def family_input(column):
@@ -77,11 +83,15 @@ def cohort_limits():
 
 def rare_variants():
     """What the consequence stage reads: the rare survivors, after the local cohort filter when configured."""
-    return rules.cohort_annotate.output.rare if config.get("cohort") else rules.frequency.output.rare
+    return rules.cohort_annotate.output.rare if config.get("cohort") else RARE
 
 
 def cohort_funnel():
     return [rules.cohort_annotate.output.funnel] if config.get("cohort") else []
+
+
+def shard_option(wildcards):
+    return f"--shard {wildcards.shard}/{SHARDS}" if SHARDS > 1 else ""
 
 
 def final_outputs():

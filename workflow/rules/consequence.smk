@@ -13,6 +13,8 @@ rule consequence:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/consequence/{{family}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/consequence/{{family}}.tsv",
     shell:
         "rarevar consequence --vcf {input.bcf:q} --reference {input.reference:q} --genes {input.genes:q}"
         " --source {params.source} --out {output.bcf:q} --funnel {output.funnel:q} 2> {log:q}"

@@ -4,18 +4,20 @@ rule frequency:
         population=resource("population"),
         clinvar=optional_resource("clinvar"),
     output:
-        annotated=f"{WORK}/population.bcf",
-        annotated_csi=f"{WORK}/population.bcf.csi",
-        rare=f"{WORK}/rare.bcf",
-        rare_csi=f"{WORK}/rare.bcf.csi",
-        funnel=f"{WORK}/funnel/2_frequency.json",
+        annotated=f"{SHARD_WORK}/population.bcf",
+        annotated_csi=f"{SHARD_WORK}/population.bcf.csi",
+        rare=f"{SHARD_WORK}/rare.bcf",
+        rare_csi=f"{SHARD_WORK}/rare.bcf.csi",
+        funnel=f"{SHARD_WORK}/funnel/2_frequency.json",
     params:
         max_af=config["thresholds"]["max_population_af"],
         clinvar=optional_flag("--clinvar", "clinvar"),
     conda:
         "../envs/rarevar.yaml"
     log:
-        f"{RESULTS}/logs/frequency/{{family}}.log",
+        f"{RESULTS}/logs/frequency/{{family}}{'.{shard}' if SHARDS > 1 else ''}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/frequency/{{family}}{'.{shard}' if SHARDS > 1 else ''}.tsv"
     shell:
         "rarevar frequency --vcf {input.bcf:q} --population {input.population:q} --max-af {params.max_af} {params.clinvar}"
         " --annotated {output.annotated:q} --rare {output.rare:q} --funnel {output.funnel:q} 2> {log:q}"

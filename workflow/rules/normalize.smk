@@ -3,15 +3,18 @@ rule normalize:
         vcf=family_input("vcf"),
         reference=resource("reference"),
     output:
-        bcf=f"{WORK}/normalized.bcf",
-        csi=f"{WORK}/normalized.bcf.csi",
-        funnel=f"{WORK}/funnel/1_normalize.json",
+        bcf=f"{SHARD_WORK}/normalized.bcf",
+        csi=f"{SHARD_WORK}/normalized.bcf.csi",
+        funnel=f"{SHARD_WORK}/funnel/1_normalize.json",
     params:
         samples=family_samples,
+        shard=shard_option,
     conda:
         "../envs/rarevar.yaml"
     log:
-        f"{RESULTS}/logs/normalize/{{family}}.log",
+        f"{RESULTS}/logs/normalize/{{family}}{'.{shard}' if SHARDS > 1 else ''}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/normalize/{{family}}{'.{shard}' if SHARDS > 1 else ''}.tsv"
     shell:
-        "rarevar normalize --vcf {input.vcf:q} --samples {params.samples:q} --reference {input.reference:q}"
+        "rarevar normalize --vcf {input.vcf:q} --samples {params.samples:q} --reference {input.reference:q} {params.shard}"
         " --out {output.bcf:q} --funnel {output.funnel:q} 2> {log:q}"

@@ -1,6 +1,6 @@
 rule qc:
     input:
-        bcf=rules.normalize.output.bcf,
+        bcf=NORMALIZED,
         ped=family_input("ped"),
     output:
         json=f"{RESULTS}/{{family}}/qc.json",
@@ -11,6 +11,8 @@ rule qc:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/qc/{{family}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/qc/{{family}}.tsv",
     shell:
         "rarevar qc --vcf {input.bcf:q} --ped {input.ped:q} --family {params.family:q} --build {params.build}"
         " --out {output.json:q} 2> {log:q}"

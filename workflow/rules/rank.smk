@@ -7,8 +7,8 @@ rule rank:
         ped=family_input("ped"),
         qc=rules.qc.output.json,
         funnel=[
-            rules.normalize.output.funnel,
-            rules.frequency.output.funnel,
+            FUNNEL_NORMALIZE,
+            FUNNEL_FREQUENCY,
             *cohort_funnel(),
             rules.consequence.output.funnel,
             rules.regenotype.output.funnel,
@@ -28,6 +28,8 @@ rule rank:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/rank/{{family}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/rank/{{family}}.tsv",
     shell:
         "rarevar rank --candidates {input.table:q} --modes {input.modes:q} --annotated {input.annotated:q}"
         " --family {wildcards.family:q} --ped-family {params.family:q} --ped {input.ped:q} --hpo {params.hpo:q} --qc {input.qc:q} --scores {input.scores:q} --settings {params.settings:q}"

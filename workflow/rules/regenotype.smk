@@ -11,6 +11,8 @@ rule regenotype:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/regenotype/{{family}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/regenotype/{{family}}.tsv",
     shell:
         "rarevar regenotype --vcf {input.bcf:q} --gvcf {input.gvcfs:q} --out {output.bcf:q}"
         " --summary {output.summary:q} --funnel {output.funnel:q} 2> {log:q}"

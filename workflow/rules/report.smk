@@ -11,6 +11,8 @@ rule report:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/report/{{family}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/report/{{family}}.tsv",
     shell:
         "rarevar report --candidates {input.json:q} --out {output.html:q} --xlsx {output.xlsx:q}"
         " --phenopacket {output.phenopacket:q} --language {params.language:q} 2> {log:q}"
@@ -25,6 +27,8 @@ rule pdf:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/pdf/{{family}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/pdf/{{family}}.tsv",
     shell:
         "rarevar pdf --html {input.html:q} --out {output.pdf:q} 2> {log:q}"
 
@@ -42,6 +46,8 @@ rule summary:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/summary/summary.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/summary/summary.tsv",
     shell:
         "rarevar summary --candidates {input.json:q} --results {params.results:q} --out {output.html:q}"
         " --language {params.language:q} 2> {log:q}"

@@ -12,6 +12,8 @@ rule scores:
         "../envs/rarevar.yaml"
     log:
         f"{RESULTS}/logs/scores/{{family}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/scores/{{family}}.tsv",
     shell:
         "rarevar scores --vcf {input.bcf:q} --sources {params.sources:q} --out {output.bcf:q}"
         " --summary {output.summary:q} 2> {log:q}"

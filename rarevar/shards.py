@@ -1,0 +1,93 @@
+"""Whole-genome stages split by chromosome: which chromosomes each shard holds, and gathering the shards.
+
+Only the stages that read every record of the genome (normalisation and the population-frequency prefilter) are
+sharded. A shard holds whole chromosomes, so no indel, multi-allelic split or left-alignment crosses a shard's
+edge, and gathering is a concatenation in shard order (`bcftools concat --naive` copies the compressed blocks).
+Every later stage, compound heterozygotes included, reads the family's gathered rare variants, all genes at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from rarevar.atomic import publish_indexed
+from rarevar.bcftools import bcftools
+from rarevar.funnel import write_json_atomic
+from rarevar.normalize import MAX_LISTED
+
+
+def read_fai(path: str | Path) -> dict[str, int]:
+    with open(path, encoding="utf-8") as handle:
+        return {fields[0]: int(fields[1]) for fields in (line.split("\t") for line in handle if line.strip())}
+
+
+def assign_contigs(lengths: dict[str, int], shards: int) -> list[list[str]]:
+    """Chromosomes, in reference order, cut into at most `shards` runs of about equal total length: shards
+    concatenated in order are then in reference order, as an unsharded run's records are. Deterministic."""
+    names = list(lengths)
+    count = max(1, min(shards, len(names)))
+    total = sum(lengths.values())
+    groups: list[list[str]] = [[]]
+    placed = 0
+    for i, name in enumerate(names):
+        still_to_open = count - len(groups)
+        ends_at = total * len(groups) / count  # where the current run should end
+        # a new run starts when this chromosome lies mostly past the current run's end, or when every
+        # chromosome left is needed to give each remaining run one
+        if groups[-1] and still_to_open and (len(names) - i <= still_to_open or placed + lengths[name] / 2 > ends_at):
+            groups.append([])
+        groups[-1].append(name)
+        placed += lengths[name]
+    return groups
+
+
+def shard_regions(reference_fai: str | Path, shards: int) -> list[str]:
+    """One comma-separated chromosome list per shard (the form `bcftools view -r/-t` takes)."""
+    return [",".join(group) for group in assign_contigs(read_fai(reference_fai), shards)]
+
+
+def regions_of_shard(reference_fai: str | Path, shard: str) -> str:
+    """`shard` as 'I/N' (1-based) -> that shard's chromosomes, comma-separated."""
+    index, count = (int(part) for part in shard.split("/"))
+    regions = shard_regions(reference_fai, count)
+    if not 1 <= index <= len(regions):
+        raise ValueError(f"shard {shard}: the reference has {len(regions)} shard(s) of whole chromosomes")
+    return regions[index - 1]
+
+
+def gather(bcfs: list[list[str]], funnels: list[list[str]]) -> None:
+    """Each [out, shard 1, shard 2, ...] of `bcfs` concatenated, each of `funnels` summed."""
+    for out, *parts in bcfs:
+        concat_bcfs(parts, out)
+    for out, *parts in funnels:
+        gather_funnels(parts, out)
+
+
+def concat_bcfs(parts: list[str], out: str) -> None:
+    """Shards (one header, disjoint chromosomes, in reference order) -> one indexed BCF."""
+    tmp = f"{out}.tmp{os.getpid()}"
+    if len(parts) == 1:
+        bcftools("view", "--no-version", "-Ob", "-o", tmp, "-W", parts[0])
+    else:
+        bcftools("concat", "--no-version", "--naive", "-Ob", "-o", tmp, *parts)
+        bcftools("index", "-f", tmp)
+    publish_indexed(tmp, out)
+
+
+def gather_funnels(parts: list[str], out: str) -> None:
+    """Per-shard funnel steps summed step by step; lists of set-aside alleles joined (up to each step's cap)."""
+    shards = [json.loads(Path(part).read_text(encoding="utf-8")) for part in parts]
+    steps = []
+    for same_step in zip(*shards, strict=True):
+        names = {step["step"] for step in same_step}
+        if len(names) != 1:
+            raise ValueError(f"shard funnels disagree on a step: {sorted(names)}")
+        merged = dict(same_step[0])
+        merged["variants"] = sum(step["variants"] for step in same_step)
+        if "set_aside" in merged:
+            merged["set_aside"] = [entry for step in same_step for entry in step["set_aside"]][:MAX_LISTED]
+            merged["set_aside_total"] = sum(step["set_aside_total"] for step in same_step)
+        steps.append(merged)
+    write_json_atomic(out, steps)

@@ -1,0 +1,32 @@
+# A family's whole-genome shards joined: the normalised, annotated and rare records, and the funnel steps.
+if SHARDS > 1:
+
+    def shard_files(name):
+        return expand(f"{WORK}/shards/{{shard}}/{name}", shard=range(1, SHARDS + 1), allow_missing=True)
+
+    rule gather:
+        input:
+            normalized=shard_files("normalized.bcf"),
+            annotated=shard_files("population.bcf"),
+            rare=shard_files("rare.bcf"),
+            normalize_funnel=shard_files("funnel/1_normalize.json"),
+            frequency_funnel=shard_files("funnel/2_frequency.json"),
+        output:
+            normalized=NORMALIZED,
+            normalized_csi=f"{NORMALIZED}.csi",
+            annotated=f"{WORK}/population.bcf",
+            annotated_csi=f"{WORK}/population.bcf.csi",
+            rare=RARE,
+            rare_csi=f"{RARE}.csi",
+            normalize_funnel=FUNNEL_NORMALIZE,
+            frequency_funnel=FUNNEL_FREQUENCY,
+        conda:
+            "../envs/rarevar.yaml"
+        log:
+            f"{RESULTS}/logs/gather/{{family}}.log",
+        benchmark:
+            f"{RESULTS}/benchmarks/gather/{{family}}.tsv"
+        shell:
+            "rarevar gather --bcf {output.normalized:q} {input.normalized:q} --bcf {output.annotated:q} {input.annotated:q}"
+            " --bcf {output.rare:q} {input.rare:q} --funnel {output.normalize_funnel:q} {input.normalize_funnel:q}"
+            " --funnel {output.frequency_funnel:q} {input.frequency_funnel:q} 2> {log:q}"
