@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pysam
 
+from rarevar.bcftools import BcftoolsError
 from rarevar.errors import InputError
 from rarevar.genome import strip_chr
+from rarevar.genotype_table import query_table
 
 VCF_SUFFIXES = (".vcf", ".vcf.gz", ".vcf.bgz", ".bcf")
 
@@ -70,8 +75,53 @@ def _header_problem(path: Path) -> str | None:
 
 def scan_records(path: str | Path) -> int:
     """Read every record once: unparsable lines, a truncated end, unsorted or duplicated records stop here,
-    named by record number and position, instead of failing (or silently misbehaving) in a later stage."""
+    named by record number and position, instead of failing (or silently misbehaving) in a later stage.
+    The positions are read by htslib into Arrow and checked as arrays (a genome in seconds); a file htslib
+    cannot read through is read again record by record, to name the record that fails."""
     path = Path(path)
+    previous = pysam.set_verbosity(0)  # htslib's own messages would bury ours
+    try:
+        table = query_table(str(path), "%CHROM\t%POS\t%REF\t%ALT\n", ["chrom", "pos", "ref", "alt"],
+                            {"chrom": pa.string(), "pos": pa.int64(), "ref": pa.string(), "alt": pa.string()})
+    except (BcftoolsError, pa.ArrowInvalid):
+        return _scan_one_by_one(path)
+    finally:
+        pysam.set_verbosity(previous)
+    first_bad = _first_out_of_order(table)
+    if first_bad is not None:
+        here, last = _record_at(table, first_bad), _record_at(table, first_bad - 1)
+        earlier = set(table["chrom"].slice(0, first_bad).to_pylist()) - {last[0]}
+        _check_order(path, first_bad + 1, here, last, earlier)
+    return table.num_rows
+
+
+def _record_at(table: pa.Table, i: int) -> tuple:
+    alt = table["alt"][i].as_py()
+    return table["chrom"][i].as_py(), table["pos"][i].as_py(), table["ref"][i].as_py(), \
+        (None if alt == "." else tuple(alt.split(",")))
+
+
+def _first_out_of_order(table: pa.Table) -> int | None:
+    """Row of the first record that comes before its predecessor, repeats it, or returns to a finished contig."""
+    if table.num_rows < 2:
+        return None
+    contig = pc.dictionary_encode(table["chrom"]).combine_chunks().indices.to_numpy(zero_copy_only=False)
+    pos = table["pos"].to_numpy()
+    same_contig = contig[1:] == contig[:-1]
+    backwards = same_contig & (pos[1:] < pos[:-1])
+    same_site = same_contig & (pos[1:] == pos[:-1])
+    for allele in ("ref", "alt"):
+        values = table[allele].combine_chunks()
+        same_site &= pc.equal(values.slice(1), values.slice(0, len(values) - 1)).to_numpy(zero_copy_only=False)
+    run_starts = np.flatnonzero(np.concatenate([[True], ~same_contig]))
+    _, first_run = np.unique(contig[run_starts], return_index=True)
+    returning = np.zeros(len(contig), dtype=bool)
+    returning[np.setdiff1d(run_starts, run_starts[first_run])] = True
+    bad = np.flatnonzero(np.concatenate([[False], backwards | same_site]) | returning)
+    return int(bad[0]) if len(bad) else None
+
+
+def _scan_one_by_one(path: Path) -> int:
     previous = pysam.set_verbosity(0)  # htslib's own messages would bury ours
     seen_contigs: set[str] = set()
     last: tuple | None = None
