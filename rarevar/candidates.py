@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import cyvcf2
 import numpy as np
 import pandas as pd
+import pysam
 
 from rarevar.acmg import exons
 from rarevar.acmg.repeats import tandem_repeat
@@ -31,6 +34,7 @@ from rarevar.annotate.consequence import (
 from rarevar.annotate.constraint import is_lof_intolerant
 from rarevar.annotate.hgvs import TranscriptModels
 from rarevar.annotate.scores import LAYOUTS, pp3_bp4
+from rarevar.bcftools import bcftools
 from rarevar.funnel import write_json_atomic, write_steps
 from rarevar.gates import GenotypeQuality, describe
 from rarevar.inheritance import MODES, ReadPhase, genotype_codes_from_cyvcf2
@@ -209,12 +213,29 @@ def add_hgvs_c(records: Records, models: TranscriptModels, keep: np.ndarray) -> 
         records.transcripts[i] = [with_c(c, i) for c in records.transcripts[i]]
 
 
+@contextmanager
+def _annotated_records(path: str, source: str, keep_impacts: set[str]):
+    """The records with a consequence annotation, when MODIFIER impact is not kept. A record without one lies
+    outside every transcript (MODIFIER): never a candidate, never a compound-het partner. On a genome most rare
+    variants are such, and htslib skips them far faster than the per-record parse below reads them."""
+    with pysam.VariantFile(path) as vcf:
+        annotated_in_header = source in vcf.header.info
+    if "MODIFIER" in keep_impacts or not annotated_in_header:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(path))) as tmp:
+        selected = os.path.join(tmp, "annotated.bcf")
+        bcftools("view", "--no-version", "-i", f'INFO/{source}!="."', "-Ob0", "-o", selected, path)
+        yield selected
+
+
 def select_candidates(
     path: str, source: str, pedigree: Pedigree, build: str, settings: dict, out: str, funnel: str, modes_out: str,
     models: TranscriptModels | None = None, constraint: dict[str, dict] | None = None,
 ) -> None:  # fmt: skip
-    records, samples = read_records(path, source, models.tags if models is not None else None)
     keep_impacts = set(settings["keep_impacts"])
+    with _annotated_records(path, source, keep_impacts) as annotated:
+        records, samples = read_records(annotated, source, models.tags if models is not None else None)
     # Filtered on the most severe consequence over all transcripts, whichever one is displayed: nothing is lost
     # because its canonical transcript happens to be less affected.
     impact = np.array([c.impact if c else "MODIFIER" for c in _most_severe_each(records)], dtype=object)

@@ -58,7 +58,8 @@ def _stage_parsers(sub) -> None:
                    help="OUT then the shards' funnel files of one stage, in order: summed step by step")
 
     p = sub.add_parser("qc", help="stage: sample QC (sex, relatedness, Mendelian errors, call rate)")
-    for name in ("vcf", "ped", "family", "build", "out"):
+    p.add_argument("--vcf", nargs="+", required=True, help="the normalised VCF/BCF, or its shards in order")
+    for name in ("ped", "family", "build", "out"):
         p.add_argument(f"--{name}", required=True)
 
     p = sub.add_parser("frequency", help="stage: population frequency annotation and prefilter")

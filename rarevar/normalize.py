@@ -14,6 +14,7 @@ from rarevar.funnel import write_json_atomic
 # Intermediate files are BGZF-wrapped but uncompressed (level 0): still indexable, so each step's count comes from
 # its index, without the cost of compressing a whole genome's records four times. Only the output is compressed.
 INTERMEDIATE = "-Ob0"
+OUTPUT = "-Ob1"  # the fastest deflate level: a genome's normalised records are written once, read a few times
 THREADS = ("--threads", "1")  # one htslib worker compresses the output while bcftools normalises
 
 
@@ -113,6 +114,6 @@ def _one_record_per_allele(src: str, out: str) -> int:
     # right end of a repeat beside the same indel at its left end). Annotation joins one value per allele, so a
     # second copy would be read as "not in the population": kept once, the first record's genotypes, counted.
     tmp = f"{out}.tmp{os.getpid()}"
-    bcftools("norm", "--no-version", *THREADS, "-d", "exact", "-Ob", "-o", tmp, "-W", src)
+    bcftools("norm", "--no-version", *THREADS, "-d", "exact", OUTPUT, "-o", tmp, "-W", src)
     publish_indexed(tmp, out)
     return count_records(out)

@@ -105,10 +105,12 @@ def _is_haploid(gt: str) -> bool:
     return "/" not in gt and "|" not in gt
 
 
-def read_genotypes(vcf: str) -> Genotypes:
+def read_genotypes(vcf: str | list[str]) -> Genotypes:
     """Every record's genotypes, GQ and depth through `bcftools query` and Arrow (rarevar.genotype_table): a
-    whole genome's 5 million records in seconds and a few hundred MB, without a Python object per record."""
-    with pysam.VariantFile(vcf) as handle:
+    whole genome's 5 million records in seconds and a few hundred MB, without a Python object per record.
+    `vcf` may be a list: the shards of one genome (one header), read in order."""
+    parts = [vcf] if isinstance(vcf, str) else list(vcf)
+    with pysam.VariantFile(parts[0]) as handle:
         samples, formats = list(handle.header.samples), set(handle.header.formats)
     depth = "DP" if "DP" in formats else "AD" if "AD" in formats else None
     fields = ["GT", *(["GQ"] if "GQ" in formats else []), *([depth] if depth else [])]
@@ -116,7 +118,7 @@ def read_genotypes(vcf: str) -> Genotypes:
     columns = ["chrom", "pos", "ref", "alt", *(f"{f}:{s}" for f in fields for s in samples)]
     numeric = {"GQ", "DP"}
     types = {c: pa.float64() if c.split(":")[0] in numeric else pa.string() for c in columns}
-    table = query_table(vcf, query, columns, {**types, "pos": pa.int64()})
+    table = pa.concat_tables([query_table(part, query, columns, {**types, "pos": pa.int64()}) for part in parts])
     multiallelic = pc.match_substring(table["alt"], ",")
     skipped = int(pc.sum(multiallelic).as_py() or 0)
     if skipped:
@@ -662,7 +664,7 @@ def _mendelian_findings(trios: list[dict], settings: dict) -> Findings:
     return failures, warnings
 
 
-def family_qc(vcf: str, pedigree: Pedigree, build: str, settings: dict | None = None) -> dict:
+def family_qc(vcf: str | list[str], pedigree: Pedigree, build: str, settings: dict | None = None) -> dict:
     """Sample QC of one family's normalised VCF/BCF against its PED: the content of qc.json.
 
     `settings` overrides DEFAULT_SETTINGS (unknown keys raise ValueError). `passed` is False when any

@@ -99,10 +99,10 @@ def resource_versions(resources: dict[str, str]) -> dict:
     return versions
 
 
-def qc_stage(vcf: str, ped: str, family: str, build: str, out: str) -> None:
+def qc_stage(vcf: str | list[str], ped: str, family: str, build: str, out: str) -> None:
     from rarevar.qc import family_qc
 
-    with pysam.VariantFile(vcf) as handle:
+    with pysam.VariantFile(vcf if isinstance(vcf, str) else vcf[0]) as handle:
         sequenced = set(handle.header.samples)
     write_json_atomic(out, family_qc(vcf, family_for(ped, family).restrict(sequenced), build))
 

@@ -90,6 +90,13 @@ def cohort_funnel():
     return [rules.cohort_annotate.output.funnel] if config.get("cohort") else []
 
 
+def normalized_shards():
+    """The normalised genome as the stage files hold it: its shards in order, or the one file."""
+    if SHARDS == 1:
+        return [NORMALIZED]
+    return expand(f"{WORK}/shards/{{shard}}/normalized.bcf", shard=range(1, SHARDS + 1), allow_missing=True)
+
+
 def shard_option(wildcards):
     return f"--shard {wildcards.shard}/{SHARDS}" if SHARDS > 1 else ""
 
@@ -102,6 +109,8 @@ def final_outputs():
             outputs += [f"{RESULTS}/{family}/{name}" for name in ("report.html", "candidates.xlsx", "phenopacket.json")]
             if config["report"]["pdf"]:
                 outputs.append(f"{RESULTS}/{family}/report.pdf")
+        if SHARDS > 1:  # the whole normalised and annotated genome, joined for the cohort database and reanalysis
+            outputs += [f"{RESULTS}/{family}/work/{name}.bcf" for name in ("normalized", "population")]
         if config.get("cohort") and config["cohort"]["update"]:
             outputs.append(f"{RESULTS}/{family}/work/cohort_update.json")
     if config["stages"]["report"] and FAMILIES:

@@ -1,6 +1,6 @@
 rule qc:
     input:
-        bcf=NORMALIZED,
+        bcf=normalized_shards(),
         ped=family_input("ped"),
     output:
         json=f"{RESULTS}/{{family}}/qc.json",
