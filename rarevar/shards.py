@@ -24,23 +24,32 @@ def read_fai(path: str | Path) -> dict[str, int]:
 
 
 def assign_contigs(lengths: dict[str, int], shards: int) -> list[list[str]]:
-    """Chromosomes, in reference order, cut into at most `shards` runs of about equal total length: shards
-    concatenated in order are then in reference order, as an unsharded run's records are. Deterministic."""
+    """Chromosomes, in reference order, cut into at most `shards` runs whose longest is as short as it can be
+    (the linear partition problem, by binary search on that length): shards concatenated in order are then in
+    reference order, as an unsharded run's records are. Deterministic."""
     names = list(lengths)
     count = max(1, min(shards, len(names)))
-    total = sum(lengths.values())
-    groups: list[list[str]] = [[]]
-    placed = 0
-    for i, name in enumerate(names):
-        still_to_open = count - len(groups)
-        ends_at = total * len(groups) / count  # where the current run should end
-        # a new run starts when this chromosome lies mostly past the current run's end, or when every
-        # chromosome left is needed to give each remaining run one
-        if groups[-1] and still_to_open and (len(names) - i <= still_to_open or placed + lengths[name] / 2 > ends_at):
-            groups.append([])
-        groups[-1].append(name)
-        placed += lengths[name]
-    return groups
+    low, high = max(lengths.values(), default=0), sum(lengths.values())
+    while low < high:  # the shortest longest-run that fits in `count` runs
+        middle = (low + high) // 2
+        if len(_runs(names, lengths, middle)) <= count:
+            high = middle
+        else:
+            low = middle + 1
+    return _runs(names, lengths, low) if names else [[]]
+
+
+def _runs(names: list[str], lengths: dict[str, int], capacity: int) -> list[list[str]]:
+    """Consecutive chromosomes packed greedily into runs of at most `capacity` bases."""
+    runs: list[list[str]] = [[]]
+    filled = 0
+    for name in names:
+        if runs[-1] and filled + lengths[name] > capacity:
+            runs.append([])
+            filled = 0
+        runs[-1].append(name)
+        filled += lengths[name]
+    return runs
 
 
 def shard_regions(reference_fai: str | Path, shards: int) -> list[str]:

@@ -192,7 +192,7 @@ def _now() -> dt.datetime:
 def report_stage(
     candidates_json: str, out_html: str, out_xlsx: str, out_phenopacket: str, language: str = "en"
 ) -> None:
-    from rarevar.report import write_report
+    from rarevar.report.html import write_report
     from rarevar.report.phenopacket import write_phenopacket
     from rarevar.report.xlsx import write_xlsx
 

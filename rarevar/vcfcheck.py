@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 import pysam
 
 from rarevar.bcftools import BcftoolsError
 from rarevar.errors import InputError
 from rarevar.genome import strip_chr
-from rarevar.genotype_table import query_table
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 VCF_SUFFIXES = (".vcf", ".vcf.gz", ".vcf.bgz", ".bcf")
 
@@ -78,6 +79,10 @@ def scan_records(path: str | Path) -> int:
     named by record number and position, instead of failing (or silently misbehaving) in a later stage.
     The positions are read by htslib into Arrow and checked as arrays (a genome in seconds); a file htslib
     cannot read through is read again record by record, to name the record that fails."""
+    import pyarrow as pa  # slow to import: only where a whole file is read
+
+    from rarevar.genotype_table import query_table
+
     path = Path(path)
     previous = pysam.set_verbosity(0)  # htslib's own messages would bury ours
     try:
@@ -103,6 +108,8 @@ def _record_at(table: pa.Table, i: int) -> tuple:
 
 def _first_out_of_order(table: pa.Table) -> int | None:
     """Row of the first record that comes before its predecessor, repeats it, or returns to a finished contig."""
+    import pyarrow.compute as pc
+
     if table.num_rows < 2:
         return None
     contig = pc.dictionary_encode(table["chrom"]).combine_chunks().indices.to_numpy(zero_copy_only=False)

@@ -75,11 +75,15 @@ def demo_run(tmp_path_factory) -> Path:
     return tmp / "results"
 
 
+SHARDED_DEMO = 3
+
+
 @pytest.fixture(scope="session")
 def demo_run_zh(tmp_path_factory) -> Path:
-    """One real run of the demo with the report in Simplified Chinese (`report: {language: zh}`)."""
+    """One real run of the demo with the report in Simplified Chinese (`report: {language: zh}`), its whole-genome
+    stages in 3 shards (`shards: 3`): its candidates must equal the unsharded English run's (tests/test_shards.py)."""
     tmp = tmp_path_factory.mktemp("demo_zh")
-    config = write_config(tmp, [demo_row()], report={"pdf": True, "language": "zh"})
+    config = write_config(tmp, [demo_row()], report={"pdf": True, "language": "zh"}, shards=SHARDED_DEMO)
     result = rarevar("run", "--config", str(config), "--cores", "2")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return tmp / "results"

@@ -2,7 +2,8 @@
 
 The trio, its population store, a reference holding every REF and the planted gene's model come from
 `rarevar simulate --genome-scale --reference`, over the GRCh38 chromosomes shrunk 25-fold (so the FASTA stays
-~125 MB). The funnel's counts are checked against counts made here independently of the pipeline's code: the
+~125 MB), with the whole-genome stages in 2 shards (the counts below are the shards' gathered ones). The
+funnel's counts are checked against counts made here independently of the pipeline's code: the
 records in the input, the alleles after splitting, the alleles some family member carries, and the carried alleles
 that are rare or absent in the store (a pandas join, not rarevar's streaming one).
 """
@@ -33,7 +34,7 @@ def genome_run(tmp_path_factory):
     assert made.returncode == 0, made.stderr[-2000:]
     truth = json.loads((sim / "truth.json").read_text())
     row = {"family_id": "SIM1", "vcf": sim / "trio.vcf.gz", "ped": sim / "trio.ped", "hpo": "HP:0001166;HP:0001083"}
-    config = write_config(tmp, [row], genome_build="demo", scores=[], resources={
+    config = write_config(tmp, [row], genome_build="demo", scores=[], shards=2, resources={
         "dir": str(sim), "reference": "reference.fa", "genes": "genes.gff3.gz", "population": "population.bcf"})
     ran = rarevar("run", "--config", str(config), "--cores", "2")
     assert ran.returncode == 0, ran.stderr[-3000:]

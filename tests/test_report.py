@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from rarevar.report import draw_pedigree, render_report, write_report
+from rarevar.report.html import render_report, write_report
+from rarevar.report.pedigree_svg import draw_pedigree
 
 HOSTILE_ID = "<script>alert(1)</script>"
 HOSTILE_GENE = '"><img src=x onerror=alert(1)>'

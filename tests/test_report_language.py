@@ -14,8 +14,7 @@ import pytest
 from jinja2 import nodes
 from pypdf import PdfReader
 
-from rarevar.report import render_report
-from rarevar.report.html import NOT_AVAILABLE, NOT_IN_POPULATION, _genotype_words, environment
+from rarevar.report.html import NOT_AVAILABLE, NOT_IN_POPULATION, _genotype_words, environment, render_report
 from rarevar.report.i18n import MESSAGES_ZH, SENTENCES_ZH, Translator, fields
 from rarevar.report.summary import write_summary
 from tests.conftest import demo_row, rarevar, write_config

@@ -1,6 +1,5 @@
-"""Per-family clinician report: one self-contained HTML file from a candidates.json payload."""
+"""Per-family clinician report: one self-contained HTML file from a candidates.json payload
+(`rarevar.report.html`), its pedigree drawing (`pedigree_svg`), texts in each language (`i18n`).
 
-from rarevar.report.html import render_report, write_report
-from rarevar.report.pedigree_svg import draw_pedigree
-
-__all__ = ["draw_pedigree", "render_report", "write_report"]
+Nothing is imported here: every stage command imports the package's language list, and should not pay for
+the template engine it does not use."""
