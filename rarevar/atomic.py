@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -21,6 +22,20 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def copy_indexed(src: str | Path, out: str | Path, index: str = "csi") -> None:
+    """A stage with nothing to add passes its input on. An indexed BCF is copied byte for byte with its index
+    (no decode and re-encode of every record); another form is converted to an indexed BCF."""
+    from rarevar.bcftools import bcftools
+
+    tmp = Path(out).with_name(f".{Path(out).name}.tmp{os.getpid()}")
+    if str(src).endswith(".bcf") and str(out).endswith(".bcf") and os.path.exists(f"{src}.{index}"):
+        shutil.copyfile(src, tmp)
+        shutil.copyfile(f"{src}.{index}", f"{tmp}.{index}")
+    else:
+        bcftools("view", "--no-version", "-Ob", "-o", str(tmp), "-W", str(src))
+    publish_indexed(tmp, out, index)
 
 
 def publish_indexed(tmp: str | Path, out: str | Path, index: str = "csi") -> None:

@@ -269,8 +269,6 @@ def run_workflow(args) -> int:
 
 
 def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
-    from rarevar import stages
-
     if getattr(args, "cohort_handler", None):
         return args.cohort_handler(args)
     if getattr(args, "handler", None):
@@ -293,7 +291,9 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
         gather(args.bcf, args.funnel)
     elif args.command == "qc":
-        stages.qc_stage(args.vcf, args.ped, args.family, args.build, args.out)
+        from rarevar.qc import qc_stage
+
+        qc_stage(args.vcf, args.ped, args.family, args.build, args.out)
     elif args.command == "frequency":
         from rarevar.annotate.frequency import annotate_and_filter
 
@@ -309,8 +309,12 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
         regenotype(args.vcf, args.gvcf, args.out, args.summary, args.funnel)
     elif args.command == "scores":
-        stages.scores_stage(args.vcf, json.loads(args.sources), args.out, args.summary)
+        from rarevar.annotate.scores import scores_stage
+
+        scores_stage(args.vcf, json.loads(args.sources), args.out, args.summary)
     elif args.command == "candidates":
+        from rarevar import stages  # the heavier stages' modules: only where used
+
         stages.candidates_stage(
             args.vcf,
             args.ped,
@@ -326,6 +330,8 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
             args.constraint,
         )
     elif args.command == "rank":
+        from rarevar import stages
+
         stages.rank_stage(
             args.candidates,
             args.funnel,
@@ -344,12 +350,16 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
             args.scores,
         )
     elif args.command == "report":
+        from rarevar import stages
+
         stages.report_stage(args.candidates, args.out, args.xlsx, args.phenopacket, args.language)
     elif args.command == "pdf":
         from rarevar.report.pdf import write_pdf
 
         write_pdf(Path(args.html).read_text(encoding="utf-8"), args.out)
     elif args.command == "summary":
+        from rarevar import stages
+
         stages.summary_stage(args.candidates, args.results, args.out, args.language)
     elif args.command == "reanalyze":
         from rarevar.reanalyze import reanalyze

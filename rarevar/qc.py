@@ -31,9 +31,10 @@ import pyarrow.compute as pc
 import pysam
 
 from rarevar import genome
+from rarevar.funnel import write_json_atomic
 from rarevar.genotype_table import decoded, genotype_codes, query_table
 from rarevar.inheritance import HET, HOM_ALT, HOM_REF, MISSING
-from rarevar.pedigree import Pedigree
+from rarevar.pedigree import Pedigree, family_for
 
 DEFAULT_SETTINGS = {
     # A "good" call: called, and GQ / DP at least these where the VCF has them (as the candidate gates).
@@ -702,3 +703,10 @@ def family_qc(vcf: str | list[str], pedigree: Pedigree, build: str, settings: di
         "records": {"used": int(len(g.pos)), "skipped_not_biallelic": g.skipped_not_biallelic},
         "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
     }
+
+
+def qc_stage(vcf: str | list[str], ped: str, family: str, build: str, out: str) -> None:
+    """The workflow's qc step: qc.json for the family's sequenced members."""
+    with pysam.VariantFile(vcf if isinstance(vcf, str) else vcf[0]) as handle:
+        sequenced = set(handle.header.samples)
+    write_json_atomic(out, family_qc(vcf, family_for(ped, family).restrict(sequenced), build))

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pysam
 
-from rarevar.atomic import publish_indexed
+from rarevar.atomic import copy_indexed, publish_indexed
 from rarevar.bcftools import bcftools, count_records
 from rarevar.funnel import write_json_atomic, write_steps
 from rarevar.gvcf import FILLED, RG_DESCRIPTION, Genotype, Outcome, genotype_at, open_gvcfs
@@ -98,9 +98,9 @@ def regenotype(vcf: str, gvcfs: list[str], out: str, summary: str, funnel: str) 
                     target.write(record)
         for handle in set(by_sample.values()):
             handle.close()
+        _write_indexed(tmp, out)
     else:  # no gVCF for this family: the records pass through unchanged
-        bcftools("view", "--no-version", "-Ob", "-o", tmp, vcf)
-    _write_indexed(tmp, out)
+        copy_indexed(vcf, out)
     records = count_records(out)
     result = _summary(gvcfs, by_sample, counts, records)
     write_json_atomic(summary, result)

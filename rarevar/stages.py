@@ -15,7 +15,7 @@ from rarevar.annotate.consequence import detect_source
 from rarevar.bcftools import versions as htslib_versions
 from rarevar.candidates import select_candidates
 from rarevar.errors import InputError
-from rarevar.funnel import read_steps, write_json_atomic
+from rarevar.funnel import read_steps
 from rarevar.outputs import (
     mode_yield,
     not_assessed,
@@ -66,27 +66,6 @@ def load_constraint(path: str) -> dict[str, dict]:
         raise InputError(path, str(error), "Give gnomAD's constraint table as published (tab-separated)") from None
 
 
-def scores_stage(vcf: str, sources: list[dict], out: str, summary: str) -> None:
-    """Copy the configured in-silico scores into INFO/SCORE_*; with no sources the records pass through."""
-    from rarevar.annotate.scores import LAYOUTS, annotate_scores
-    from rarevar.bcftools import count_records
-
-    with pysam.VariantFile(vcf) as handle:
-        contigs = list(handle.header.contigs)
-    try:
-        counts = annotate_scores(vcf, out, sources, contigs)
-    except ValueError as error:
-        raise InputError("config `scores`", str(error), "Fix the score file or its entry under `scores`") from None
-    files = {}
-    for spec in sources:
-        files.setdefault(spec["name"], []).append(Path(spec["path"]).name)
-    write_json_atomic(summary, {
-        "records": count_records(out),
-        "sources": [{"name": name, "info": LAYOUTS[name].info, "files": files[name], "records_scored": n}
-                    for name, n in counts.items()],
-    })  # fmt: skip
-
-
 def resource_versions(resources: dict[str, str]) -> dict:
     """A checksum per resource file, so a report says exactly what it was made from."""
     versions = {}
@@ -97,14 +76,6 @@ def resource_versions(resources: dict[str, str]) -> dict:
             known = {f["name"]: f.get("sha256") for f in read_json(manifest).get("files", [])}
         versions[name] = {"file": Path(path).name, "sha256": known.get(Path(path).name) or sha256(path)}
     return versions
-
-
-def qc_stage(vcf: str | list[str], ped: str, family: str, build: str, out: str) -> None:
-    from rarevar.qc import family_qc
-
-    with pysam.VariantFile(vcf if isinstance(vcf, str) else vcf[0]) as handle:
-        sequenced = set(handle.header.samples)
-    write_json_atomic(out, family_qc(vcf, family_for(ped, family).restrict(sequenced), build))
 
 
 def rank_stage(

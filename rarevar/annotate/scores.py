@@ -37,12 +37,15 @@ import os
 import re
 import struct
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pysam
 
 from rarevar.annotate.clinvar import contig_renamer
-from rarevar.atomic import publish_indexed
-from rarevar.bcftools import bcftools
+from rarevar.atomic import copy_indexed, publish_indexed
+from rarevar.bcftools import bcftools, count_records
+from rarevar.errors import InputError
+from rarevar.funnel import write_json_atomic
 
 
 @dataclass(frozen=True)
@@ -400,3 +403,24 @@ def pp3_bp4(scores: dict, missense: bool = True) -> list[dict]:
         missense_benign = _evidence("BP4", predictor, values[predictor])
         return [missense_benign] if missense_benign and (splice is None or splice_benign) else []
     return [splice_benign] if splice_benign and not missense else []
+
+
+def scores_stage(vcf: str, sources: list[dict], out: str, summary: str) -> None:
+    """The workflow's scores step: the configured in-silico scores into INFO/SCORE_*; with no sources the
+    records pass through."""
+    with pysam.VariantFile(vcf) as handle:
+        contigs = list(handle.header.contigs)
+    try:
+        counts = annotate_scores(vcf, out, sources, contigs) if sources else {}
+    except ValueError as error:
+        raise InputError("config `scores`", str(error), "Fix the score file or its entry under `scores`") from None
+    if not sources:  # nothing to look up: the records pass through
+        copy_indexed(vcf, out)
+    files = {}
+    for spec in sources:
+        files.setdefault(spec["name"], []).append(Path(spec["path"]).name)
+    write_json_atomic(summary, {
+        "records": count_records(out),
+        "sources": [{"name": name, "info": LAYOUTS[name].info, "files": files[name], "records_scored": n}
+                    for name, n in counts.items()],
+    })  # fmt: skip

@@ -106,7 +106,7 @@ def _annotate(vcf: str, work: Path, config: dict) -> tuple[str, list[str]]:
 def prepare(folder: Path, cases: list[Case], seed: int) -> Prepared:
     """Resources and both backgrounds; `cases`: every case of the table (their positions are kept free and their
     REF alleles are in the reference), so the background is the same whichever cases are then run."""
-    from rarevar.stages import qc_stage
+    from rarevar.qc import qc_stage
 
     (folder / PREPARED).unlink(missing_ok=True)
     resources = folder / "resources"
