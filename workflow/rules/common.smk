@@ -90,6 +90,11 @@ def cohort_funnel():
     return [rules.cohort_annotate.output.funnel] if config.get("cohort") else []
 
 
+def shard_file(path):
+    """A shard's BCF is deleted once it is gathered (the family's whole files hold the same records)."""
+    return temp(path) if SHARDS > 1 else path
+
+
 def normalized_shards():
     """The normalised genome as the stage files hold it: its shards in order, or the one file."""
     if SHARDS == 1:

@@ -1,13 +1,14 @@
 rule frequency:
     input:
         bcf=rules.normalize.output.bcf,
+        csi=rules.normalize.output.csi,
         population=resource("population"),
         clinvar=optional_resource("clinvar"),
     output:
-        annotated=f"{SHARD_WORK}/population.bcf",
-        annotated_csi=f"{SHARD_WORK}/population.bcf.csi",
-        rare=f"{SHARD_WORK}/rare.bcf",
-        rare_csi=f"{SHARD_WORK}/rare.bcf.csi",
+        annotated=shard_file(f"{SHARD_WORK}/population.bcf"),
+        annotated_csi=shard_file(f"{SHARD_WORK}/population.bcf.csi"),
+        rare=shard_file(f"{SHARD_WORK}/rare.bcf"),
+        rare_csi=shard_file(f"{SHARD_WORK}/rare.bcf.csi"),
         funnel=f"{SHARD_WORK}/funnel/2_frequency.json",
     params:
         max_af=config["thresholds"]["max_population_af"],

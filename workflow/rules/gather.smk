@@ -9,6 +9,7 @@ if SHARDS > 1:
     rule gather:
         input:
             rare=shard_files("rare.bcf"),
+            rare_csi=shard_files("rare.bcf.csi"),
             normalize_funnel=shard_files("funnel/1_normalize.json"),
             frequency_funnel=shard_files("funnel/2_frequency.json"),
         output:
@@ -29,7 +30,9 @@ if SHARDS > 1:
     rule gather_genome:
         input:
             normalized=shard_files("normalized.bcf"),
+            normalized_csi=shard_files("normalized.bcf.csi"),
             annotated=shard_files("population.bcf"),
+            annotated_csi=shard_files("population.bcf.csi"),
         output:
             normalized=NORMALIZED,
             normalized_csi=f"{NORMALIZED}.csi",

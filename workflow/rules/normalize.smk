@@ -3,8 +3,8 @@ rule normalize:
         vcf=family_input("vcf"),
         reference=resource("reference"),
     output:
-        bcf=f"{SHARD_WORK}/normalized.bcf",
-        csi=f"{SHARD_WORK}/normalized.bcf.csi",
+        bcf=shard_file(f"{SHARD_WORK}/normalized.bcf"),
+        csi=shard_file(f"{SHARD_WORK}/normalized.bcf.csi"),
         funnel=f"{SHARD_WORK}/funnel/1_normalize.json",
     params:
         samples=family_samples,

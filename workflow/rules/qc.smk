@@ -1,6 +1,7 @@
 rule qc:
     input:
         bcf=normalized_shards(),
+        csi=[f"{path}.csi" for path in normalized_shards()],
         ped=family_input("ped"),
     output:
         json=f"{RESULTS}/{{family}}/qc.json",
