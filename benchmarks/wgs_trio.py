@@ -94,20 +94,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shards", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", help="folder for the generated genome and results (default: a temporary one)")
+    parser.add_argument("--genome", help="a folder an earlier `rarevar simulate --genome-scale --reference` wrote "
+                                         "(reused instead of simulating; --records and --shrink then describe it)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="rarevar-wgs-", dir=args.workdir) as tmp:
         work = Path(tmp)
-        sim = simulate(work, args)
+        sim = Path(args.genome) if args.genome else simulate(work, args)
         config = write_config(work, sim, args)
         view = measure("bcftools view", python_step(VIEW, str(sim / "trio.vcf.gz")))
+        view_records = json.loads((sim / "truth.json").read_text())["records"]
         run = measure("rarevar run", [sys.executable, "-m", "rarevar", "run", "--config", str(config),
                                       "--cores", str(args.cores)])  # fmt: skip
         results = work / "results"
         jobs = job_figures(results)
         rank = planted_rank(results, sim)
 
-    print(f"\n{args.records:,} records, --cores {args.cores}, shards {args.shards}")
+    print(f"\n{view_records:,} records, --cores {args.cores}, shards {args.shards}")
     width = max(len(name) for name, _, _ in jobs)
     print(f"  {'job':<{width}}  {'wall s':>8}  {'peak MiB':>9}")
     for name, wall, peak in jobs:
