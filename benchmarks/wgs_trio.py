@@ -66,15 +66,19 @@ def write_config(work: Path, sim: Path, args) -> Path:
     return path
 
 
-def job_figures(results: Path) -> list[tuple[str, float, float]]:
-    """(job, wall s, peak MiB) from each job's Snakemake benchmark file."""
+def job_figures(results: Path) -> list[tuple[str, float, float, float]]:
+    """(job, wall s, peak MiB, CPU s) from each job's Snakemake benchmark file."""
     rows = []
     for tsv in sorted((results / "benchmarks").glob("*/*.tsv")):
         with open(tsv, newline="") as handle:
             last = list(csv.DictReader(handle, delimiter="\t"))[-1]
-        peak = float(last["max_rss"]) if last["max_rss"] not in ("", "NA", "-") else float("nan")
-        rows.append((f"{tsv.parent.name} {tsv.stem}", float(last["s"]), peak))
+        rows.append((f"{tsv.parent.name} {tsv.stem}", float(last["s"]), _number(last["max_rss"]),
+                     _number(last["cpu_time"])))  # fmt: skip
     return rows
+
+
+def _number(text: str) -> float:
+    return float(text) if text not in ("", "NA", "-") else float("nan")
 
 
 def planted_rank(results: Path, sim: Path) -> int | None:
@@ -111,12 +115,14 @@ def main(argv: list[str] | None = None) -> int:
         rank = planted_rank(results, sim)
 
     print(f"\n{view_records:,} records, --cores {args.cores}, shards {args.shards}")
-    width = max(len(name) for name, _, _ in jobs)
-    print(f"  {'job':<{width}}  {'wall s':>8}  {'peak MiB':>9}")
-    for name, wall, peak in jobs:
-        print(f"  {name:<{width}}  {wall:8.1f}  {peak:9.0f}")
-    in_jobs = max(wall for _, wall, _ in jobs)
-    peak = max(p for _, _, p in jobs)
+    width = max(len(name) for name, *_ in jobs)
+    print(f"  {'job':<{width}}  {'wall s':>8}  {'CPU s':>7}  {'peak MiB':>9}")
+    for name, wall, peak, cpu in jobs:
+        print(f"  {name:<{width}}  {wall:8.1f}  {cpu:7.1f}  {peak:9.0f}")
+    in_jobs = max(wall for _, wall, _, _ in jobs)
+    peak = max(p for _, _, p, _ in jobs)
+    print(f"  CPU of all jobs: {sum(cpu for *_, cpu in jobs):.0f} s; of the whole run (input checks, Snakemake): "
+          f"{run.cpu:.0f} s")  # fmt: skip
     ratio = run.wall / view.wall
     print(f"  bcftools view (same input, same run): {view.wall:.1f} s")
     print(f"  rarevar run total: {run.wall:.1f} s (input checks and scheduling included; longest job {in_jobs:.1f} s)")
