@@ -43,13 +43,14 @@ CLINVAR_PATHOGENIC = 'INFO/CLINVAR_SIG~"^Pathogenic" || INFO/CLINVAR_SIG~"^Likel
 # annotated file, which nothing reads again in the workflow, is compressed at level 1 (the same BCF, ~15% larger).
 THREADS = ("--threads", "1")
 FAST_BCF = "-Ob1"
+STAGED_BCF = "-Ob0"  # the population-annotated records before ClinVar's are added: read once, not compressed
 
 
-def _annotate(vcf: str, source: str, columns: str, out: str) -> None:
+def _annotate(vcf: str, source: str, columns: str, out: str, output_type: str = FAST_BCF) -> None:
     # exact: every ALT must match, so a split multi-allelic record takes its own allele's values only.
     tmp = f"{out}.tmp{os.getpid()}"
     bcftools("annotate", "--no-version", *THREADS, "-a", source, "-c", columns, "--pair-logic", "exact",
-             FAST_BCF, "-o", tmp, "-W", vcf)  # fmt: skip
+             output_type, "-o", tmp, "-W", vcf)  # fmt: skip
     publish_indexed(tmp, out)
 
 
@@ -65,7 +66,7 @@ def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str
     columns = ",".join(f"INFO/{ours}:=INFO/{theirs}" for ours, theirs in fields.items())
     if clinvar:
         staged = f"{annotated}.population{os.getpid()}.bcf"
-        _annotate(vcf, population, columns, staged)
+        _annotate(vcf, population, columns, staged, STAGED_BCF)
         try:
             _annotate(staged, clinvar, CLINVAR_COLUMNS, annotated)
         finally:
