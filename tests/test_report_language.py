@@ -193,6 +193,7 @@ def test_demo_run_in_chinese_translates_every_sentence_of_the_report(demo_run_zh
     t = Translator("zh")
     shown = [w for c in payload["candidates"] for w in c["why"]] + payload["not_assessed"]
     shown += [s["step"] for s in payload["funnel"]] + payload["qc"]["failures"] + payload["qc"]["warnings"]
+    shown += [text for c in payload["candidates"] if c.get("acmg") for text in _acmg_texts(c["acmg"])]
     untranslated = sorted({s for s in shown if t.sentence(s) == s})
     assert not untranslated, f"sentences of the demo report without Chinese: {untranslated}"
 
