@@ -29,6 +29,7 @@ from rarevar.annotate.consequence import (
     parse_bcsq,
     parse_eff,
     parse_vep,
+    rna_gene_exon,
     vep_fields,
 )
 from rarevar.annotate.constraint import is_lof_intolerant
@@ -239,7 +240,8 @@ def select_candidates(
     # Filtered on the most severe consequence over all transcripts, whichever one is displayed: nothing is lost
     # because its canonical transcript happens to be less affected.
     impact = np.array([c.impact if c else "MODIFIER" for c in _most_severe_each(records)], dtype=object)
-    consequential = np.isin(impact, list(keep_impacts))
+    rna_exon = _rna_gene_exons(records) if "MODIFIER" not in keep_impacts else np.zeros(len(impact), dtype=bool)
+    consequential = np.isin(impact, list(keep_impacts)) | rna_exon
 
     family = pedigree.restrict(set(samples))
     gene = np.array([c.gene if c else "" for c in records.consequence], dtype=object)
@@ -258,14 +260,16 @@ def select_candidates(
     write_steps(
         funnel,
         [
-            (f"consequence impact {'/'.join(sorted(keep_impacts))}", int(consequential.sum())),
+            (f"consequence impact {'/'.join(sorted(keep_impacts))}"
+             + ("" if "MODIFIER" in keep_impacts else ", or an exon of a non-coding disease gene"),
+             int(consequential.sum())),
             (f"an affected carrier passes genotype gates ({gates})", int(in_play.sum())),
             ("fits an inheritance mode", int(fits.sum())),
         ],
     )
     if models is not None:
         add_hgvs_c(records, models, fits)
-    table = _candidate_table(records, result, fits, gene, calls.evidence, constraint or {}, models)
+    table = _candidate_table(records, result, fits, gene, calls.evidence, constraint or {}, models, rna_exon)
     tmp = f"{out}.tmp"
     table.to_parquet(tmp, index=False)
     os.replace(tmp, out)
@@ -276,6 +280,13 @@ def select_candidates(
     if len(records.gq) and np.isnan(records.quality.allele_balance).all():
         notes["gate_AB"] = "Allele-balance gate not applied: the VCF has no FORMAT/AD."
     write_json_atomic(modes_out, {"not_testable": notes, "samples": samples})
+
+
+def _rna_gene_exons(records: Records) -> np.ndarray:
+    from rarevar.phenotype import gene_diseases
+
+    disease_genes = set(gene_diseases())
+    return np.array([rna_gene_exon(every, disease_genes) for every in records.transcripts], dtype=bool)
 
 
 def _significant(value: float) -> float:
@@ -325,7 +336,7 @@ def _evidence_value(value):
 
 def _candidate_table(
     records: Records, result, fits: np.ndarray, gene: np.ndarray, evidence: dict, constraint: dict[str, dict],
-    models: TranscriptModels | None = None,
+    models: TranscriptModels | None = None, rna_exon: np.ndarray | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     index = np.flatnonzero(fits)
     key = [f"{c}:{p}:{r}:{a}" for c, p, r, a in zip(records.chrom, records.pos, records.ref, records.alt, strict=True)]
@@ -357,6 +368,7 @@ def _candidate_table(
                 **_display_columns(records, i, models),
                 **_score_columns(records, i),
                 **_constraint_columns(gene[i], constraint),
+                "rna_gene_exon": bool(rna_exon[i]) if rna_exon is not None else False,
             }
         )
     columns = [
@@ -396,6 +408,7 @@ EXTRA_COLUMNS = (  # transcript choice, in-silico scores and gene constraint
     "gene_lof_intolerant",
     "exon_context",
     "repeat_region",
+    "rna_gene_exon",  # kept though MODIFIER: an exon variant of a non-coding disease gene (rna_gene_exon)
 )
 
 

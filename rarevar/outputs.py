@@ -133,7 +133,8 @@ def not_assessed(
     if excluded:
         notes.append(
             f"Variants whose most severe consequence has impact {'/'.join(excluded)} "
-            "(for example deep intronic or intergenic) were not considered."
+            "(for example deep intronic or intergenic) were not considered"
+            + (", apart from exon variants of non-coding disease genes." if "MODIFIER" in excluded else ".")
         )
     return notes + NOT_ASSESSED_ALWAYS
 

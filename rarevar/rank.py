@@ -313,6 +313,11 @@ def _candidate(scored: Scored, max_af: float, context: AcmgContext | None = None
     candidate["acmg"] = assess(candidate, context)
     candidate["why"].append(summary_sentence(candidate["acmg"]))
     candidate["posterior"] = _posterior(candidate, scored.match)
+    if candidate["posterior"]["novel_disease"]:
+        candidate["why"].append(
+            f"The patient's phenotype fits the known diseases of {candidate['gene']} worse than a disease of the gene "
+            f"not described yet would: counted as a gene of unknown phenotype (likelihood ratio "
+            f"{posterior.NOVEL_DISEASE_LR:g}, inheritance fit unknown).")  # fmt: skip
     return candidate
 
 
@@ -338,6 +343,7 @@ def _posterior(candidate: dict, match: GeneLR | None) -> dict:
         "log10_lr_clinvar": round(factors.clinvar, 4),
         "log10_lr_segregation": round(factors.segregation, 4),
         "log10_lr_inheritance_fit": round(factors.inheritance_fit, 4),
+        "novel_disease": factors.novel_disease,
     }
 
 
@@ -350,6 +356,8 @@ def _clinvar_stars(clinvar: dict | None) -> int:
 
 
 def _most_severe_impact(candidate: dict) -> str:
+    if candidate["rna_gene_exon"]:
+        return "RNA_GENE_EXON"
     impacts = [t.get("impact") for t in candidate["transcripts"] or ()] + [candidate["impact"]]
     return min((i for i in impacts if i in IMPACT_WEIGHT), key=lambda i: -IMPACT_WEIGHT[i], default="MODIFIER")
 
@@ -394,6 +402,7 @@ def _candidate_fields(scored: Scored, max_af: float) -> dict:
         "transcripts": _json_list(row, "transcripts"),
         "exon_context": _exon_context(row),
         "repeat_region": None if _nan_to_none(row.get("repeat_region")) is None else bool(row["repeat_region"]),
+        "rna_gene_exon": bool(_nan_to_none(row.get("rna_gene_exon"))),
         "hgvs_c": row["hgvs_c"] or None,
         "hgvs_p": row["hgvs_p"] or None,
         "genotypes": json.loads(row["genotypes"]),

@@ -48,11 +48,11 @@ def test_demo_report_top_card_sort_filter_offline(chromium, demo_run, truth, tmp
     rows = visible_rows(page)
     assert len(rows) > 1 and rows[0][1] == truth["gene"]  # rank order, gene in the second column
     headers = page.eval_on_selector_all("#candidate-table thead th", "ths => ths.map(th => th.textContent.trim())")
-    gene_column, score_column = headers.index("Gene"), headers.index("Score")
+    gene_column, score_column = headers.index("Gene"), headers.index("Probability")
     page.click("#candidate-table thead th button:text-is('Gene')")  # ascending
     genes = [row[gene_column] for row in visible_rows(page)]
     assert genes == sorted(genes, key=str.lower)
-    page.click("#candidate-table thead th button:text-is('Score')")  # highest first
+    page.click("#candidate-table thead th button:text-is('Probability')")  # highest first
     scores = [float(row[score_column]) for row in visible_rows(page)]
     assert scores == sorted(scores, reverse=True)
 

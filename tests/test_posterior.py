@@ -56,3 +56,85 @@ def test_demo_cause_is_first_with_almost_all_the_probability(demo_run):
     assert sum(c["score"] for c in candidates) <= 1.0
     assert [c["score"] for c in candidates] == sorted((c["score"] for c in candidates), reverse=True)
     assert any(w.startswith(f"Probability {first['score']:.3g} that this variant explains") for w in first["why"])
+
+
+# --- a gene whose known diseases do not fit; an exon variant of a non-coding disease gene -------------------------
+
+
+def test_a_gene_whose_known_diseases_fit_worse_than_an_undescribed_one_counts_as_of_unknown_phenotype():
+    poor = posterior.factors(-12.0, "MODERATE", 1, True, False)  # far off the known disease, and its mode too
+    assert poor.novel_disease
+    assert poor.phenotype == math.log10(posterior.NOVEL_DISEASE_LR)
+    assert poor.inheritance_fit == math.log10(posterior.INHERITANCE_FIT_LR[None])
+    unannotated = posterior.factors(None, "MODERATE", 1, True, None)
+    assert not unannotated.novel_disease and unannotated.phenotype == math.log10(posterior.UNANNOTATED_GENE_LR)
+    assert poor.total <= unannotated.total  # an undescribed disease of a known disease gene: not likelier
+    fitting = posterior.factors(2.0, "MODERATE", 1, True, True)
+    assert not fitting.novel_disease and fitting.phenotype == 0.5 * 2.0
+    # a weak match that still beats an undescribed disease is counted as it is
+    weak = posterior.factors(-2.0, "MODERATE", 1, True, True)
+    assert not weak.novel_disease and weak.total > poor.total
+
+
+# Eye, skin, bleeding and heart findings that ReNU syndrome (RNU4-2) is not annotated with
+OFF_TERMS = "HP:0001083;HP:0000501;HP:0001065;HP:0000978;HP:0001634;HP:0002616"
+
+
+def _trio(tmp_path, records: list[tuple[str, int, str, str, str]]):
+    """A de novo trio VCF with VEP CSQ on the given (chrom, pos, ref, alt, CSQ) records, and its family."""
+    from rarevar.benchmark.records import SAMPLES, header_lines, record_line
+    from rarevar.pedigree import family_for
+
+    contigs = {chrom: 250_000_000 for chrom, *_ in records}
+    calls = ["0/1:15,15:30:60", "0/0:30,0:30:99", "0/0:30,0:30:99"]
+    lines = header_lines(contigs) + [record_line(c, p, r, a, csq, calls) for c, p, r, a, csq in records]
+    vcf = tmp_path / "trio.vcf"
+    vcf.write_text("\n".join(lines) + "\n")
+    ped = tmp_path / "trio.ped"
+    proband, mother, father = SAMPLES
+    ped.write_text(f"F1\t{proband}\t{father}\t{mother}\t1\t2\nF1\t{mother}\t0\t0\t2\t1\nF1\t{father}\t0\t0\t1\t1\n")
+    return str(vcf), family_for(str(ped), "F1")
+
+
+def test_an_exon_variant_of_a_non_coding_disease_gene_is_a_candidate_and_ranked_like_a_missense(tmp_path):
+    """Published de novo snRNA variants (phenopacket-store): RNU4-2 n.64_65insT (ReNU syndrome, an HPO disease)
+    is kept though its impact is MODIFIER; RNU2-2 n.4G>A (no HPO disease in the bundled release) and an exon
+    variant of a protein-coding gene's retained-intron transcript are not."""
+    import pandas as pd
+
+    from rarevar.benchmark.records import csq_entry
+    from rarevar.candidates import select_candidates
+    from rarevar.phenotype import read_phenotype
+    from rarevar.rank import rank_candidates
+    from tests.test_transcript_choice import SETTINGS
+
+    exon = "non_coding_transcript_exon_variant"
+    retained = (csq_entry("C", "T", exon, "APP", "351", "ENST00000448850", "ENST00000448850.1:n.300G>A", "",
+                          "retained_intron") + ","
+                + csq_entry("C", "T", "intron_variant", "APP", "351", "ENST00000346798", "c.1000+50G>A", ""))
+    vcf, family = _trio(tmp_path, [
+        ("chr11", 62841806, "C", "T", csq_entry("C", "T", exon, "RNU2-2", "", "NR_199791.1", "NR_199791.1:n.4G>A",
+                                                "", "snRNA")),
+        ("chr12", 120291839, "T", "TA", csq_entry("T", "TA", exon, "RNU4-2", "", "NR_003137.3",
+                                                  "NR_003137.3:n.64_65insT", "", "snRNA")),
+        ("chr21", 25891796, "C", "T", retained),
+    ])  # fmt: skip
+    out, funnel = tmp_path / "candidates.parquet", tmp_path / "funnel.json"
+    select_candidates(vcf, "CSQ", family, "GRCh38", SETTINGS, str(out), str(funnel), str(tmp_path / "modes.json"))
+    table = pd.read_parquet(out)
+    assert list(table["gene"]) == ["RNU4-2"] and bool(table["rna_gene_exon"].iloc[0])
+    step = next(s for s in json.loads(funnel.read_text()) if s["step"].startswith("consequence impact"))
+    assert step == {"step": "consequence impact HIGH/LOW/MODERATE, or an exon of a non-coding disease gene",
+                    "variants": 1}
+    ranked = rank_candidates(table, read_phenotype("HP:0001263", "test"), 0.01)
+    moderate = math.log10(posterior.IMPACT_LR["MODERATE"])
+    assert ranked[0]["posterior"]["log10_lr_consequence"] == pytest.approx(moderate, abs=1e-4)
+    assert not ranked[0]["posterior"]["novel_disease"]  # developmental delay fits ReNU syndrome
+    off = rank_candidates(table, read_phenotype(OFF_TERMS, "test"), 0.01)[0]
+    assert off["posterior"]["novel_disease"] and off["posterior"]["log10_lr_phenotype"] == pytest.approx(
+        math.log10(posterior.NOVEL_DISEASE_LR), abs=1e-4)
+    assert any("known diseases of RNU4-2 worse than a disease of the gene not described yet" in w for w in off["why"])
+    # with MODIFIER kept, every record is a candidate and none needs the rule
+    every = {**SETTINGS, "keep_impacts": ["HIGH", "MODERATE", "LOW", "MODIFIER"]}
+    select_candidates(vcf, "CSQ", family, "GRCh38", every, str(out), str(funnel), str(tmp_path / "modes.json"))
+    assert len(pd.read_parquet(out)) == 3 and not pd.read_parquet(out)["rna_gene_exon"].any()

@@ -262,7 +262,7 @@ def test_full_table_is_sortable_and_filterable_offline(payload):
     html = render_report(payload)
     page = Page(html)
     headers = page.find("th", data_type="number")
-    assert {page.text(h) for h in headers} >= {"Rank", "Score", "Population AF"}
+    assert {page.text(h) for h in headers} >= {"Rank", "Probability", "Population AF"}
     assert page.one("input", id="candidate-filter")
     script = page.one("script")
     assert "addEventListener" in page.text(script) and "candidate-filter" in page.text(script)

@@ -192,6 +192,7 @@ def test_demo_run_in_chinese_translates_every_sentence_of_the_report(demo_run_zh
     t = Translator("zh")
     shown = [w for c in payload["candidates"] for w in c["why"]] + payload["not_assessed"]
     shown += [s["step"] for s in payload["funnel"]] + payload["qc"]["failures"] + payload["qc"]["warnings"]
+    shown += [text for c in payload["candidates"] if c.get("acmg") for text in _acmg_texts(c["acmg"])]
     untranslated = sorted({s for s in shown if t.sentence(s) == s})
     assert not untranslated, f"sentences of the demo report without Chinese: {untranslated}"
 
@@ -218,3 +219,66 @@ def test_demo_pdf_in_chinese_has_the_chinese_text(demo_run_zh, truth):
     assert truth["gene"] in text
     faces = {str(f.get_object()["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
     assert not [f for f in faces if re.search(r"CJK-(JP|KR|TC|HK)", f)], f"Chinese set in a non-SC face: {faces}"
+
+
+def _acmg_texts(result: dict) -> list[str]:
+    return ([c["evidence"] for c in result["criteria"]] + [n["evidence"] for n in result["not_met"]]
+            + [r["reason"] for r in result["for_review"]])  # fmt: skip
+
+
+def test_acmg_evidence_and_review_reasons_are_translated():
+    """The evidence sentences of the ACMG criteria, built from fixed templates by rarevar.acmg on the real records
+    of tests/test_acmg.py (ExAC sites, APP-770 gene models, the demo's ClinVar codons), read in Chinese."""
+    from rarevar.acmg import AcmgContext, assess
+    from tests.test_acmg import CONFIRMED, _compound, _de_novo, _tnnt2, app, app_stop, exac
+    from tests.test_acmg import exons as acmg_exons
+    from tests.test_transcript_choice import APP_MANE
+
+    tx = app().transcripts[APP_MANE]
+    junction = sum(end - start + 1 for start, end in tx.exons[1:])
+    donor = {e: acmg_exons.from_models(tx, list(reversed(tx.exons))[e - 1][0] - 1) for e in (2, 3)}
+    tolerant = {"pli": 0.0, "loeuf": 1.4, "lof_intolerant": False}
+    pp3 = [{"criterion": "PP3", "strength": "moderate", "source": "cadd", "value": 29.6, "threshold": 28.1}]
+    bp4 = [{"criterion": "BP4", "strength": "supporting", "source": "revel", "value": 0.2, "threshold": 0.29}]
+    ps1 = {**_tnnt2("p.Arg100Leu", "T"), "pos": 35794}
+    synonymous = exac(69300, "C")
+    deep = {"consequence": "intron_variant", "hgvs_c": "c.100+25A>G"}
+    results = [
+        assess(app_stop(200), CONFIRMED), assess(app_stop(tx.cds[1] - 30)), assess(app_stop(junction - 20)),
+        assess(app_stop(200, constraint=tolerant)), assess(app_stop(200, constraint=None)),
+        assess(app_stop(200, constraint=tolerant, inheritance=["autosomal_recessive"])),
+        assess(app_stop(200, computational_evidence=pp3)),
+        *(assess(app_stop(0, consequence="splice_donor_variant", hgvs_p="", exon_context=d)) for d in donor.values()),
+        assess(app_stop(0, consequence="splice_donor_variant", exon_context=None)),
+        assess(app_stop(0, consequence="start_lost", hgvs_p="p.Met1?")),
+        assess(exac(69516, "A")), assess(exac(69516, "A", population_af=None)), assess(exac(69218, "C")),
+        assess(exac(69218, "C", inheritance=["compound_heterozygous"])), assess(exac(69511, "G")),
+        assess(exac(69428, "G")), assess(exac(69395, "A", inheritance=["autosomal_recessive"])),
+        assess(exac(69516, "A", population_af=None), AcmgContext(population_configured=False)),
+        assess(ps1), assess(_tnnt2("p.Arg100Pro", "G")),
+        assess(_de_novo(), CONFIRMED), assess(_de_novo(de_novo_confidence="medium"), CONFIRMED),
+        assess(_de_novo(phenotype_score=0.001)), assess(_de_novo(de_novo_confidence="low"), CONFIRMED),
+        assess(_de_novo(phenotype_score=0.0), CONFIRMED),
+        assess(_de_novo(inheritance=[], possible_inheritance=["de_novo"]), CONFIRMED),
+        *(assess(*_compound(phase, significance)) for phase, significance in (
+            ("parents", "Pathogenic"), ("reads", "Likely_pathogenic"), ("unphased", "Likely_pathogenic"),
+            ("parents", "Uncertain_significance"))),
+        assess({"consequence": "missense_variant", "inheritance": ["autosomal_recessive"]}),
+        *(assess({"consequence": "inframe_deletion", "repeat_region": r}) for r in (True, False, None)),
+        assess({"consequence": "stop_lost"}),
+        assess({"consequence": "missense_variant", "computational_evidence": bp4}),
+        *(assess({**synonymous, "scores": {"spliceai": s}}) for s in (0.02, 0.35)), assess(synonymous),
+        assess({**deep, "scores": {"spliceai": 0.0}}), assess({**deep, "scores": {"spliceai": 0.5}}),
+    ]  # fmt: skip
+    t = Translator("zh")
+    texts = sorted({text for result in results for text in _acmg_texts(result)})
+    assert len(texts) > 50
+    english_words = re.compile(r"[A-Za-z]+ [a-z]+ [a-z]+")  # three English words in a row: left untranslated
+    untranslated = [text for text in texts if not CHINESE.search(t.sentence(text)) or english_words.search(
+        t.sentence(text))]  # fmt: skip
+    assert not untranslated, f"ACMG texts without Chinese: {untranslated}"
+    # ids, HGVS and numbers pass through unchanged
+    evidence = next(c["evidence"] for c in assess(ps1)["criteria"] if c["code"] == "PS1")
+    assert "800002" in t.sentence(evidence) and "p.Arg100Leu" in t.sentence(evidence)
+    pvs1 = next(c["evidence"] for c in assess(app_stop(200), CONFIRMED)["criteria"] if c["code"] == "PVS1")
+    assert t.sentence(pvs1).startswith("无义变异：") and "APP" in t.sentence(pvs1) and "；" in t.sentence(pvs1)

@@ -280,6 +280,22 @@ def parse_eff(values: list[str]) -> list[TranscriptConsequence]:
     return out
 
 
+NON_CODING_EXON = "non_coding_transcript_exon_variant"
+
+
+def rna_gene_exon(consequences: list[TranscriptConsequence], disease_genes) -> bool:
+    """An exon variant of a non-coding gene with a known disease: the gene's product is the RNA itself (snRNA
+    genes such as RNU4-2, RNU4ATAC, RNU12 or RNU7-1), so a change in its exon alters the functional molecule as a
+    missense change alters a protein. Its impact class, MODIFIER, would otherwise drop it with the deep intronic
+    and intergenic variants (Exomiser likewise scores every effect below MODERATE as non-pathogenic unless a
+    non-coding score is given). Not for a non-coding transcript of a protein-coding gene (a retained intron is
+    intronic for the protein) nor for a pseudogene."""
+    genes = {c.gene for c in consequences if NON_CODING_EXON in c.terms and c.gene in disease_genes
+             and "pseudogene" not in c.biotype}  # fmt: skip
+    coding = {c.gene for c in consequences if c.biotype == "protein_coding" or c.impact != "MODIFIER"}
+    return bool(genes - coding)
+
+
 def most_severe(consequences: list[TranscriptConsequence]) -> TranscriptConsequence | None:
     """Most severe consequence; among equals a canonical/MANE transcript, then the transcript id, so the
     choice is the same every run."""

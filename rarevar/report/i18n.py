@@ -163,7 +163,7 @@ MESSAGES_ZH = {
         "HPO 术语名称以英文显示：离线环境中没有可用的中文 HPO 译名。",
     # candidate cards
     "Top candidates": "首选候选变异",
-    "Score {score}": "评分 {score}",
+    "Probability {score}": "概率 {score}",
     "Variant (genomic)": "变异（基因组）", "Variant (HGVS)": "变异（HGVS）", "Effect": "效应",
     "(impact: {impact})": "（影响程度：{impact}）",
     "Shown: {choice}": "显示：{choice}",
@@ -250,7 +250,7 @@ MESSAGES_ZH = {
     "gene, variant, inheritance…": "基因、变异、遗传方式…",
     "Click a column header to sort.": "点击列标题可排序。",
     "Showing {shown} of {total} candidates": "显示 {total} 个候选变异中的 {shown} 个",
-    "HGVS": "HGVS", "Population AF": "人群等位基因频率", "Phenotype score": "表型评分", "Score": "评分",
+    "HGVS": "HGVS", "Population AF": "人群等位基因频率", "Phenotype score": "表型评分", "Probability": "概率",
     # funnel, not assessed, reproducibility
     "How the variants were filtered": "变异的筛选过程",
     "Number of variants after each filtering step": "每一步筛选后的变异数",
@@ -390,6 +390,10 @@ SENTENCES_ZH = [
      "此处所见的遗传方式符合该疾病的 {disease_modes} 遗传。"),
     ("The inheritance seen here does not fit the disease's {disease_modes} inheritance.",
      "此处所见的遗传方式不符合该疾病的 {disease_modes} 遗传。"),
+    ("The patient's phenotype fits the known diseases of {gene} worse than a disease of the gene not described yet "
+     "would: counted as a gene of unknown phenotype (likelihood ratio {lr}, inheritance fit unknown).",
+     "患者表型与 {gene} 已知疾病的符合程度，不及该基因一种尚未描述的疾病：按表型未知的基因计"
+     "（似然比 {lr}，遗传方式符合度未知）。"),
     ("No HPO disease is annotated to {gene}: counted as a gene of unknown phenotype (likelihood ratio {lr}).",
      "{gene} 没有注释的 HPO 疾病：按表型未知的基因计（似然比 {lr}）。"),
     ("Probability {p} that this variant explains the phenotype: likelihood ratios phenotype {phenotype}, "
@@ -405,6 +409,8 @@ SENTENCES_ZH = [
     ("consequences annotated ({source})", "已注释后果（{source}）"),
     ("missing genotypes looked up in gVCFs ({filled} filled, {left} left missing)",
      "在 gVCF 中查找缺失基因型（补齐 {filled} 个，仍缺失 {left} 个）"),
+    ("consequence impact {impacts}, or an exon of a non-coding disease gene",
+     "后果影响程度 {impacts}，或有已知疾病的非编码基因的外显子变异"),
     ("consequence impact {impacts}", "后果影响程度 {impacts}"),
     ("an affected carrier passes genotype gates ({gates})", "患病携带者通过基因型质量门槛（{gates}）"),
     ("fits an inheritance mode", "符合某种遗传方式"),
@@ -425,6 +431,10 @@ SENTENCES_ZH = [
      "以下计算机预测评分未配置，因此未查询：{sources}。"),
     ("Gene constraint (pLI, LOEUF) was not assessed: no gnomAD constraint table was configured.",
      "未评估基因约束（pLI、LOEUF）：未配置 gnomAD 约束表。"),
+    ("Variants whose most severe consequence has impact {impacts} (for example deep intronic or intergenic) were "
+     "not considered, apart from exon variants of non-coding disease genes.",
+     "未考虑最严重后果的影响程度为 {impacts} 的变异（例如深部内含子或基因间变异），"
+     "有已知疾病的非编码基因的外显子变异除外。"),
     ("Variants whose most severe consequence has impact {impacts} (for example deep intronic or intergenic) were "
      "not considered.", "未考虑最严重后果的影响程度为 {impacts} 的变异（例如深部内含子或基因间变异）。"),
     ("{n} {mode} candidates, over {factor}x the ~{expected} of a typical genome trio: check sample quality and "
@@ -498,7 +508,151 @@ SENTENCES_ZH = [
     ("the current run reported no candidates: its sample QC failed", "本次运行未报告候选变异：样本质控未通过"),
     ("phenotype score {before} -> {after}", "表型评分 {before} → {after}"),
     ("variant score {before} -> {after}", "变异评分 {before} → {after}"),
+    # acmg/: the evidence of each criterion and the reasons a code is left for review
+    ("De novo only possible (a parent is not genotyped here): neither PS2 nor PM6 applied.",
+     "仅可能为新发（此处有一方亲本未分型）：PS2 和 PM6 均未采用。"),
+    ("De novo call confidence low (alt reads in a parent or the child's allele balance is off): neither PS2 nor PM6 "
+     "applied.", "新发变异检出置信度低（亲本中有替代读段或子代等位基因平衡异常）：PS2 和 PM6 均未采用。"),
+    ("De novo, but the patient's phenotype does not match the gene's (HPO match 0): neither PS2 nor PM6 applied.",
+     "为新发，但患者表型与该基因不符（HPO 匹配度 0）：PS2 和 PM6 均未采用。"),
+    ("With {partner}, {label} in ClinVar, {how}: {points} SVI PM3 points.",
+     "与 {partner}（ClinVar 中为{label}），{how}：SVI PM3 {points} 分。"),
+    ("Homozygous in the proband: {points} SVI PM3 points.", "先证者为纯合：SVI PM3 {points} 分。"),
+    ("The same amino-acid change ({hgvs_p}) from another nucleotide change ({variant}) is {significance} in ClinVar "
+     "({id}, {stars} stars); its splicing effect is not compared.",
+     "由另一核苷酸改变（{variant}）造成的相同氨基酸改变（{hgvs_p}）在 ClinVar 中为{significance}（{id}，{stars} 星）；"
+     "未比较其剪接效应。"),
+    ("Another missense change at this codon (to {aa}, {variant}) is {significance} in ClinVar ({id}, {stars} stars).",
+     "同一密码子的另一错义改变（变为 {aa}，{variant}）在 ClinVar 中为{significance}（{id}，{stars} 星）。"),
+    ("Stop lost: the protein is lengthened.", "终止密码子丢失：蛋白被延长。"),
+    ("In-frame indel in a tandem repeat of its own sequence in the reference: PM4 not applied.",
+     "框内插入缺失位于参考序列中其自身序列的串联重复内：未采用 PM4。"),
+    ("In-frame indel outside a tandem repeat of its own sequence: protein length changed.",
+     "框内插入缺失位于其自身序列的串联重复之外：蛋白长度改变。"),
+    ("In-frame indel; whether it lies in a repeat is not known (no reference at hand), so Supporting.",
+     "框内插入缺失；无法确定其是否位于重复序列内（没有参考序列），因此为支持级。"),
+    ("{source} {value} >= {threshold} (calibrated threshold).", "{source} {value} ≥ {threshold}（校准阈值）。"),
+    ("{source} {value} <= {threshold} (calibrated threshold).", "{source} {value} ≤ {threshold}（校准阈值）。"),
+    ("{kind} with SpliceAI {value} <= 0.1: no predicted splicing effect (conservation not checked).",
+     "{kind}，SpliceAI {value} ≤ 0.1：预测无剪接效应（未核查保守性）。"),
+    ("{kind}, but SpliceAI {value} > 0.1.", "{kind}，但 SpliceAI {value} > 0.1。"),
+    ("{kind}, but no SpliceAI score to rule out a splicing effect.", "{kind}，但没有 SpliceAI 评分可排除剪接效应。"),
+    ("No population database was configured: PM2 not assessed.", "未配置人群数据库：未评估 PM2。"),
+    ("Absent from the population database (coverage at the site not checked).",
+     "人群数据库中不存在（未核查该位点的覆盖度）。"),
+    ("Population {name} {af} <= {limit}, the limit for a {kind} call and no homozygote.",
+     "人群 {name} {af} ≤ {limit}（{kind}判定的上限），且无纯合子。"),
+    ("Population {name} {af} <= {limit}, the limit for a {kind} call.",
+     "人群 {name} {af} ≤ {limit}（{kind}判定的上限）。"),
+    ("Population {name} {af} above the {kind} limit {limit} or {n} homozygotes.",
+     "人群 {name} {af} 高于{kind}上限 {limit}，或有 {n} 个纯合子。"),
+    ("Population {name} {af} above the {kind} limit {limit}.", "人群 {name} {af} 高于{kind}上限 {limit}。"),
+    ("Population {name} {af} > {limit}, more than a {kind} disease allele could credibly have.",
+     "人群 {name} {af} > {limit}，高于{kind}疾病等位基因可能达到的频率。"),
+    ("Population {name} {af} > {limit}.", "人群 {name} {af} > {limit}。"),
+    ("{n} {who} in the population database, too many for an early-onset fully penetrant {kind} disease.",
+     "人群数据库中有 {n} 个{who}，对早发、完全外显的{kind}疾病而言过多。"),
+    ("{n} {who} in the population database; consider onset and penetrance.",
+     "人群数据库中有 {n} 个{who}；请考虑发病年龄和外显率。"),
+    ("no compound-heterozygous partner is (likely) pathogenic in ClinVar; classify the partner first.",
+     "没有复合杂合伙伴变异在 ClinVar 中为（可能）致病；请先对伙伴变异进行分类。"),
+    ("functional studies", "功能研究"),
+    ("prevalence in affected people over controls", "患者中的流行率高于对照"),
+    ("hotspot or critical functional domain (no hotspot resource configured)", "热点或关键功能域（未配置热点资源）"),
+    ("co-segregation with disease in further affected relatives", "在其他患病亲属中与疾病共分离"),
+    ("missense in a gene with few benign missense variants (gene-level ClinVar counts not at hand)",
+     "位于良性错义变异很少的基因中的错义变异（手头没有基因层面的 ClinVar 计数）"),
+    ("phenotype highly specific for the gene (the HPO match already weighs the de novo points)",
+     "表型对该基因高度特异（HPO 匹配已计入新发变异分值）"),
+    ("functional studies showing no effect", "功能研究显示无影响"),
+    ("non-segregation in affected relatives", "在患病亲属中不共分离"),
+    ("missense in a gene where only truncating variants cause disease (gene-level ClinVar counts not at hand)",
+     "位于仅截短变异致病的基因中的错义变异（手头没有基因层面的 ClinVar 计数）"),
+    ("in trans with a pathogenic variant for a dominant disease, or in cis with one",
+     "显性疾病中与致病变异呈反式，或与致病变异呈顺式"),
+    ("an alternative molecular cause in this patient", "该患者存在其他分子病因"),
 ]
+
+# Clauses that acmg/ joins with "; " into one sentence (PVS1's variant and gene steps, the de novo points): each is
+# translated on its own (first letter in either case) and the sentence joined again with "；".
+CLAUSES_ZH = [
+    *((f"{kind}: {en}", f"{zh_kind}：{zh}") for kind, zh_kind in (("nonsense", "无义变异"), ("frameshift", "移码变异"))
+      for en, zh in (
+        ("single-exon transcript, so no NMD is expected", "单外显子转录本，预计不发生 NMD"),
+        ("the new reading frame meets no stop codon before the transcript ends: no NMD",
+         "新阅读框在转录本结束前未遇到终止密码子：不发生 NMD"),
+        ("NMD not assessed: the new stop codon's position is not known here",
+         "未评估 NMD：此处不知道新终止密码子的位置"),
+        ("the premature stop lies in the last exon, so NMD is not predicted",
+         "提前终止密码子位于最后一个外显子，因此不预测发生 NMD"),
+        ("the premature stop lies in the last 50 nt of the penultimate exon, so NMD is not predicted",
+         "提前终止密码子位于倒数第二个外显子的最后 50 nt 内，因此不预测发生 NMD"),
+        ("the premature stop lies {nt} nt before the last exon junction: NMD predicted",
+         "提前终止密码子位于最后一个外显子连接处之前 {nt} nt：预测发生 NMD"),
+        ("NMD not assessed: the variant's exon is not known (no gene models, no exon number)",
+         "未评估 NMD：变异所在外显子未知（无基因模型，无外显子编号）"),
+        ("in the last exon ({exon}), so NMD is not predicted", "位于最后一个外显子（{exon}），因此不预测发生 NMD"),
+        ("in the penultimate exon ({exon}): the 50-nt rule needs the gene models, NMD not assumed",
+         "位于倒数第二个外显子（{exon}）：50 nt 规则需要基因模型，不假定发生 NMD"),
+        ("in exon {exon}, before the penultimate exon: NMD predicted (by exon number)",
+         "位于外显子 {exon}，在倒数第二个外显子之前：预测发生 NMD（按外显子编号）"),
+      )),
+    ("canonical splice site", "经典剪接位点"),
+    ("the splicing outcome is not modelled (no gene models): Moderate", "未模拟剪接结果（无基因模型）：中等"),
+    ("canonical splice site of exon {exon}, which holds no coding sequence: PVS1 not applicable",
+     "外显子 {exon} 的经典剪接位点，该外显子不含编码序列：PVS1 不适用"),
+    ("canonical splice site: skipping exon {exon} ({nt} coding nt) shifts the frame with at least two exons "
+     "downstream: NMD predicted", "经典剪接位点：跳过外显子 {exon}（{nt} 个编码 nt）导致移码，下游至少还有两个外显子："
+     "预测发生 NMD"),
+    ("canonical splice site: skipping exon {exon} shifts the frame too close to the end for NMD",
+     "经典剪接位点：跳过外显子 {exon} 导致移码，但距末端过近，不发生 NMD"),
+    ("canonical splice site: skipping exon {exon} keeps the frame", "经典剪接位点：跳过外显子 {exon} 不改变阅读框"),
+    ("the share of the protein removed is not known (no gene models): Moderate",
+     "被去除的蛋白比例未知（无基因模型）：中等"),
+    ("the region's role is not known here and {share} of the {codons} codons are removed (more than 10%): Strong",
+     "此处不知道该区域的功能，{codons} 个密码子中有 {share} 被去除（超过 10%）：强"),
+    ("the region's role is not known here and {share} of the {codons} codons are removed (not more than 10%): "
+     "Moderate", "此处不知道该区域的功能，{codons} 个密码子中有 {share} 被去除（不超过 10%）：中等"),
+    ("the whole transcript is deleted", "整个转录本被删除"),
+    ("start lost: alternative start codons and pathogenic variants upstream of the next in-frame start are not "
+     "checked here: Supporting", "起始密码子丢失：此处未核查替代起始密码子及下一个框内起始位点上游的致病变异：支持"),
+    ("{gene} is intolerant of loss of function in gnomAD ({values})", "{gene} 在 gnomAD 中不耐受功能丧失（{values}）"),
+    ("recessive call: gnomAD constraint does not speak to biallelic loss and the disease mechanism is not known "
+     "here, so one step weaker ({values})",
+     "隐性判定：gnomAD 约束不反映双等位基因丧失，此处疾病机制未知，因此降一级（{values}）"),
+    ("recessive call: gnomAD constraint does not speak to biallelic loss and the disease mechanism is not known "
+     "here, so one step weaker", "隐性判定：gnomAD 约束不反映双等位基因丧失，此处疾病机制未知，因此降一级"),
+    ("{gene} tolerates heterozygous loss of function in gnomAD ({values}): haploinsufficiency, which a dominant or "
+     "de novo null variant needs, is not supported",
+     "{gene} 在 gnomAD 中耐受杂合功能丧失（{values}）：显性或新发无效变异所需的单倍剂量不足未获支持"),
+    ("gene constraint is not known (no gnomAD constraint table), so one step weaker",
+     "基因约束未知（无 gnomAD 约束表），因此降一级"),
+    ("de novo confirmed: both parents genotyped, call confidence high, {parentage}",
+     "新发已确认：父母双方均已分型，检出置信度高，{parentage}"),
+    ("de novo assumed, not confirmed: call confidence {confidence}", "假定新发，未确认：检出置信度{confidence}"),
+    ("phenotype {fit} (HPO match {score}): {points} SVI de novo points",
+     "表型{fit}（HPO 匹配度 {score}）：SVI 新发变异 {points} 分"),
+    ("parentage not checked (no parent-child pair assessed by QC)", "亲子关系未核查（质控未评估任何亲子对）"),
+    ("parentage not checked", "亲子关系未核查"),
+    ("parentage confirmed by relatedness and Mendelian-error QC", "亲子关系经亲缘关系和孟德尔错误质控确认"),
+    ("parentage confirmed by relatedness QC", "亲子关系经亲缘关系质控确认"),
+    ("parentage NOT confirmed: the family's relatedness or Mendelian-error QC flagged a parent",
+     "亲子关系未确认：家系的亲缘关系或孟德尔错误质控标记了一方亲本"),
+    ("in trans (phase from parents)", "位于反式（依据父母定相）"),
+    ("in trans (phase from reads)", "位于反式（依据读段定相）"),
+    ("phase unknown", "相位未知"),
+]
+# Endings acmg/ appends to a sentence when the criterion is considered but not applied.
+SUFFIXES_ZH = [(" Below 0.5 points: not applied.", "不足 0.5 分：未采用。"),
+               (" Not added to PVS1 (SVI).", "不与 PVS1 叠加（SVI）。"), (" PVS1 not applied.", "未采用 PVS1。")]
+# Single words inside the ACMG sentences.
+ACMG_WORDS_ZH = {
+    "highly specific": "高度特异", "consistent": "相符", "weakly consistent": "弱相符", "medium": "中等",
+    "unknown": "未知", "high": "高", "pathogenic": "致病", "likely pathogenic": "可能致病", "dominant": "显性",
+    "recessive": "隐性", "Synonymous": "同义变异", "Deep intronic": "深部内含子变异", "synonymous": "同义变异",
+    "deep intronic": "深部内含子变异", "homozygotes": "纯合子",
+    "homozygotes (hemizygotes as the database counts them)": "纯合子（数据库将半合子计为纯合子）",
+}
 
 # fmt: on
 
@@ -506,6 +660,8 @@ SENTENCES_ZH = [
 MODE_SEPARATORS = {"modes": " and ", "modes_or": " or "}
 WORD_FIELDS = {"significance", "ped_sex", "inferred_sex", "strength", "expected", "looks", "why", "terms",
                "acmg_class", "class_points"}  # fmt: skip
+ACMG_WORD_FIELDS = {"fit", "confidence", "label", "kind", "who"}
+CLAUSE_FIELDS = {"how", "parentage"}  # themselves clauses of CLAUSES_ZH
 
 
 # --- translator ---------------------------------------------------------------------------------
@@ -526,6 +682,11 @@ def _compile(template: str) -> re.Pattern:
 @cache
 def _sentence_patterns() -> tuple[tuple[re.Pattern, str], ...]:
     return tuple((_compile(en), zh) for en, zh in SENTENCES_ZH)
+
+
+@cache
+def _clause_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((_compile(en), zh) for en, zh in CLAUSES_ZH)
 
 
 def fields(template: str) -> set[str]:
@@ -568,11 +729,37 @@ class Translator:
     def sentence(self, text: str) -> str:
         if not self.zh:
             return text
-        for pattern, template in _sentence_patterns():
+        whole = self._match(text, _sentence_patterns())
+        if whole is not None:
+            return whole
+        for suffix, chinese in SUFFIXES_ZH:
+            if text.endswith(suffix) and (head := self.sentence(text[: -len(suffix)])) != text[: -len(suffix)]:
+                return head + chinese
+        clauses = self._clauses(text.removesuffix(".").split("; "))
+        return "；".join(clauses) + "。" if clauses else text
+
+    def _match(self, text: str, patterns) -> str | None:
+        for pattern, template in patterns:
             match = pattern.match(text)
             if match:
                 return template.format(**{k: self._field(k, v) for k, v in match.groupdict().items()})
-        return text
+        return None
+
+    def _clause(self, text: str) -> str | None:
+        # A clause opening a sentence starts with a capital letter.
+        return self._match(text, _clause_patterns()) or self._match(text[:1].lower() + text[1:], _clause_patterns())
+
+    def _clauses(self, parts: list[str]) -> list[str] | None:
+        """The clauses of a sentence joined by '; ', each translated (a clause may itself hold '; '), or None
+        when one is not known."""
+        if not parts:
+            return []
+        for end in range(1, len(parts) + 1):  # shortest first: a field like {gene} would swallow whole clauses
+            head = self._clause("; ".join(parts[:end]))
+            rest = self._clauses(parts[end:]) if head is not None else None
+            if rest is not None:
+                return [head, *rest]
+        return None
 
     def _field(self, name: str, value: str) -> str:
         if name in MODE_SEPARATORS:
@@ -584,4 +771,8 @@ class Translator:
             return self.consequence(value)
         if name in WORD_FIELDS:
             return self.word(value)
+        if name in ACMG_WORD_FIELDS:
+            return ACMG_WORDS_ZH.get(value, value)
+        if name in CLAUSE_FIELDS:
+            return self._clause(value) or value
         return value
