@@ -95,11 +95,14 @@ def shard_file(path):
     return temp(path) if SHARDS > 1 else path
 
 
+def shard_files(name):
+    """One file of each shard, in shard order."""
+    return expand(f"{WORK}/shards/{{shard}}/{name}", shard=range(1, SHARDS + 1), allow_missing=True)
+
+
 def normalized_shards():
     """The normalised genome as the stage files hold it: its shards in order, or the one file."""
-    if SHARDS == 1:
-        return [NORMALIZED]
-    return expand(f"{WORK}/shards/{{shard}}/normalized.bcf", shard=range(1, SHARDS + 1), allow_missing=True)
+    return [NORMALIZED] if SHARDS == 1 else shard_files("normalized.bcf")
 
 
 def shard_option(wildcards):

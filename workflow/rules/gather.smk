@@ -3,9 +3,6 @@
 # beside it; QC reads the normalised shards themselves.
 if SHARDS > 1:
 
-    def shard_files(name):
-        return expand(f"{WORK}/shards/{{shard}}/{name}", shard=range(1, SHARDS + 1), allow_missing=True)
-
     rule gather:
         input:
             rare=shard_files("rare.bcf"),
