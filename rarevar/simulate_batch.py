@@ -230,7 +230,7 @@ def plant(demo: Demo, plan: FamilyPlan, rng) -> tuple[list[Site], list[dict]]:
         change = pick_change(demo.genome, cds, piece, consequence, rng)
         gts = planted_genotypes(plan.cause, allele)
         site = Site(cds[0].contig, change.pos, change.ref, [change.alt], [0.0], False, gts, fixed=True)
-        site.calls = {role: confident_call(gts[role], rng) for role in plan.roles}
+        site.calls = {plan.sample(role): confident_call(gts[role], rng) for role in plan.roles}
         sites.append(site)
         carriers = {plan.sample(role): "/".join(map(str, gts[role])) for role in plan.roles}
         truth.append({"chrom": site.contig, "pos": change.pos, "ref": change.ref, "alt": change.alt,
@@ -257,7 +257,7 @@ def simulate_family(demo: Demo, plan: FamilyPlan, seed: int) -> tuple[list[Site]
 
     sites += private_variants(demo, plan, private_keep_out, rng)
     for site in sites:
-        site.calls = {role: make_call(site.gts[role], 1 + len(site.alts), rng) for role in plan.roles}
+        site.calls = {plan.sample(role): make_call(site.gts[role], 1 + len(site.alts), rng) for role in plan.roles}
     hpo = rng.sample(plan.cause.terms, 4)
     truth = {"family": plan.family, "layout": plan.layout, "proband": plan.sample("proband"),
              "proband_sex": plan.proband_sex, "samples": [plan.sample(r) for r in plan.roles],
@@ -272,8 +272,6 @@ def simulate_family(demo: Demo, plan: FamilyPlan, seed: int) -> tuple[list[Site]
 def write_family(demo: Demo, plan: FamilyPlan, sites: list[Site], folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     vcf, ped = folder / f"{plan.family}.vcf.gz", folder / f"{plan.family}.ped"
-    for site in sites:  # calls keyed by sample id, as the VCF names them
-        site.calls = {plan.sample(role): call for role, call in site.calls.items()}
     write_trio(demo.genome, sites, vcf, [plan.sample(r) for r in plan.roles], SOURCE)
     ped.write_text("".join(ped_lines(plan)))
     return vcf, ped
