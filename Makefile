@@ -21,8 +21,8 @@ demo: setup pdf-libs
 test: setup pdf-libs chromium cjk-fonts
 	$(BIN)/python -m pytest -q tests --ignore=tests/cluster
 
-# The demo batch through a real one-node SLURM cluster (Debian's slurm-wlm and munge, installed when missing),
-# compared with a local run. Needs root; without it (or without apt) the test fails and says why.
+# The demo and a 50-family simulated batch through a real one-node SLURM cluster (Debian's slurm-wlm and munge,
+# installed when missing), compared with local runs. Needs root; without it (or without apt) the test fails and says why.
 test-cluster: setup
 	$(BIN)/python -m pytest -q -s tests/cluster
 

@@ -21,6 +21,7 @@ from rarevar.runlock import exclusive, remove_stale_temporaries
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SNAKEFILE = REPO_ROOT / "Snakefile"
 LOCAL_PROFILE = REPO_ROOT / "workflow" / "profiles" / "local"
+DEMO_OUT = "resources/demo"  # where `rarevar simulate` writes the demo unless --out says otherwise
 
 
 def _run_parser(sub) -> None:
@@ -133,13 +134,19 @@ def _stage_parsers(sub) -> None:
     p.add_argument("--language", choices=LANGUAGES, default="en", help="language of reanalysis.html (default: en)")
 
     p = sub.add_parser("simulate", help="build the bundled demo: miniature genome and simulated trio")
-    p.add_argument("--out", default="resources/demo")
+    p.add_argument("--out", help="folder to write into (default: resources/demo; required with --families)")
     p.add_argument(
         "--source-data",
         default=str(REPO_ROOT.parent / "shared" / "data"),
         help="folder of the public test data the miniature genome is assembled from",
     )
     p.add_argument("--seed", type=int, default=7)
+    batch = p.add_argument_group("a batch of families (instead of the demo) on the demo's genome and resources")
+    batch.add_argument("--families", type=int,
+                       help="write N simulated families (trios, duos, singletons; one planted cause each), "
+                            "families.tsv, config.yaml and truth.json to --out")  # fmt: skip
+    batch.add_argument("--resources", default=str(REPO_ROOT / "resources" / "demo"),
+                       help="the demo resources the families share (default: the bundled demo)")  # fmt: skip
     scale = p.add_argument_group("genome scale (instead of the demo): a simulated trio over a build's chromosomes")
     scale.add_argument("--genome-scale", action="store_true",
                        help="write trio.vcf.gz, trio.ped, population.bcf and truth.json to --out")  # fmt: skip
@@ -367,19 +374,28 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         counts = reanalyze(args.previous, args.current, args.out, args.language)["counts"]
         summary = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
         print(f"rarevar: {summary}; written to {Path(args.out) / 'reanalysis.html'}")
+    elif args.command == "simulate" and args.families is not None:
+        from rarevar.simulate_batch import simulate_batch
+
+        if not args.out:
+            raise InputError("command line", "--families needs --out", "Name a folder to write the batch into")
+        truth = simulate_batch(args.out, args.families, args.resources, args.seed)
+        print(f"rarevar: {len(truth['families'])} families written to {args.out}; run them with "
+              f"`rarevar run --config {Path(args.out) / 'config.yaml'}`")  # fmt: skip
     elif args.command == "simulate" and args.genome_scale:
         from rarevar.simulate_genome import simulate_genome
 
-        truth = simulate_genome(args.out, args.records, args.build, args.seed, args.population_sites, args.fai,
-                                args.proband_sex, reference=args.reference)  # fmt: skip
+        truth = simulate_genome(args.out or DEMO_OUT, args.records, args.build, args.seed, args.population_sites,
+                                args.fai, args.proband_sex, reference=args.reference)  # fmt: skip
         causal = truth["causal"] or {}
         print(f"rarevar: {truth['records']} trio records and {truth['population_sites']} population sites written "
               f"to {args.out}; planted de novo {causal.get('chrom')}:{causal.get('pos')}")  # fmt: skip
     elif args.command == "simulate":
         from rarevar.simulate import build_demo
 
-        truth = build_demo(Path(args.out), Path(args.source_data), args.seed)
-        print(f"rarevar: demo written to {args.out}; planted {truth['gene']} {truth['chrom']}:{truth['pos']}")
+        out = args.out or DEMO_OUT
+        truth = build_demo(Path(out), Path(args.source_data), args.seed)
+        print(f"rarevar: demo written to {out}; planted {truth['gene']} {truth['chrom']}:{truth['pos']}")
     elif args.command == "resources" and args.resource in download.COMMANDS:
         return download.dispatch(args)
     elif args.command == "resources" and args.resource == "gene-disease":

@@ -200,8 +200,12 @@ TYPE_RANK = {"gene": 0, "exon": 2, "CDS": 3, "five_prime_UTR": 4, "three_prime_U
 
 
 def read_gff(path: Path) -> list[Feature]:
+    return parse_gff(path.read_text())
+
+
+def parse_gff(text: str) -> list[Feature]:
     features = []
-    for line in path.read_text().splitlines():
+    for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         cols = line.split("\t")
@@ -999,7 +1003,10 @@ def sort_key(genome: Genome):
     return key
 
 
-def trio_header(genome: Genome) -> pysam.VariantHeader:
+DEMO_SOURCE = "##source=rarevar simulate (simulated demo trio; not real sequencing data)"
+
+
+def trio_header(genome: Genome, samples=SAMPLES, source: str = DEMO_SOURCE) -> pysam.VariantHeader:
     header = pysam.VariantHeader()
     for line in [
         *contig_lines(genome),
@@ -1010,24 +1017,25 @@ def trio_header(genome: Genome) -> pysam.VariantHeader:
         '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
         '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality (phred)">',
         '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Phred-scaled genotype likelihoods">',
-        "##source=rarevar simulate (simulated demo trio; not real sequencing data)",
+        source,
     ]:
         header.add_line(line)
-    for sample in SAMPLES:
+    for sample in samples:
         header.add_sample(sample)
     return header
 
 
-def write_trio(genome: Genome, sites: list[Site], path: Path) -> None:
-    with pysam.VariantFile(str(path), "wz", header=trio_header(genome)) as out:
+def write_trio(genome: Genome, sites: list[Site], path: Path, samples=SAMPLES, source: str = DEMO_SOURCE) -> None:
+    """One record per site with each sample's GT:AD:DP:GQ:PL (bgzipped, tabix-indexed)."""
+    with pysam.VariantFile(str(path), "wz", header=trio_header(genome, samples, source)) as out:
         for site in sorted(sites, key=sort_key(genome)):
-            calls = [site.calls[s] for s in SAMPLES]
+            calls = [site.calls[s] for s in samples]
             qual = sum(c.pl[0] for c in calls if c.gt and any(c.gt))
             depth = sum(c.dp for c in calls if c.dp)
             alleles = (site.ref, *site.alts)
             record = out.new_record(site.contig, site.pos - 1, alleles=alleles, qual=min(qual, 9999), filter="PASS")
             record.info["DP"] = depth
-            for sample, call in zip(SAMPLES, calls, strict=True):
+            for sample, call in zip(samples, calls, strict=True):
                 fmt = record.samples[sample]
                 fmt["GT"] = call.gt if call.gt else (None, None)
                 if call.gt:
