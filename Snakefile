@@ -2,7 +2,7 @@
 # Run through `rarevar run` (or `snakemake --configfile config/config.yaml --cores N`).
 from rarevar.config import resource_path, validate_config
 from rarevar.shards import shard_regions
-from rarevar.validate import validate_batch
+from rarevar.validate import batch_inputs, validate_batch
 
 
 # The demo's config unless one is given with --configfile (as `rarevar run` always does).
@@ -11,9 +11,11 @@ if "families" not in config:
     configfile: "config/config.yaml"
 
 
-# Every input is checked before any job starts; a bad input stops here with one message.
+# Every input is checked before any job starts; a bad input stops here with one message. A job process (a
+# cluster job reading this file anew) takes the inputs its main process checked.
 validate_config(config)
-FAMILIES = {family.row.family_id: family for family in validate_batch(config)}
+FAMILIES = {family.row.family_id: family
+            for family in (validate_batch(config) if workflow.is_main_process else batch_inputs(config))}
 RESULTS = config["results_dir"]
 # The whole-genome stages run per shard of whole chromosomes (config `shards`); 1: the family at once.
 SHARDS = len(shard_regions(f"{resource_path(config, 'reference')}.fai", config["shards"]))

@@ -20,7 +20,7 @@ from rarevar.vcfcheck import check_contigs, check_vcf, read_fai, scan_records
 class FamilyInputs:
     row: FamilyRow
     pedigree: Pedigree
-    phenotype: Phenotype
+    phenotype: Phenotype | None  # None where it was not read again (batch_inputs)
     vcf_samples: list[str]
 
 
@@ -128,3 +128,17 @@ def validate_batch(config: dict, deep: bool = False) -> list[FamilyInputs]:
     sheet = config["families"]
     reference = resource_path(config, "reference")
     return [validate_family(row, sheet, reference, deep) for row in read_families(sheet)]
+
+
+def batch_inputs(config: dict) -> list[FamilyInputs]:
+    """The families as a workflow job needs them, without checking them again: a job that a cluster runs reads
+    the Snakefile anew, and its main process has already checked every input (HPO terms need the ontology loaded,
+    about a second per job)."""
+    import pysam
+
+    inputs = []
+    for row in read_families(config["families"]):
+        with pysam.VariantFile(row.vcf) as vcf:
+            samples = list(vcf.header.samples)
+        inputs.append(FamilyInputs(row, family_for(row.ped, row.family_id), None, samples))
+    return inputs
