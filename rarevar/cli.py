@@ -291,7 +291,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.normalize import normalize
         from rarevar.shards import regions_of_shard
 
-        regions = regions_of_shard(f"{args.reference}.fai", args.shard) if args.shard else None
+        regions = regions_of_shard(args.reference, args.shard) if args.shard else None
         normalize(args.vcf, args.samples.split(","), args.reference, args.out, args.funnel, regions)
     elif args.command == "gather":
         from rarevar.shards import gather

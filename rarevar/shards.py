@@ -16,11 +16,7 @@ from rarevar.atomic import publish_indexed
 from rarevar.bcftools import bcftools
 from rarevar.funnel import write_json_atomic
 from rarevar.normalize import MAX_LISTED
-
-
-def read_fai(path: str | Path) -> dict[str, int]:
-    with open(path, encoding="utf-8") as handle:
-        return {fields[0]: int(fields[1]) for fields in (line.split("\t") for line in handle if line.strip())}
+from rarevar.vcfcheck import read_fai
 
 
 def assign_contigs(lengths: dict[str, int], shards: int) -> list[list[str]]:
@@ -52,15 +48,15 @@ def _runs(names: list[str], lengths: dict[str, int], capacity: int) -> list[list
     return runs
 
 
-def shard_regions(reference_fai: str | Path, shards: int) -> list[str]:
+def shard_regions(reference: str | Path, shards: int) -> list[str]:
     """One comma-separated chromosome list per shard (the form `bcftools view -r/-t` takes)."""
-    return [",".join(group) for group in assign_contigs(read_fai(reference_fai), shards)]
+    return [",".join(group) for group in assign_contigs(read_fai(Path(reference)), shards)]
 
 
-def regions_of_shard(reference_fai: str | Path, shard: str) -> str:
+def regions_of_shard(reference: str | Path, shard: str) -> str:
     """`shard` as 'I/N' (1-based) -> that shard's chromosomes, comma-separated."""
     index, count = (int(part) for part in shard.split("/"))
-    regions = shard_regions(reference_fai, count)
+    regions = shard_regions(reference, count)
     if not 1 <= index <= len(regions):
         raise ValueError(f"shard {shard}: the reference has {len(regions)} shard(s) of whole chromosomes")
     return regions[index - 1]

@@ -29,7 +29,7 @@ def test_shards_hold_whole_chromosomes_in_reference_order_and_about_equal_length
 
 
 def test_the_demo_reference_splits_into_the_configured_shards():
-    regions = shard_regions(DEMO / "reference.fa.fai", SHARDED_DEMO)
+    regions = shard_regions(DEMO / "reference.fa", SHARDED_DEMO)
     assert len(regions) == SHARDED_DEMO
     assert ",".join(regions).split(",") == [line.split("\t")[0] for line in
                                              (DEMO / "reference.fa.fai").read_text().splitlines()]  # fmt: skip
