@@ -1,4 +1,5 @@
 rule candidates:
+    priority: CRITICAL_PATH
     input:
         bcf=rules.scores.output.bcf,
         constraint=optional_resource("constraint"),

@@ -13,6 +13,11 @@ NORMALIZED = f"{WORK}/normalized.bcf"
 RARE = f"{WORK}/rare.bcf"
 FUNNEL_NORMALIZE = f"{WORK}/funnel/1_normalize.json"
 FUNNEL_FREQUENCY = f"{WORK}/funnel/2_frequency.json"
+# With fewer cores than ready jobs, the stages towards candidates.json go first, QC (which rank reads) next, and
+# the whole-genome gather (a final output nothing waits for) last: otherwise QC can take the core a shard's
+# frequency step needs, and the family waits on it.
+CRITICAL_PATH = 2
+QC_PRIORITY = 1
 
 
 def family_input(column):

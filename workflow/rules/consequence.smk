@@ -1,4 +1,5 @@
 rule consequence:
+    priority: CRITICAL_PATH
     input:
         bcf=rare_variants(),
         reference=resource("reference"),

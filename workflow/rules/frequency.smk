@@ -1,4 +1,5 @@
 rule frequency:
+    priority: CRITICAL_PATH
     input:
         bcf=rules.normalize.output.bcf,
         csi=rules.normalize.output.csi,

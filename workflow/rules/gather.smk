@@ -4,6 +4,7 @@
 if SHARDS > 1:
 
     rule gather:
+        priority: CRITICAL_PATH
         input:
             rare=shard_files("rare.bcf"),
             rare_csi=shard_files("rare.bcf.csi"),

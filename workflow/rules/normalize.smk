@@ -1,4 +1,5 @@
 rule normalize:
+    priority: CRITICAL_PATH
     input:
         vcf=family_input("vcf"),
         reference=resource("reference"),

@@ -1,4 +1,5 @@
 rule qc:
+    priority: QC_PRIORITY
     input:
         bcf=normalized_shards(),
         csi=[f"{path}.csi" for path in normalized_shards()],

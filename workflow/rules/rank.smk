@@ -1,4 +1,5 @@
 rule rank:
+    priority: CRITICAL_PATH
     input:
         table=rules.candidates.output.table,
         modes=rules.candidates.output.modes,

@@ -1,4 +1,5 @@
 rule regenotype:
+    priority: CRITICAL_PATH
     input:
         bcf=rules.consequence.output.bcf,
         gvcfs=family_gvcfs,

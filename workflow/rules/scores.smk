@@ -1,4 +1,5 @@
 rule scores:
+    priority: CRITICAL_PATH
     input:
         bcf=rules.regenotype.output.bcf,
         sources=score_files(),
