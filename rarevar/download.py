@@ -296,6 +296,15 @@ def update_manifest(directory: Path, entry: dict) -> None:
     write_bytes_atomic(path, (json.dumps(manifest, indent=2) + "\n").encode())
 
 
+def record_built(path: str | Path, **extra) -> None:
+    """Record a file rarevar wrote (a built store, a simulated resource) in its folder's manifest, with its size
+    and checksum: each run then compares the size only, and a report takes the recorded checksum instead of
+    reading a multi-gigabyte resource again for every family."""
+    path = Path(path)
+    update_manifest(path.parent, {"name": path.name, "sha256": _digests(path, md5=False)["sha256"],
+                                  "size": path.stat().st_size, **extra})  # fmt: skip
+
+
 def verify(directory: str | Path) -> list[str]:
     """Recompute the sha256 of every file in directory/manifest.json; one line per missing or changed file."""
     directory = Path(directory)

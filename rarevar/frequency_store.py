@@ -13,6 +13,7 @@ from pathlib import Path
 import pysam
 
 from rarevar.bcftools import bcftools, count_records
+from rarevar.download import record_built
 
 # Store field -> accepted source names, newest release first.
 DIRECT_FIELDS = {
@@ -132,6 +133,7 @@ def build_frequency_store(vcf: str, out: str, reference: str | None = None) -> d
         slim.unlink(missing_ok=True)
     os.replace(tmp, out)
     os.replace(f"{tmp}.csi", f"{out}.csi")
+    record_built(out, built_from=Path(vcf).name)
     return {
         "records_in": records_in,
         "records_out": count_records(out),

@@ -27,6 +27,7 @@ from pysam.libcbgzf import BGZFile
 
 from rarevar import genome
 from rarevar.bcftools import bcftools
+from rarevar.download import record_built
 from rarevar.errors import InputError
 from rarevar.funnel import write_json_atomic
 
@@ -585,5 +586,9 @@ def simulate_genome(out: str | Path, records: int, build: str = "GRCh38", seed: 
 
         written_reference = write_reference(out, str(trio_path), contigs, truth["causal"], seed)
         truth["reference"] = {**written_reference, "contigs": list(contigs)}
+    # Recorded as rarevar's own resources are: a run then names them by checksum without reading them again.
+    for resource in ("population.bcf", "reference.fa", "genes.gff3.gz"):
+        if (out / resource).is_file():
+            record_built(out / resource, generator="rarevar simulate --genome-scale", seed=seed)
     write_json_atomic(out / "truth.json", truth)
     return truth

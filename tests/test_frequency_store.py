@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pysam
 import pytest
 
 from rarevar.annotate.frequency import annotate_and_filter
+from rarevar.errors import InputError
 from rarevar.frequency_store import build_frequency_store
+from rarevar.resource_check import check_against_manifest
 from tests.conftest import DEMO
 
 
@@ -38,6 +43,20 @@ def test_exac_population_frequencies_are_derived_from_counts(exac_store, shared)
             assert "AF_grpmax" not in record.info
         checked += 1
     assert checked == 137
+
+
+def test_the_built_store_is_recorded_in_its_folders_manifest_and_a_changed_store_is_refused(exac_store):
+    out, _ = exac_store
+    entry = next(e for e in json.loads((out.parent / "manifest.json").read_text())["files"] if e["name"] == out.name)
+    assert entry["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest() and entry["size"] == out.stat().st_size
+    assert entry["built_from"] == "exac.vcf.gz"
+    check_against_manifest(out)  # as built: accepted
+    changed = out.parent / "changed" / out.name
+    changed.parent.mkdir()
+    changed.write_bytes(out.read_bytes() + b"\0")
+    (changed.parent / "manifest.json").write_text((out.parent / "manifest.json").read_text())
+    with pytest.raises(InputError, match="has changed since its checksum was recorded"):
+        check_against_manifest(changed)
 
 
 def test_inconsistent_per_allele_values_are_left_out_and_counted(exac_store):

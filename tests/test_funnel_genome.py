@@ -8,6 +8,7 @@ records in the input, the alleles after splitting, the alleles some family membe
 that are rare or absent in the store (a pandas join, not rarevar's streaming one).
 """
 
+import hashlib
 import json
 
 import pandas as pd
@@ -108,3 +109,15 @@ def test_the_planted_de_novo_is_found_among_a_million_records(genome_run):
     first = genome_run["payload"]["candidates"][0]
     assert (first["chrom"], first["pos"], first["alt"]) == (causal["chrom"], causal["pos"], causal["alt"])
     assert first["consequence"] == "missense_variant" and first["inheritance"] == ["de_novo"]
+
+
+def test_simulated_resources_are_recorded_with_their_checksums_and_the_report_names_them(genome_run):
+    """The simulated resource folder is recorded as rarevar's built stores are, so each family's run names a
+    multi-gigabyte resource by its recorded checksum instead of reading it again."""
+    manifest = {entry["name"]: entry for entry in json.loads((genome_run["sim"] / "manifest.json").read_text())["files"]}
+    versions = genome_run["payload"]["versions"]["resources"]
+    for resource in ("population", "reference", "genes"):
+        name = versions[resource]["file"]
+        path = genome_run["sim"] / name
+        assert manifest[name]["size"] == path.stat().st_size
+        assert versions[resource]["sha256"] == manifest[name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
