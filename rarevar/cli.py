@@ -55,8 +55,6 @@ def _stage_parsers(sub) -> None:
     p = sub.add_parser("gather", help="stage: a family's whole-genome shards joined (BCFs and funnel steps)")
     p.add_argument("--bcf", nargs="+", action="append", default=[], metavar=("OUT", "SHARD"),
                    help="OUT then one BCF per shard, in shard order (repeatable)")  # fmt: skip
-    p.add_argument("--compress", nargs="+", action="append", default=[], metavar=("OUT", "SHARD"),
-                   help="as --bcf, for shards written uncompressed: OUT is compressed")  # fmt: skip
     p.add_argument("--funnel", nargs="+", action="append", default=[], metavar=("OUT", "SHARD"),
                    help="OUT then the shards' funnel files of one stage, in order: summed step by step")
 
@@ -70,8 +68,6 @@ def _stage_parsers(sub) -> None:
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--max-af", type=float, required=True)
     p.add_argument("--clinvar", help="ClinVar store (optional)")
-    p.add_argument("--uncompressed-annotated", action="store_true",
-                   help="write --annotated uncompressed (a shard: `gather --compress` joins and compresses them)")
 
     p = sub.add_parser("consequence", help="stage: consequences (bcftools csq or the input's own)")
     for name in ("vcf", "reference", "genes", "out", "funnel"):
@@ -300,7 +296,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
     elif args.command == "gather":
         from rarevar.shards import gather
 
-        gather(args.bcf, args.funnel, args.compress)
+        gather(args.bcf, args.funnel)
     elif args.command == "qc":
         from rarevar.qc import qc_stage
 
@@ -309,8 +305,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.annotate.frequency import annotate_and_filter
 
         annotate_and_filter(
-            args.vcf, args.population, args.max_af, args.annotated, args.rare, args.funnel, args.clinvar or None,
-            compress_annotated=not args.uncompressed_annotated,
+            args.vcf, args.population, args.max_af, args.annotated, args.rare, args.funnel, args.clinvar or None
         )
     elif args.command == "consequence":
         from rarevar.annotate.csq import add_consequences

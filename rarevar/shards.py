@@ -62,27 +62,19 @@ def regions_of_shard(reference: str | Path, shard: str) -> str:
     return regions[index - 1]
 
 
-def gather(bcfs: list[list[str]], funnels: list[list[str]], uncompressed: list[list[str]] = ()) -> None:
-    """Each [out, shard 1, shard 2, ...] of `bcfs` concatenated (of `uncompressed`: concatenated and compressed),
-    each of `funnels` summed."""
+def gather(bcfs: list[list[str]], funnels: list[list[str]]) -> None:
+    """Each [out, shard 1, shard 2, ...] of `bcfs` concatenated, each of `funnels` summed."""
     for out, *parts in bcfs:
         concat_bcfs(parts, out)
-    for out, *parts in uncompressed:
-        concat_bcfs(parts, out, compress=True)
     for out, *parts in funnels:
         gather_funnels(parts, out)
 
 
-def concat_bcfs(parts: list[str], out: str, compress: bool = False) -> None:
-    """Shards (one header, disjoint chromosomes, in reference order) -> one indexed BCF. Their compressed blocks
-    are copied as they are, unless `compress` (shards written uncompressed: OUT at level 1, as
-    rarevar.annotate.frequency writes an unsharded genome)."""
+def concat_bcfs(parts: list[str], out: str) -> None:
+    """Shards (one header, disjoint chromosomes, in reference order) -> one indexed BCF."""
     tmp = f"{out}.tmp{os.getpid()}"
     if len(parts) == 1:
         bcftools("view", "--no-version", "-Ob", "-o", tmp, "-W", parts[0])
-    elif compress:
-        bcftools("concat", "--no-version", "--threads", "1", "-Ob1", "-o", tmp, *parts)
-        bcftools("index", "-f", tmp)
     else:
         bcftools("concat", "--no-version", "--naive", "-Ob", "-o", tmp, *parts)
         bcftools("index", "-f", tmp)

@@ -41,11 +41,9 @@ CLINVAR_PATHOGENIC = 'INFO/CLINVAR_SIG~"^Pathogenic" || INFO/CLINVAR_SIG~"^Likel
 # Compressing the output is most of this stage's time (a whole genome's records, more than a plain copy since
 # the frequencies are added): one htslib worker thread compresses while bcftools annotates or filters, and the
 # annotated file, which nothing reads again in the workflow, is compressed at level 1 (the same BCF, ~15% larger).
-# A shard's annotated records are not compressed at all: the filter reads them faster so, and rule gather_genome
-# compresses them as it joins the shards, off the family's critical path (about 2x the compressed size meanwhile).
 THREADS = ("--threads", "1")
 FAST_BCF = "-Ob1"
-UNCOMPRESSED_BCF = "-Ob0"  # read once more and then joined or deleted
+STAGED_BCF = "-Ob0"  # the population-annotated records before ClinVar's are added: read once, not compressed
 
 
 def _annotate(vcf: str, source: str, columns: str, out: str, output_type: str = FAST_BCF) -> None:
@@ -57,27 +55,25 @@ def _annotate(vcf: str, source: str, columns: str, out: str, output_type: str = 
 
 
 def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str, rare: str, funnel: str,
-                        clinvar: str | None = None, compress_annotated: bool = True) -> None:  # fmt: skip
+                        clinvar: str | None = None) -> None:  # fmt: skip
     """Copy frequencies from `population` (and ClinVar, when given) to records with the same CHROM/POS/REF/ALT,
     then keep records whose AF and group-max AF are at most `max_af`. Absent from the population file means
     not observed: kept. A ClinVar (likely) pathogenic variant is kept whatever its frequency, so that a known
-    cause that is common in some population (HFE p.C282Y, GJB2 c.35delG) is still shown. `compress_annotated`
-    False: `annotated` is written uncompressed (a shard, compressed when the shards are joined)."""
+    cause that is common in some population (HFE p.C282Y, GJB2 c.35delG) is still shown."""
     fields = available_fields(population)
     if "POP_AF" not in fields:
         raise ValueError(f"{population}: no INFO/AF field: not a population-frequency VCF")
     columns = ",".join(f"INFO/{ours}:=INFO/{theirs}" for ours, theirs in fields.items())
-    output_type = FAST_BCF if compress_annotated else UNCOMPRESSED_BCF
     if clinvar:
         staged = f"{annotated}.population{os.getpid()}.bcf"
-        _annotate(vcf, population, columns, staged, UNCOMPRESSED_BCF)
+        _annotate(vcf, population, columns, staged, STAGED_BCF)
         try:
-            _annotate(staged, clinvar, CLINVAR_COLUMNS, annotated, output_type)
+            _annotate(staged, clinvar, CLINVAR_COLUMNS, annotated)
         finally:
             for leftover in (staged, f"{staged}.csi"):
                 os.unlink(leftover)
     else:
-        _annotate(vcf, population, columns, annotated, output_type)
+        _annotate(vcf, population, columns, annotated)
     # bcftools cannot negate a bracketed expression, so the filter says what to keep.
     rare_enough = " && ".join(
         f'(INFO/{f}<={max_af} || INFO/{f}=".")' for f in ("POP_AF", "POP_AF_GRPMAX") if f in fields

@@ -14,7 +14,6 @@ rule frequency:
     params:
         max_af=config["thresholds"]["max_population_af"],
         clinvar=optional_flag("--clinvar", "clinvar"),
-        uncompressed=" --uncompressed-annotated" if SHARDS > 1 else "",
     conda:
         "../envs/rarevar.yaml"
     log:
@@ -22,5 +21,5 @@ rule frequency:
     benchmark:
         f"{RESULTS}/benchmarks/frequency/{{family}}{'.{shard}' if SHARDS > 1 else ''}.tsv"
     shell:
-        "rarevar frequency --vcf {input.bcf:q} --population {input.population:q} --max-af {params.max_af} {params.clinvar}{params.uncompressed}"
+        "rarevar frequency --vcf {input.bcf:q} --population {input.population:q} --max-af {params.max_af} {params.clinvar}"
         " --annotated {output.annotated:q} --rare {output.rare:q} --funnel {output.funnel:q} 2> {log:q}"

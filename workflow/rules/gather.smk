@@ -43,5 +43,5 @@ if SHARDS > 1:
         benchmark:
             f"{RESULTS}/benchmarks/gather_genome/{{family}}.tsv"
         shell:
-            "rarevar gather --bcf {output.normalized:q} {input.normalized:q} --compress {output.annotated:q} {input.annotated:q}"
+            "rarevar gather --bcf {output.normalized:q} {input.normalized:q} --bcf {output.annotated:q} {input.annotated:q}"
             " 2> {log:q}"
