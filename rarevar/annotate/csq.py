@@ -14,7 +14,7 @@ import os
 import pysam
 
 from rarevar.annotate.consequence import detect_source
-from rarevar.annotate.haplotypes import joint_consequences
+from rarevar.annotate.haplotypes import joint_consequences, record_key
 from rarevar.atomic import publish_indexed
 from rarevar.bcftools import BcftoolsError, bcftools, count_records
 from rarevar.errors import InputError
@@ -59,7 +59,7 @@ def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str
                 "-W",
                 vcf,
             )
-            joint, unplaced = joint_consequences(vcf, reference, genes)
+            changed = joint_consequences(tmp, reference, genes)
         except BcftoolsError as error:
             reason = "no usable transcript" if "No usable transcripts" in str(error) else str(error)[-300:]
             raise InputError(
@@ -68,28 +68,23 @@ def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str
                 "Give an Ensembl-style GFF3 (ID=gene:/transcript:, biotype=), as Ensembl publishes it",
             ) from None
         used = "BCSQ"
-        if joint:
-            write_joint(tmp, joint, unplaced)
+        if changed:
+            write_joint(tmp, changed)
     publish_indexed(tmp, out)
     write_steps(funnel, [(f"consequences annotated ({used})", count_records(out))])
     return used
 
 
-def write_joint(path: str, joint: dict[int, list[str]], unplaced: set[int]) -> None:
-    """Rewrite `path` (per-record BCSQ, indexed) with the joint consequences of records carried in cis; a record
-    some sample also carries unphased keeps its per-record entries too (true for that sample)."""
+def write_joint(path: str, changed: dict[tuple, list[str]]) -> None:
+    """Rewrite `path` (per-record BCSQ, indexed) with the changed entries of records carried in cis."""
     rewritten = f"{path}.joint.bcf"
     with pysam.VariantFile(path) as source, pysam.VariantFile(rewritten, "wb", header=source.header) as sink:
-        for index, record in enumerate(source):
-            own = list(record.info.get("BCSQ") or ())
-            if index in joint and set(joint[index]) != set(own):  # the same entries keep -l's order
-                entries = joint[index]
-                if index in unplaced:
-                    entries += [e for e in own if e not in entries]
-                if entries:
-                    record.info["BCSQ"] = entries
-                elif "BCSQ" in record.info:
-                    del record.info["BCSQ"]
+        for record in source:
+            entries = changed.get(record_key(record))
+            if entries:
+                record.info["BCSQ"] = entries
+            elif entries is not None and "BCSQ" in record.info:
+                del record.info["BCSQ"]
             sink.write(record)
     bcftools("index", "-f", rewritten)
     publish_indexed(rewritten, path)

@@ -13,7 +13,9 @@ Unphased heterozygous genotypes (`0/1`) are placed on no haplotype: their record
 Every sample becomes one or more haplotype-pair columns of a sites-and-GT VCF run through `csq -p a`: one column
 per group of phase sets that lie more than JOIN_WINDOW apart (no transcript is that long, so csq cannot join two
 phase sets of one column). A record gets the joint consequences when some sample carries it on a haplotype with
-another record within JOIN_WINDOW.
+another record within JOIN_WINDOW. Only records the per-record pass gave a consequence are read: a record outside
+every transcript has no consequence to join and changes no other record's (csq's haplotypes are transcripts' coding
+and UTR sequence), and a whole genome's other records would otherwise be read one by one.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class Carriers:
 
     records: list[tuple[int, int]] = field(default_factory=list)  # (pos, stop) of every record
     sites: dict[int, str] = field(default_factory=dict)  # CHROM..ALT of the records some sample places
+    own: dict[int, tuple] = field(default_factory=dict)  # (key, per-record BCSQ entries) of the placed records
     placed: dict = field(default_factory=lambda: defaultdict(list))  # (sample, chrom) -> [(index, placement)]
     unplaced: set[int] = field(default_factory=set)  # records some sample carries on an unknown haplotype
 
@@ -84,7 +87,12 @@ def read_carriers(vcf: str) -> Carriers:
                     carriers.placed[name, record.chrom].append((index, placement))
                     alts = ",".join(record.alts or (".",))
                     carriers.sites[index] = f"{record.chrom}\t{record.pos}\t.\t{record.ref}\t{alts}"
+                    carriers.own[index] = (record_key(record), list(record.info.get("BCSQ") or ()))
     return carriers
+
+
+def record_key(record) -> tuple:
+    return record.chrom, record.pos, record.ref, record.alts
 
 
 def phase_set_columns(entries: list[tuple[int, Placement]], records) -> dict[str, int]:
@@ -131,16 +139,19 @@ def haplotype_columns(carriers: Carriers) -> tuple[list[dict[int, list[int]]], s
     return list(by_sample.values()), joined
 
 
-def joint_consequences(vcf: str, reference: str, genes: str) -> tuple[dict[int, list[str]], set[int]]:
-    """BCSQ entries of every record carried in cis with another one, by record index; and the records some
-    sample carries unphased (they also keep their per-record consequence)."""
-    carriers = read_carriers(vcf)
-    columns, joined = haplotype_columns(carriers)
-    if not joined:
-        return {}, carriers.unplaced
-    with pysam.VariantFile(vcf) as handle:
+def joint_consequences(annotated: str, reference: str, genes: str) -> dict[tuple, list[str]]:
+    """The BCSQ entries that change, by record key (CHROM, POS, REF, ALTs), once records carried in cis with another
+    one get their joint consequence; `annotated` holds csq's per-record consequences. A record some sample carries
+    unphased also keeps its per-record entries (true for that sample)."""
+    with pysam.VariantFile(annotated) as handle:
         contigs = [line for line in str(handle.header).splitlines() if line.startswith("##contig")]
     with tempfile.TemporaryDirectory() as tmp:
+        genic = os.path.join(tmp, "genic.bcf")
+        bcftools("view", "--no-version", "-i", 'INFO/BCSQ!="."', "-Ob0", "-o", genic, "-W", annotated)
+        carriers = read_carriers(genic)
+        columns, joined = haplotype_columns(carriers)
+        if not joined:
+            return {}
         sites = os.path.join(tmp, "haplotypes.vcf")
         with open(sites, "w") as out:
             out.write("##fileformat=VCFv4.2\n" + "".join(f"{line}\n" for line in contigs))
@@ -153,10 +164,14 @@ def joint_consequences(vcf: str, reference: str, genes: str) -> tuple[dict[int, 
         joint_bcf = os.path.join(tmp, "joint.bcf")
         options = ["--no-version", "-f", reference, "-g", genes, "-p", "a", "--force"]
         bcftools("csq", *options, "-Ob", "-W", "-o", joint_bcf, sites)
-        joint: dict[int, list[str]] = {}
+        changed: dict[tuple, list[str]] = {}
         with pysam.VariantFile(joint_bcf) as handle:
             for index, record in zip(sorted(joined), handle, strict=True):
                 if record.pos != carriers.records[index][0]:  # csq writes its input's records in their order
                     raise BcftoolsError(f"bcftools csq -p a reordered the records near {record.chrom}:{record.pos}")
-                joint[index] = list(record.info.get("BCSQ") or ())
-    return joint, carriers.unplaced
+                key, own = carriers.own[index]
+                entries = list(record.info.get("BCSQ") or ())
+                if set(entries) != set(own):  # the same entries keep -l's order
+                    also_own = [e for e in own if e not in entries] if index in carriers.unplaced else []
+                    changed[key] = entries + also_own
+    return changed
