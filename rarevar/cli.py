@@ -24,6 +24,13 @@ LOCAL_PROFILE = REPO_ROOT / "workflow" / "profiles" / "local"
 DEMO_OUT = "resources/demo"  # where `rarevar simulate` writes the demo unless --out says otherwise
 
 
+def _shard_spec(text: str) -> str:
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise argparse.ArgumentTypeError(f"'{text}' is not I/N with 1 <= I <= N (e.g. 2/4)")
+    return text
+
+
 def _run_parser(sub) -> None:
     run = sub.add_parser("run", help="run the workflow on a families sheet (--config) or on one family")
     run.add_argument("--config", help="config YAML naming a families sheet (batch mode)")
@@ -50,7 +57,8 @@ def _stage_parsers(sub) -> None:
     for name in ("vcf", "reference", "out", "funnel"):
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--samples", required=True, help="comma-separated sample ids")
-    p.add_argument("--shard", help="I/N: only the chromosomes of shard I of N (rarevar.shards; default: all)")
+    p.add_argument("--shard", type=_shard_spec,
+                   help="I/N: only the chromosomes of shard I of N (rarevar.shards; default: all)")  # fmt: skip
 
     p = sub.add_parser("gather", help="stage: a family's whole-genome shards joined (BCFs and funnel steps)")
     p.add_argument("--bcf", nargs="+", action="append", default=[], metavar=("OUT", "SHARD"),

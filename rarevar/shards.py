@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rarevar.atomic import publish_indexed
 from rarevar.bcftools import bcftools
+from rarevar.errors import InputError
 from rarevar.funnel import write_json_atomic
 from rarevar.normalize import MAX_LISTED
 from rarevar.vcfcheck import read_fai
@@ -58,7 +59,8 @@ def regions_of_shard(reference: str | Path, shard: str) -> str:
     index, count = (int(part) for part in shard.split("/"))
     regions = shard_regions(reference, count)
     if not 1 <= index <= len(regions):
-        raise ValueError(f"shard {shard}: the reference has {len(regions)} shard(s) of whole chromosomes")
+        raise InputError(reference, f"has {len(regions)} shard(s) of whole chromosomes, not shard {shard}",
+                         "Ask for one of its shards (`rarevar run` plans them from the `shards` setting)")
     return regions[index - 1]
 
 

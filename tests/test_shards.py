@@ -12,7 +12,7 @@ from rarevar.annotate.frequency import annotate_and_filter
 from rarevar.bcftools import bcftools, count_records
 from rarevar.normalize import normalize
 from rarevar.shards import assign_contigs, gather_funnels, shard_regions
-from tests.conftest import DEMO, SHARDED_DEMO
+from tests.conftest import DEMO, SHARDED_DEMO, rarevar
 
 
 def test_shards_hold_whole_chromosomes_in_reference_order_and_about_equal_lengths():
@@ -77,3 +77,15 @@ def test_a_shard_without_records_gives_empty_outputs_and_zero_counts(tmp_path, t
     annotate_and_filter(str(out), str(DEMO / "population.vcf.gz"), 0.01, str(tmp_path / "population.bcf"),
                         str(rare), str(tmp_path / "frequency.json"))  # fmt: skip
     assert count_records(str(rare)) == 0
+
+
+def test_a_shard_the_reference_does_not_have_gets_one_clear_error(tmp_path):
+    common = ["normalize", "--vcf", str(DEMO / "trio.vcf.gz"), "--samples", "proband,mother,father",
+              "--reference", str(DEMO / "reference.fa"), "--out", str(tmp_path / "n.bcf"),
+              "--funnel", str(tmp_path / "n.json"), "--shard"]  # fmt: skip
+    malformed = rarevar(*common, "3/2")
+    assert malformed.returncode == 2 and "'3/2' is not I/N with 1 <= I <= N" in malformed.stderr
+    beyond = rarevar(*common, "9/9")  # the demo's longest chromosome bounds its shards: at most 4
+    assert beyond.returncode != 0 and "Traceback" not in beyond.stderr
+    assert f"{DEMO / 'reference.fa'}: has 4 shard(s) of whole chromosomes, not shard 9/9" in beyond.stderr
+    assert not list(tmp_path.iterdir()), "nothing written"
