@@ -114,7 +114,8 @@ def test_the_planted_de_novo_is_found_among_a_million_records(genome_run):
 def test_simulated_resources_are_recorded_with_their_checksums_and_the_report_names_them(genome_run):
     """The simulated resource folder is recorded as rarevar's built stores are, so each family's run names a
     multi-gigabyte resource by its recorded checksum instead of reading it again."""
-    manifest = {entry["name"]: entry for entry in json.loads((genome_run["sim"] / "manifest.json").read_text())["files"]}
+    recorded = json.loads((genome_run["sim"] / "manifest.json").read_text())["files"]
+    manifest = {entry["name"]: entry for entry in recorded}
     versions = genome_run["payload"]["versions"]["resources"]
     for resource in ("population", "reference", "genes"):
         name = versions[resource]["file"]
