@@ -25,9 +25,12 @@ DEMO_OUT = "resources/demo"  # where `rarevar simulate` writes the demo unless -
 
 
 def _shard_spec(text: str) -> str:
-    index, _, count = text.partition("/")
-    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
-        raise argparse.ArgumentTypeError(f"'{text}' is not I/N with 1 <= I <= N (e.g. 2/4)")
+    from rarevar.shards import parse_shard
+
+    try:
+        parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     return text
 
 

@@ -54,9 +54,17 @@ def shard_regions(reference: str | Path, shards: int) -> list[str]:
     return [",".join(group) for group in assign_contigs(read_fai(Path(reference)), shards)]
 
 
+def parse_shard(text: str) -> tuple[int, int]:
+    """'I/N' (1-based) -> (I, N); ValueError unless 1 <= I <= N."""
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise ValueError(f"'{text}' is not I/N with 1 <= I <= N (e.g. 2/4)")
+    return int(index), int(count)
+
+
 def regions_of_shard(reference: str | Path, shard: str) -> str:
     """`shard` as 'I/N' (1-based) -> that shard's chromosomes, comma-separated."""
-    index, count = (int(part) for part in shard.split("/"))
+    index, count = parse_shard(shard)
     regions = shard_regions(reference, count)
     if not 1 <= index <= len(regions):
         raise InputError(reference, f"has {len(regions)} shard(s) of whole chromosomes, not shard {shard}",
