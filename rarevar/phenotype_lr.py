@@ -113,6 +113,12 @@ def inheritance_consistent(disease: dict | None, candidate_modes) -> bool | None
     return bool(disease_modes & fits)
 
 
+def gene_inheritance(gene: str) -> dict:
+    """The modes of inheritance of all the gene's HPO diseases, in the shape inheritance_consistent takes."""
+    m = model()
+    return {"inheritance": sorted({mode for row in m.genes.get(gene, ()) for mode in m.diseases[row]["inheritance"]})}
+
+
 @dataclass(frozen=True)
 class Columns:
     """Sparse term x disease values, stored by term: the diseases of term t are rows[ptr[t]:ptr[t+1]]."""

@@ -25,7 +25,7 @@ from rarevar.acmg import AcmgContext, assess, summary_sentence
 from rarevar.annotate.clinvar import codon_evidence, is_benign, is_pathogenic, stars
 from rarevar.annotate.scores import LABELS, LAYOUTS
 from rarevar.phenotype import Phenotype
-from rarevar.phenotype_lr import GeneLR, inheritance_consistent, score_genes
+from rarevar.phenotype_lr import GeneLR, gene_inheritance, inheritance_consistent, score_genes
 
 IMPACT_WEIGHT = {"HIGH": 1.0, "MODERATE": 0.7, "LOW": 0.3, "MODIFIER": 0.1}
 # A mode proven by the genotypes of the family beats one that only holds if missing relatives are favourable.
@@ -314,10 +314,12 @@ def _candidate(scored: Scored, max_af: float, context: AcmgContext | None = None
     candidate["why"].append(summary_sentence(candidate["acmg"]))
     candidate["posterior"] = _posterior(candidate, scored.match)
     if candidate["posterior"]["novel_disease"]:
+        fit = _lr_text(candidate["posterior"]["log10_lr_inheritance_fit"])
         candidate["why"].append(
             f"The patient's phenotype fits the known diseases of {candidate['gene']} worse than a disease of the gene "
             f"not described yet would: counted as a gene of unknown phenotype (likelihood ratio "
-            f"{posterior.NOVEL_DISEASE_LR:g}, inheritance fit unknown).")  # fmt: skip
+            f"{posterior.NOVEL_DISEASE_LR:g}; inheritance fit {fit}, the family's mode against those of the gene's "
+            f"known diseases).")  # fmt: skip
     return candidate
 
 
@@ -333,8 +335,9 @@ def _posterior(candidate: dict, match: GeneLR | None) -> dict:
             fit = True
             candidate["inheritance_fit_disease"] = disease
     impact = _most_severe_impact(candidate)
+    gene_fit = inheritance_consistent(gene_inheritance(candidate["gene"]), modes) if match else None
     factors = posterior.factors(log10_lr, impact, candidate["acmg"]["points"], bool(candidate["inheritance"]), fit,
-                                _clinvar_stars(candidate["clinvar"]))  # fmt: skip
+                                _clinvar_stars(candidate["clinvar"]), gene_fit)  # fmt: skip
     return {
         "log10_lr": round(factors.total, 4),
         "log10_lr_phenotype": round(factors.phenotype, 4),

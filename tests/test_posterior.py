@@ -76,6 +76,52 @@ def test_a_gene_whose_known_diseases_fit_worse_than_an_undescribed_one_counts_as
     assert not weak.novel_disease and weak.total > poor.total
 
 
+def test_an_undescribed_disease_is_likelier_in_a_gene_known_for_the_family_s_mode_of_inheritance():
+    def novel(gene_fit):
+        found = posterior.factors(-12.0, "MODERATE", 1, True, False, gene_fit=gene_fit)
+        assert found.novel_disease and found.phenotype == math.log10(posterior.NOVEL_DISEASE_LR)
+        return found
+
+    assert novel(True).total > novel(None).total >= novel(False).total
+    assert novel(None).inheritance_fit == math.log10(posterior.INHERITANCE_FIT_LR[None])
+
+
+# Findings that neither dilated cardiomyopathy (TNNT2) nor phenylketonuria (PAH) is annotated with
+UNRELATED_TERMS = "HP:0000175;HP:0010442;HP:0000365;HP:0008064;HP:0000518;HP:0000668"
+
+
+def test_a_de_novo_missense_of_a_dominant_disease_gene_outranks_one_of_a_recessive_disease_gene(tmp_path):
+    """Two de novo missense variants whose genes' known diseases both fit the patient badly: the one in TNNT2
+    (dominant cardiomyopathies) is likelier the cause of a new phenotype of its gene than the one in PAH (known
+    only for recessive phenylketonuria), which the inheritance fit of the undescribed disease says."""
+    import pandas as pd
+
+    from rarevar.benchmark.records import csq_entry
+    from rarevar.candidates import select_candidates
+    from rarevar.phenotype import read_phenotype
+    from rarevar.rank import rank_candidates
+    from tests.test_transcript_choice import SETTINGS
+
+    vcf, family = _trio(tmp_path, [
+        ("chr1", 201362000, "C", "T", csq_entry("C", "T", "missense_variant", "TNNT2", "7139", "ENST00000656932",
+                                                "ENST00000656932.1:c.304C>T", "ENSP00000499593.1:p.Arg102Trp")),
+        ("chr12", 102866000, "G", "A", csq_entry("G", "A", "missense_variant", "PAH", "5053", "ENST00000553106",
+                                                 "ENST00000553106.6:c.782G>A", "ENSP00000448059.1:p.Arg261Gln")),
+    ])  # fmt: skip
+    out = tmp_path / "candidates.parquet"
+    select_candidates(vcf, "CSQ", family, "GRCh38", SETTINGS, str(out), str(tmp_path / "funnel.json"),
+                      str(tmp_path / "modes.json"))  # fmt: skip
+    ranked = rank_candidates(pd.read_parquet(out), read_phenotype(UNRELATED_TERMS, "test"), 0.01)
+    assert [c["gene"] for c in ranked] == ["TNNT2", "PAH"]
+    assert all(c["posterior"]["novel_disease"] for c in ranked)
+    dominant, recessive = (c["posterior"] for c in ranked)
+    fit = {known: math.log10(posterior.NOVEL_DISEASE_FIT_LR[known]) for known in (True, False)}
+    assert dominant["log10_lr_inheritance_fit"] == pytest.approx(fit[True], abs=1e-4)
+    assert recessive["log10_lr_inheritance_fit"] == pytest.approx(fit[False], abs=1e-4)
+    assert any("inheritance fit 1, the family's mode against those of the gene's known diseases" in w
+               for w in ranked[0]["why"])  # fmt: skip
+
+
 # Eye, skin, bleeding and heart findings that ReNU syndrome (RNU4-2) is not annotated with
 OFF_TERMS = "HP:0001083;HP:0000501;HP:0001065;HP:0000978;HP:0001634;HP:0002616"
 

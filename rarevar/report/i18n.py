@@ -391,9 +391,10 @@ SENTENCES_ZH = [
     ("The inheritance seen here does not fit the disease's {disease_modes} inheritance.",
      "此处所见的遗传方式不符合该疾病的 {disease_modes} 遗传。"),
     ("The patient's phenotype fits the known diseases of {gene} worse than a disease of the gene not described yet "
-     "would: counted as a gene of unknown phenotype (likelihood ratio {lr}, inheritance fit unknown).",
+     "would: counted as a gene of unknown phenotype (likelihood ratio {lr}; inheritance fit {fit}, the family's mode "
+     "against those of the gene's known diseases).",
      "患者表型与 {gene} 已知疾病的符合程度，不及该基因一种尚未描述的疾病：按表型未知的基因计"
-     "（似然比 {lr}，遗传方式符合度未知）。"),
+     "（似然比 {lr}；遗传方式符合度 {fit}，即本家系的遗传方式与该基因已知疾病的遗传方式相比）。"),
     ("No HPO disease is annotated to {gene}: counted as a gene of unknown phenotype (likelihood ratio {lr}).",
      "{gene} 没有注释的 HPO 疾病：按表型未知的基因计（似然比 {lr}）。"),
     ("Probability {p} that this variant explains the phenotype: likelihood ratios phenotype {phenotype}, "
