@@ -362,7 +362,15 @@ def _most_severe_impact(candidate: dict) -> str:
     if candidate["rna_gene_exon"]:
         return "RNA_GENE_EXON"
     impacts = [t.get("impact") for t in candidate["transcripts"] or ()] + [candidate["impact"]]
-    return min((i for i in impacts if i in IMPACT_WEIGHT), key=lambda i: -IMPACT_WEIGHT[i], default="MODIFIER")
+    impact = min((i for i in impacts if i in IMPACT_WEIGHT), key=lambda i: -IMPACT_WEIGHT[i], default="MODIFIER")
+    if impact in ("LOW", "MODIFIER") and _splice_region(candidate):
+        return "SPLICE_REGION"
+    return impact
+
+
+def _splice_region(candidate: dict) -> bool:
+    consequences = [t.get("consequence") or "" for t in candidate["transcripts"] or ()] + [candidate["consequence"]]
+    return any(set((c or "").split("&")) & posterior.SPLICE_REGION_TERMS for c in consequences)
 
 
 def _posterior_sentence(candidate: dict) -> str:

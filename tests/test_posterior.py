@@ -184,3 +184,33 @@ def test_an_exon_variant_of_a_non_coding_disease_gene_is_a_candidate_and_ranked_
     every = {**SETTINGS, "keep_impacts": ["HIGH", "MODERATE", "LOW", "MODIFIER"]}
     select_candidates(vcf, "CSQ", family, "GRCh38", every, str(out), str(funnel), str(tmp_path / "modes.json"))
     assert len(pd.read_parquet(out)) == 3 and not pd.read_parquet(out)["rna_gene_exon"].any()
+
+
+def test_a_splice_region_variant_counts_above_a_synonymous_one(tmp_path):
+    """A published de novo ITPR1 c.6808+5G>T (phenopacket-store PMID_27108797, splice donor 5th base, LOW in VEP)
+    is weighed near a missense change (Exomiser scores splice-region variants above missense ones), so it
+    outranks a de novo synonymous change of the same gene that no splice site is near."""
+    import pandas as pd
+
+    from rarevar.benchmark.records import csq_entry
+    from rarevar.candidates import select_candidates
+    from rarevar.phenotype import read_phenotype
+    from rarevar.rank import rank_candidates
+    from tests.test_transcript_choice import SETTINGS
+
+    plus5 = "splice_donor_5th_base_variant&splice_region_variant&splice_donor_region_variant&intron_variant"
+    transcript = "NM_001378452.1"
+    vcf, family = _trio(tmp_path, [
+        ("chr3", 4788144, "G", "T", csq_entry("G", "T", plus5, "ITPR1", "3708", transcript,
+                                              f"{transcript}:c.6808+5G>T", "")),
+        ("chr3", 4700000, "C", "T", csq_entry("C", "T", "synonymous_variant", "ITPR1", "3708", transcript,
+                                              f"{transcript}:c.3000C>T", "p.Leu1000=")),
+    ])  # fmt: skip
+    out = tmp_path / "candidates.parquet"
+    select_candidates(vcf, "CSQ", family, "GRCh38", SETTINGS, str(out), str(tmp_path / "funnel.json"),
+                      str(tmp_path / "modes.json"))  # fmt: skip
+    ranked = rank_candidates(pd.read_parquet(out), read_phenotype("HP:0001251;HP:0001263", "test"), 0.01)
+    assert [c["pos"] for c in ranked] == [4788144, 4700000]
+    consequence = {c["pos"]: c["posterior"]["log10_lr_consequence"] for c in ranked}
+    assert consequence[4788144] == pytest.approx(math.log10(posterior.IMPACT_LR["SPLICE_REGION"]), abs=1e-4)
+    assert consequence[4700000] == pytest.approx(math.log10(posterior.IMPACT_LR["LOW"]), abs=1e-4)
