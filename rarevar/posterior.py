@@ -21,7 +21,8 @@ phenotype and genotype):
   heterozygote in a dominant disease gene is likelier the cause of a new phenotype than one in a gene known only
   for recessive disease);
 - LR_consequence: how often a rare variant of the candidate's impact class (its most severe consequence over
-  all transcripts) is disease-causing, relative to a loss-of-function one (IMPACT_LR). The ACMG points alone
+  all transcripts; a LOW or MODIFIER one in a splice region is its own class) is disease-causing, relative to a
+  loss-of-function one (IMPACT_LR). The ACMG points alone
   leave a rare synonymous and a rare missense variant without other evidence both at 0 points, yet the first is
   far less often pathogenic (the Bayesian ACMG framework starts every variant at one prior of 0.1);
 - LR_variant: the ACMG/AMP points of the variant (rarevar.acmg) on the Bayesian scale of Tavtigian et al.

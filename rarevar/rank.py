@@ -369,7 +369,7 @@ def _most_severe_impact(candidate: dict) -> str:
 
 
 def _splice_region(candidate: dict) -> bool:
-    consequences = [t.get("consequence") or "" for t in candidate["transcripts"] or ()] + [candidate["consequence"]]
+    consequences = [t.get("consequence") for t in candidate["transcripts"] or ()] + [candidate["consequence"]]
     return any(set((c or "").split("&")) & posterior.SPLICE_REGION_TERMS for c in consequences)
 
 
