@@ -32,7 +32,7 @@ import yaml
 from pysam.libcbgzf import BGZFile
 
 from rarevar.benchmark import background as bg
-from rarevar.benchmark.calibration import format_reliability, reliability
+from rarevar.benchmark.calibration import print_reliability
 from rarevar.benchmark.cases import Case, read_cases
 from rarevar.benchmark.records import SAMPLES, header_lines
 from rarevar.benchmark.spike import SpikedCase, spike
@@ -183,7 +183,7 @@ class CaseResult:
     keys: list[tuple]  # the causal records after normalisation (chrom, pos, ref, alt)
     candidates: int
     status: str
-    predictions: list[tuple[float, bool]] = field(default_factory=list)  # (probability, causal) per candidate
+    predictions: list[tuple[float, bool]] = field(default_factory=list)  # (log10 LR, causal) per candidate
 
 
 def causal_ranks(candidates: list[dict], keys: list[tuple]) -> list[int | None]:
@@ -217,7 +217,8 @@ def run_case(prepared: Prepared, spiked: SpikedCase, seed: int, keep: Path | Non
     outcome = Outcome(spiked.case.case_id, min(found) if found else None, case_groups(spiked), seconds)
     worst = max(ranks) if found and len(found) == len(ranks) else None
     causal = set(keys)
-    predictions = [(float(c["score"]), (c["chrom"], c["pos"], c["ref"], c["alt"]) in causal) for c in candidates]
+    predictions = [(float(c["posterior"]["log10_lr"]), (c["chrom"], c["pos"], c["ref"], c["alt"]) in causal)
+                   for c in candidates]
     return CaseResult(outcome, spiked, worst, keys, len(candidates), status, predictions)
 
 
@@ -371,8 +372,7 @@ def run(args) -> int:
     format_table(outcomes, GROUPS)
     print(f"background prepared in {prepare_seconds:.1f} s; {len(outcomes)} cases in {wall - prepare_seconds:.1f} s "
           f"wall ({args.jobs} job{'s' if args.jobs > 1 else ''}); s/case column: per case in one process")  # fmt: skip
-    print("\nreliability of the candidates' probabilities (all candidates of all cases):")
-    format_reliability(reliability(p for r in results for p in r.predictions))
+    print_reliability([r.predictions for r in results])
     if args.out:
         print(f"per-case results: {args.out}")
     return 0
