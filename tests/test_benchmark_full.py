@@ -152,15 +152,29 @@ def _ranks(tsv) -> dict[str, dict]:
 
 def test_smoke_run_through_the_cli_and_the_same_ranks_from_snakemake(shared, small_cases, tmp_path):
     cases = shared / "phenopacket-store-dev" / "cases.tsv"
-    out, work = tmp_path / "per_case.tsv", tmp_path / "work"
-    result = rarevar("benchmark", "--mode", "full", "--cases", str(cases), "--limit", "10", "--seed", "2",
-                     "--jobs", "1", "--work", str(work), "--out", str(out))  # fmt: skip
+    out, work, factors = tmp_path / "per_case.tsv", tmp_path / "work", tmp_path / "candidates.tsv"
+    result = rarevar("benchmark", "--mode", "full", "--cases", str(cases), "--limit", "10", "--seed", "2", "--jobs",
+                     "1", "--work", str(work), "--out", str(out), "--candidates-out", str(factors))  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert "all" in result.stdout and "top10" in result.stdout and "pattern: " in result.stdout
+    assert "at the assumed 40% yield" in result.stdout and "given that one of the family's candidates" in result.stdout
     rows = _ranks(out)
     assert len(rows) == 10
     ranked = [int(r["rank"]) for r in rows.values() if r["rank"]]
     assert sum(1 for rank in ranked if rank <= 10) >= 5, result.stdout
+
+    # Every candidate's factors: the causal ones sit at the case's rank, and the factors add up to the total.
+    with factors.open() as handle:
+        candidates = list(csv.DictReader(handle, delimiter="\t"))
+    assert len(candidates) == sum(int(r["candidates"]) for r in rows.values())
+    best_causal = {}
+    for c in candidates:
+        parts = [float(c[k]) for k in full.FACTOR_COLUMNS[1:-1]]
+        assert float(c["log10_lr"]) == pytest.approx(sum(parts), abs=1e-3)
+        if c["causal"] == "1":
+            best_causal[c["case_id"]] = min(best_causal.get(c["case_id"], 10**9), int(c["rank"]))
+    assert {case: str(rank) for case, rank in best_causal.items()} == {
+        case: r["rank"] for case, r in rows.items() if r["rank"]}
 
     # A case the pipeline refuses (no observed HPO term) is a miss that says why, not a crash of the run.
     prepared = full.load_prepared(work)

@@ -184,6 +184,7 @@ class CaseResult:
     candidates: int
     status: str
     predictions: list[tuple[float, bool]] = field(default_factory=list)  # (log10 LR, causal) per candidate
+    factors: list[list] = field(default_factory=list)  # each candidate's rank and FACTOR_COLUMNS
 
 
 def causal_ranks(candidates: list[dict], keys: list[tuple]) -> list[int | None]:
@@ -219,7 +220,8 @@ def run_case(prepared: Prepared, spiked: SpikedCase, seed: int, keep: Path | Non
     causal = set(keys)
     predictions = [(float(c["posterior"]["log10_lr"]), (c["chrom"], c["pos"], c["ref"], c["alt"]) in causal)
                    for c in candidates]
-    return CaseResult(outcome, spiked, worst, keys, len(candidates), status, predictions)
+    factors = [[c["rank"], *(c["posterior"][column] for column in FACTOR_COLUMNS)] for c in candidates]
+    return CaseResult(outcome, spiked, worst, keys, len(candidates), status, predictions, factors)
 
 
 def _case_stages(prepared: Prepared, spiked: SpikedCase, seed: int, work: Path) -> list[tuple]:
@@ -338,6 +340,22 @@ def result_row(result: CaseResult) -> list[str]:
             f"{o.seconds:.3f}", result.status]  # fmt: skip
 
 
+# Each candidate's likelihood-ratio factors (rarevar.posterior), for studying the score without re-running.
+FACTOR_COLUMNS = ("log10_lr", "log10_lr_phenotype", "log10_lr_consequence", "log10_lr_variant", "log10_lr_clinvar",
+                  "log10_lr_segregation", "log10_lr_inheritance_fit", "novel_disease")  # fmt: skip
+
+
+def write_candidate_factors(results: list[CaseResult], path: Path) -> None:
+    """One row per candidate of every case: case, rank, whether it is a causal record, its factors."""
+    from rarevar.atomic import write_bytes_atomic
+
+    lines = ["\t".join(("case_id", "rank", "causal", *FACTOR_COLUMNS))]
+    for result in results:
+        for (_, causal), (rank, *factors) in zip(result.predictions, result.factors, strict=True):
+            lines.append("\t".join([result.outcome.case_id, str(rank), str(int(causal)), *map(str, factors)]))
+    write_bytes_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
 def write_results(results: list[CaseResult], path: Path) -> None:
     from rarevar.atomic import write_bytes_atomic
 
@@ -367,6 +385,8 @@ def run(args) -> int:
             shutil.rmtree(work, ignore_errors=True)
     if args.out:
         write_results(results, Path(args.out))
+    if args.candidates_out:
+        write_candidate_factors(results, Path(args.candidates_out))
     outcomes = [r.outcome for r in results]
     print(f"benchmark mode B (spiked into a background trio, full pipeline): {len(outcomes)} cases, seed {args.seed}")
     format_table(outcomes, GROUPS)
@@ -385,3 +405,5 @@ def register_arguments(parser) -> None:
     parser.add_argument("--work", help="keep the generated background and resources in this folder (reused by a "
                         "later run with the same seed and cases)")
     parser.add_argument("--progress", type=int, default=0, help="report progress every N cases on stderr")
+    parser.add_argument("--candidates-out", help="write every candidate of every case (its rank, whether it is "
+                        "causal, its likelihood-ratio factors) to this TSV")
