@@ -14,8 +14,9 @@ SEPARATION = 2.0  # causal candidates' natural-log LR evidence: x ~ N(mu, 1) aga
 
 
 def _log10_lr(x: float) -> float:
-    # The exact likelihood ratio of N(mu, 1) against N(0, 1) at x, in log10.
-    return (SEPARATION * x - SEPARATION**2 / 2) / math.log(10)
+    # The exact likelihood ratio of N(mu, 1) against N(0, 1) at x, in log10, made as overconfident as the
+    # probabilities' tempering assumes the pipeline's product of likelihood ratios is.
+    return (SEPARATION * x - SEPARATION**2 / 2) / math.log(10) / posterior.PROBABILITY_TEMPERATURE
 
 
 def _solved_families(n_families: int = 6000, size: int = 8, seed: int = 3) -> list[list[tuple[float, bool]]]:
@@ -52,7 +53,9 @@ def test_an_unsolved_twin_adds_the_family_without_its_causal_record_at_the_remai
     assert {w for _, _, w in solved} == {posterior.DIAGNOSTIC_YIELD}
     assert [p for p, _, _ in twin] == pytest.approx(posterior.probabilities([0.0, -1.0]))
     assert all(not causal and w == pytest.approx(1 - posterior.DIAGNOSTIC_YIELD) for _, causal, w in twin)
-    assert [p for p, _ in given_solved([family])] == pytest.approx([100 / 101.1, 1 / 101.1, 0.1 / 101.1])
+    odds = [10 ** (posterior.PROBABILITY_TEMPERATURE * lr) for lr, _ in family]
+    assert [p for p, _ in given_solved([family])] == pytest.approx([o / sum(odds) for o in odds])
+    assert given_solved([family])[0][0] > 0.9
 
 
 def test_weighted_predictions_count_by_their_weight():

@@ -40,11 +40,11 @@ def test_only_the_planted_variant_stands_out(demo_run, truth):
     among the other improbable candidates is not the point: a biallelic loss-of-function in a gene whose known
     disease does not fit counts as a possible undescribed disease of that gene, so it may lead them.)"""
     candidates = load(demo_run, truth)["candidates"]
-    assert key(candidates[0]) == key(truth) and candidates[0]["score"] > 0.99
+    assert key(candidates[0]) == key(truth) and candidates[0]["score"] > 0.9
     assert sum(c["score"] for c in candidates[1:]) < 0.01
     for decoy in truth["decoys"]:
         kept = [c for c in candidates if key(c) == key(decoy)]
-        assert not kept or kept[0]["score"] < 1e-3, decoy["kind"]
+        assert not kept or kept[0]["score"] < candidates[0]["score"] / 100, decoy["kind"]
 
 
 def test_decoys_are_removed_for_the_right_reason(demo_run, truth):

@@ -14,7 +14,6 @@ underconfident on solved cases by design. Two views test them fairly:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 
 from rarevar import posterior
@@ -66,12 +65,8 @@ def given_solved(cases: Iterable[Case]) -> list[tuple]:
     """Each candidate's share of its family's odds: its probability if one of the candidates is the cause."""
     predictions = []
     for case in cases:
-        if not case:
-            continue
-        top = max(lr for lr, _ in case)
-        odds = [10.0 ** (lr - top) for lr, _ in case]
-        total = math.fsum(odds)
-        predictions += [(o / total, causal) for o, (_, causal) in zip(odds, case, strict=True)]
+        shares = posterior.shares_given_solved([lr for lr, _ in case])
+        predictions += [(p, causal) for p, (_, causal) in zip(shares, case, strict=True)]
     return predictions
 
 
