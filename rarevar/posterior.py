@@ -138,18 +138,20 @@ def probabilities(log10_lrs: list[float]) -> list[float]:
     if not log10_lrs:
         return []
     prior = math.log10(DIAGNOSTIC_YIELD / (1.0 - DIAGNOSTIC_YIELD) / len(log10_lrs))
-    log_odds = [prior + PROBABILITY_TEMPERATURE * value for value in log10_lrs]
-    top = max(max(log_odds), 0.0)  # the "none" hypothesis has log odds 0
-    denominator = 10.0 ** (-top) + sum(10.0 ** (value - top) for value in log_odds)
-    return [10.0 ** (value - top) / denominator for value in log_odds]
+    return _shares([prior + PROBABILITY_TEMPERATURE * value for value in log10_lrs], with_none=True)
 
 
 def shares_given_solved(log10_lrs: list[float]) -> list[float]:
     """Each candidate's probability if one of the family's candidates is the cause: its tempered odds over the
     sum of the family's, without the "none of them" hypothesis."""
-    if not log10_lrs:
+    return _shares([PROBABILITY_TEMPERATURE * value for value in log10_lrs], with_none=False)
+
+
+def _shares(log_odds: list[float], with_none: bool) -> list[float]:
+    """Each hypothesis' odds over the sum of all (plus "none of them", log odds 0, when `with_none`), in log space
+    so that huge odds do not overflow."""
+    if not log_odds:
         return []
-    top = max(log10_lrs)
-    odds = [10.0 ** (PROBABILITY_TEMPERATURE * (value - top)) for value in log10_lrs]
-    total = math.fsum(odds)
-    return [o / total for o in odds]
+    top = max(max(log_odds), 0.0) if with_none else max(log_odds)
+    denominator = (10.0 ** (-top) if with_none else 0.0) + math.fsum(10.0 ** (value - top) for value in log_odds)
+    return [10.0 ** (value - top) / denominator for value in log_odds]

@@ -183,8 +183,13 @@ class CaseResult:
     keys: list[tuple]  # the causal records after normalisation (chrom, pos, ref, alt)
     candidates: int
     status: str
-    predictions: list[tuple[float, bool]] = field(default_factory=list)  # (log10 LR, causal) per candidate
+    causal: list[bool] = field(default_factory=list)  # per candidate, in candidates.json order: a causal record?
     factors: list[list] = field(default_factory=list)  # each candidate's rank and FACTOR_COLUMNS
+
+    @property
+    def predictions(self) -> list[tuple[float, bool]]:
+        """(log10 LR, causal) per candidate, for the reliability tables."""
+        return [(float(row[1]), causal) for row, causal in zip(self.factors, self.causal, strict=True)]
 
 
 def causal_ranks(candidates: list[dict], keys: list[tuple]) -> list[int | None]:
@@ -218,10 +223,9 @@ def run_case(prepared: Prepared, spiked: SpikedCase, seed: int, keep: Path | Non
     outcome = Outcome(spiked.case.case_id, min(found) if found else None, case_groups(spiked), seconds)
     worst = max(ranks) if found and len(found) == len(ranks) else None
     causal = set(keys)
-    predictions = [(float(c["posterior"]["log10_lr"]), (c["chrom"], c["pos"], c["ref"], c["alt"]) in causal)
-                   for c in candidates]
+    is_causal = [(c["chrom"], c["pos"], c["ref"], c["alt"]) in causal for c in candidates]
     factors = [[c["rank"], *(c["posterior"][column] for column in FACTOR_COLUMNS)] for c in candidates]
-    return CaseResult(outcome, spiked, worst, keys, len(candidates), status, predictions, factors)
+    return CaseResult(outcome, spiked, worst, keys, len(candidates), status, is_causal, factors)
 
 
 def _case_stages(prepared: Prepared, spiked: SpikedCase, seed: int, work: Path) -> list[tuple]:
@@ -351,7 +355,7 @@ def write_candidate_factors(results: list[CaseResult], path: Path) -> None:
 
     lines = ["\t".join(("case_id", "rank", "causal", *FACTOR_COLUMNS))]
     for result in results:
-        for (_, causal), (rank, *factors) in zip(result.predictions, result.factors, strict=True):
+        for causal, (rank, *factors) in zip(result.causal, result.factors, strict=True):
             lines.append("\t".join([result.outcome.case_id, str(rank), str(int(causal)), *map(str, factors)]))
     write_bytes_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
