@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import math
 from pathlib import Path
 
 import jsonschema
@@ -37,12 +39,65 @@ DefaultFillingValidator = _fill_defaults(jsonschema.Draft202012Validator)
 def validate_config(config: dict, source: str = "config") -> dict:
     """Validate in place (adding defaults); raise InputError naming the offending key."""
     schema = load_schema("config.schema.yaml")
+    _refuse_non_finite(config, source)
     errors = sorted(DefaultFillingValidator(schema).iter_errors(config), key=lambda e: list(e.path))
     if errors:
-        error = errors[0]
-        key = ".".join(str(p) for p in error.path) or "(top level)"
-        raise InputError(source, f"setting '{key}' is invalid: {error.message}", "Fix it in the config file")
+        raise _schema_error(errors[0], schema, source)
+    _check_ranges(config, source)
     return config
+
+
+def _schema_error(error, schema: dict, source: str) -> InputError:
+    key = ".".join(str(p) for p in error.path)
+    if error.validator == "additionalProperties":
+        # A setting the schema does not know would be ignored: name it, and the known one it resembles.
+        known = list(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(known) - set(error.schema.get("patternProperties", {})))
+        name = unknown[0] if unknown else "?"
+        near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"Did you mean '{near[0]}'? " if near else ""
+        where = f"{key}.{name}" if key else name
+        return InputError(source, f"setting '{where}' is not a rarevar setting and would be ignored",
+                          f"{hint}Remove or rename it (see config/config.yaml for every setting)")  # fmt: skip
+    return InputError(source, f"setting '{key or '(top level)'}' is invalid: {error.message}",
+                      "Fix it in the config file")  # fmt: skip
+
+
+def _refuse_non_finite(value, source: str, key: str = "") -> None:
+    """NaN compares false with every bound, so the schema's minimum/maximum let it through; inf likewise
+    where a number is unbounded. Neither is a usable threshold."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(source, f"setting '{key}' is {value}, not a number", "Give a finite number")
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for name, child in children:
+        _refuse_non_finite(child, source, f"{key}.{name}" if key and isinstance(name, str) else
+                           f"{key}[{name}]" if key else str(name))  # fmt: skip
+
+
+def _check_ranges(config: dict, source: str) -> None:
+    """Bounds the schema cannot express: a het allele-balance range must run from low to high."""
+    gates = config.get("genotype_gates", {})
+    ranges = [("genotype_gates.het_ab", gates.get("het_ab"))]
+    ranges += [(f"genotype_gates.modes.{mode}.het_ab", fields.get("het_ab"))
+               for mode, fields in gates.get("modes", {}).items()]  # fmt: skip
+    for key, pair in ranges:
+        if pair and pair[0] > pair[1]:
+            raise InputError(source, f"setting '{key}' is [{pair[0]}, {pair[1]}]: its minimum is above its maximum",
+                             f"Write it as [{pair[1]}, {pair[0]}]")  # fmt: skip
+
+
+def read_config_text(path: Path) -> str:
+    """The config file as text; a byte-order mark or bytes that are not UTF-8 are refused naming the line."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InputError(path, "starts with a UTF-8 byte-order mark", "Save it as UTF-8 without a byte-order mark",
+                         "line 1")  # fmt: skip
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(path, f"byte 0x{data[error.start]:02x} is not UTF-8 text", "Save the file as UTF-8",
+                         f"line {line}") from None  # fmt: skip
 
 
 def load_config(path: str | Path) -> dict:
@@ -50,10 +105,11 @@ def load_config(path: str | Path) -> dict:
     if not path.is_file():
         raise InputError(path, "config file does not exist", "Pass an existing YAML file with --config")
     try:
-        with open(path, encoding="utf-8") as handle:
-            config = yaml.safe_load(handle)
+        config = yaml.safe_load(read_config_text(path))
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror})", "Check the file's permissions") from None
     except yaml.YAMLError as error:
-        raise InputError(path, f"is not valid YAML ({error})", "Fix the YAML syntax") from None
+        raise InputError(path, f"is not valid YAML ({' '.join(str(error).split())})", "Fix the YAML syntax") from None
     if not isinstance(config, dict):
         raise InputError(path, "does not hold a mapping of settings", "See config/config.yaml for the layout")
     return validate_config(config, str(path))

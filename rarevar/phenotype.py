@@ -57,21 +57,63 @@ def parse_terms(text: str, source: str) -> Phenotype:
 
 def read_phenopacket(path: Path) -> Phenotype:
     """The phenotypicFeatures of a GA4GH Phenopacket (v2 JSON); excluded features stay excluded."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            packet = json.load(handle)
-    except (OSError, json.JSONDecodeError) as error:
-        raise InputError(path, f"is not a readable Phenopacket JSON ({error})", "Export it again as JSON") from None
-    features = packet.get("phenotypicFeatures") if isinstance(packet, dict) else None
+    packet = _load_phenopacket(path)
+    features = packet.get("phenotypicFeatures")
     if not features:
         raise InputError(path, "has no phenotypicFeatures", "Add the patient's HPO terms to the Phenopacket")
     phenotype = Phenotype(source=str(path))
-    for index, feature in enumerate(features):
-        term = (feature.get("type") or {}).get("id", "")
-        if not term:
-            raise InputError(path, f"phenotypicFeatures[{index}] has no type.id", "Give every feature an HPO id")
-        (phenotype.excluded if feature.get("excluded") else phenotype.observed).append(term)
+    for feature in features:
+        (phenotype.excluded if feature.get("excluded", False) else phenotype.observed).append(feature["type"]["id"])
     return phenotype
+
+
+def _load_phenopacket(path: Path) -> dict:
+    """The Phenopacket's JSON, refused with one line unless it is UTF-8 JSON whose fields rarevar reads have the
+    official schema's types."""
+    export = "Export the Phenopacket again as JSON (UTF-8)"
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror})", "Check the file and its permissions") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InputError(path, "starts with a UTF-8 byte-order mark", "Save it as UTF-8 without a byte-order mark")
+    try:
+        packet = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(path, f"byte 0x{data[error.start]:02x} is not UTF-8 text", export, f"line {line}") from None
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"is not valid JSON ({error.msg})", export, f"line {error.lineno}") from None
+    except RecursionError:
+        raise InputError(path, "is nested too deeply to be a Phenopacket", export) from None
+    if not isinstance(packet, dict):
+        raise InputError(path, f"holds a JSON {JSON_TYPES.get(type(packet), 'null')}, not a Phenopacket object", export)
+    errors = sorted(_phenopacket_validator().iter_errors(packet), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        error = errors[0]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
+        raise InputError(path, f"{_schema_problem(error)} (GA4GH Phenopacket v2 schema)",
+                         "Fix this field; see phenopacket-schema.readthedocs.io", where or "top level")  # fmt: skip
+    return packet
+
+
+JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+
+
+def _schema_problem(error) -> str:
+    if error.validator == "type":
+        found = JSON_TYPES.get(type(error.instance), "null")
+        return f"is {json.dumps(error.instance)[:40]} (a JSON {found}) where the type is {error.validator_value}"
+    return error.message[:200]
+
+
+@functools.cache
+def _phenopacket_validator():
+    import jsonschema
+
+    from rarevar.config import load_schema
+
+    return jsonschema.Draft202012Validator(load_schema("phenopacket.schema.yaml"))
 
 
 def read_phenotype(value: str, origin: str) -> Phenotype:

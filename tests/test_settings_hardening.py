@@ -1,0 +1,144 @@
+"""Settings and inputs that used to change a result with no word said: Phenopacket fields of the wrong JSON type,
+config values that are NaN, reversed or unknown, a config that is not UTF-8, and the TSV/xlsx cells that a
+spreadsheet would run as formulas or cut."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rarevar.config import load_config, validate_config
+from rarevar.errors import InputError
+from rarevar.phenotype import read_phenopacket
+
+REPO = Path(__file__).resolve().parents[1]
+SEIZURE, DELAY, MICROCEPHALY = "HP:0001250", "HP:0001263", "HP:0000252"
+
+
+def _packet(tmp_path: Path, document, name: str = "patient.json") -> Path:
+    path = tmp_path / name
+    if isinstance(document, bytes):
+        path.write_bytes(document)
+    else:
+        path.write_text(document if isinstance(document, str) else json.dumps(document), encoding="utf-8")
+    return path
+
+
+def _features(*features) -> dict:
+    return {"id": "p1", "phenotypicFeatures": list(features)}
+
+
+def test_excluded_as_a_string_is_refused_naming_the_field(tmp_path):
+    # "false" is a truthy string: read as it was, the term was excluded.
+    document = _features({"type": {"id": SEIZURE}}, {"type": {"id": DELAY}},
+                         {"type": {"id": MICROCEPHALY}, "excluded": "false"})  # fmt: skip
+    with pytest.raises(InputError) as error:
+        read_phenopacket(_packet(tmp_path, document))
+    assert "phenotypicFeatures[2].excluded" in str(error.value) and "boolean" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("feature", "where"),
+    [
+        ({"type": {"id": 1250}}, "phenotypicFeatures[0].type.id"),
+        ({"type": SEIZURE}, "phenotypicFeatures[0].type"),
+        ({"type": {"id": SEIZURE}, "excluded": 0}, "phenotypicFeatures[0].excluded"),
+        ({"type": {"id": SEIZURE}, "exclude": True}, "phenotypicFeatures[0]"),  # misspelt: would be ignored
+        ({"excluded": True}, "phenotypicFeatures[0]"),
+    ],
+)
+def test_wrong_types_are_refused_as_the_official_schema_refuses_them(tmp_path, feature, where):
+    from google.protobuf import json_format
+    from phenopackets import Phenopacket
+
+    document = _features(feature)
+    with pytest.raises(InputError) as error:
+        read_phenopacket(_packet(tmp_path, document))
+    assert f", {where}:" in str(error.value)
+    if "type" in feature:  # the official parser (protobuf JSON) refuses the same document
+        with pytest.raises(json_format.ParseError):
+            json_format.ParseDict(document, Phenopacket())
+
+
+@pytest.mark.parametrize(
+    ("content", "expect"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("[1, 2]", "holds a JSON array, not a Phenopacket object"),
+        ('{"phenotypicFeatures": [', "is not valid JSON"),
+        ('{"id": "caf\xe9"}'.encode("latin-1"), "line 1: byte 0xe9 is not UTF-8"),
+        (b'\xef\xbb\xbf{"phenotypicFeatures": []}', "byte-order mark"),
+    ],
+)
+def test_unreadable_phenopackets_are_one_line_errors(tmp_path, content, expect):
+    with pytest.raises(InputError) as error:
+        read_phenopacket(_packet(tmp_path, content))
+    assert expect in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_valid_phenopacket_keeps_its_exclusions(tmp_path):
+    document = _features({"type": {"id": SEIZURE, "label": "Seizure"}, "excluded": False},
+                         {"type": {"id": DELAY}, "excluded": True, "modifiers": [{"id": "HP:0012828"}]})  # fmt: skip
+    phenotype = read_phenopacket(_packet(tmp_path, document))
+    assert phenotype.observed == [SEIZURE] and phenotype.excluded == [DELAY]
+
+
+def _shipped() -> dict:
+    return yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+
+
+@pytest.mark.parametrize(
+    ("change", "expect"),
+    [
+        (lambda c: c["thresholds"].update(max_population_af=float("nan")), "'thresholds.max_population_af' is nan"),
+        (lambda c: c["cohort"].update(max_frequency=float("nan")), "'cohort.max_frequency' is nan"),
+        (lambda c: c["thresholds"].update(min_dp=float("inf")), "'thresholds.min_dp' is inf"),
+        (lambda c: c["genotype_gates"].update(het_ab=[0.8, 0.2]), "'genotype_gates.het_ab' is [0.8, 0.2]"),
+        (
+            lambda c: c["genotype_gates"]["modes"].update(de_novo={"het_ab": [0.7, 0.3]}),
+            "'genotype_gates.modes.de_novo.het_ab'",
+        ),
+        (lambda c: c.update(threshold={"min_gq": 30}), "'threshold' is not a rarevar setting"),
+        (
+            lambda c: c["thresholds"].update(max_popluation_af=0.001),
+            "'thresholds.max_popluation_af' is not a rarevar setting and would be ignored. Did you mean "
+            "'max_population_af'?",
+        ),
+    ],
+)
+def test_settings_that_would_be_ignored_or_misread_are_refused(change, expect):
+    config = _shipped()
+    config["cohort"] = {"db": "cohort.sqlite"}
+    change(config)
+    with pytest.raises(InputError) as error:
+        validate_config(config)
+    assert expect in str(error.value)
+
+
+def test_the_shipped_config_and_yaml_nan_spellings(tmp_path):
+    validate_config(copy.deepcopy(_shipped()))
+    text = (REPO / "config" / "config.yaml").read_text()
+    for spelling in (".nan", ".NaN", ".inf", "-.inf"):
+        path = tmp_path / "config.yaml"
+        path.write_text(text.replace("max_population_af: 0.01", f"max_population_af: {spelling}"))
+        with pytest.raises(InputError, match="max_population_af' is"):
+            load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("damage", "expect"),
+    [
+        (lambda data: b"\xef\xbb\xbf" + data, "line 1: starts with a UTF-8 byte-order mark"),
+        (lambda data: data.replace(b"results_dir: results", b"results_dir: r\xe9sultats"), "line 4: byte 0xe9"),
+    ],
+)
+def test_config_bytes_that_are_not_plain_utf8(tmp_path, damage, expect):
+    path = tmp_path / "config.yaml"
+    path.write_bytes(damage((REPO / "config" / "config.yaml").read_bytes()))
+    with pytest.raises(InputError) as error:
+        load_config(path)
+    assert expect in str(error.value)
