@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import jsonschema
 
 from rarevar.config import load_schema
 from rarevar.errors import InputError
+from rarevar.text_input import read_text
 
 COLUMNS = ("family_id", "vcf", "ped", "hpo")
 OPTIONAL_COLUMNS = ("gvcf",)  # comma-separated gVCFs of family members, to fill missing genotypes from
@@ -32,11 +34,9 @@ class FamilyRow:
 def read_families(path: str | Path) -> list[FamilyRow]:
     """Read and check the sheet; raise InputError naming the line at fault."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "families sheet does not exist", "Set `families:` in the config to a TSV file")
     schema = load_schema("families.schema.yaml")
-    with open(path, encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle if line.strip() and not line.startswith("##")]
+    text = read_text(path, "families sheet")
+    lines = [line for line in io.StringIO(text, newline="") if line.strip() and not line.startswith("##")]
     if not lines:
         raise InputError(path, "families sheet is empty", f"Add a header ({', '.join(COLUMNS)}) and one row per family")
     reader = csv.DictReader(lines, delimiter="\t")

@@ -6,10 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rarevar.errors import InputError
+from rarevar.text_input import read_text
 
 MISSING_PARENT = {"0", "-9", ".", ""}
-SEX_CODES = {"1": "male", "2": "female"}
-PHENOTYPE_CODES = {"1": "unaffected", "2": "affected"}
+# PED codes and the synonyms real pedigree files use (GEMINI writes `male`/`female`, peddy `-1` for unknown sex).
+# Anything else is refused: read as "unknown", a typo would silently change the X-linked and de novo calls.
+SEX_CODES = {"1": "male", "m": "male", "male": "male", "2": "female", "f": "female", "female": "female",
+             "0": "unknown", "-9": "unknown", "-1": "unknown", ".": "unknown", "other": "unknown",
+             "u": "unknown", "unknown": "unknown"}  # fmt: skip
+PHENOTYPE_CODES = {"1": "unaffected", "unaffected": "unaffected", "2": "affected", "affected": "affected",
+                   "0": "unknown", "-9": "unknown", ".": "unknown", "unknown": "unknown"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -112,46 +118,44 @@ def _fields(line: str) -> list[str]:
 def read_ped(path: str | Path) -> dict[str, Pedigree]:
     """Read every family in a PED file, validated. Raises InputError naming the line at fault."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "PED file does not exist", "Check the `ped` path in the families sheet")
     individuals: dict[str, Individual] = {}
     line_of: dict[str, int] = {}
-    with open(path, encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = _fields(line)
-            where = f"line {lineno}"
-            if len(cols) < 6:
-                raise InputError(
-                    path,
-                    f"expected 6 columns (family, sample, father, mother, sex, phenotype), found {len(cols)}",
-                    "Use a standard tab-separated PED file",
-                    where,
-                )
-            family, sample, father, mother, sex, pheno = (c.strip() for c in cols[:6])
-            if sample in individuals:
-                other = individuals[sample]
-                what = "in two families" if other.family != family else "twice"
-                raise InputError(
-                    path,
-                    f"sample '{sample}' is listed {what} (first on line {line_of[sample]})",
-                    "List each sample once",
-                    where,
-                )
-            father = None if father in MISSING_PARENT else father
-            mother = None if mother in MISSING_PARENT else mother
-            if sample in (father, mother):
-                raise InputError(path, f"sample '{sample}' is its own parent", "Fix the parent columns", where)
-            individuals[sample] = Individual(
-                family,
-                sample,
-                father,
-                mother,
-                SEX_CODES.get(sex, "unknown"),
-                PHENOTYPE_CODES.get(pheno, "unknown"),
+    for lineno, line in enumerate(read_text(path, "PED file").split("\n"), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = _fields(line)
+        where = f"line {lineno}"
+        if len(cols) < 6:
+            raise InputError(
+                path,
+                f"expected 6 columns (family, sample, father, mother, sex, phenotype), found {len(cols)}",
+                "Use a standard tab-separated PED file",
+                where,
             )
-            line_of[sample] = lineno
+        family, sample, father, mother, sex, pheno = (c.strip() for c in cols[:6])
+        _check_codes(path, where, sample, sex, pheno)
+        if sample in individuals:
+            other = individuals[sample]
+            what = "in two families" if other.family != family else "twice"
+            raise InputError(
+                path,
+                f"sample '{sample}' is listed {what} (first on line {line_of[sample]})",
+                "List each sample once",
+                where,
+            )
+        father = None if father in MISSING_PARENT else father
+        mother = None if mother in MISSING_PARENT else mother
+        if sample in (father, mother):
+            raise InputError(path, f"sample '{sample}' is its own parent", "Fix the parent columns", where)
+        individuals[sample] = Individual(
+            family,
+            sample,
+            father,
+            mother,
+            SEX_CODES[sex.lower()],
+            PHENOTYPE_CODES[pheno.lower()],
+        )
+        line_of[sample] = lineno
     if not individuals:
         raise InputError(path, "PED file lists no samples", "Add one line per sequenced individual")
     _check_parents(path, individuals, line_of)
@@ -159,6 +163,15 @@ def read_ped(path: str | Path) -> dict[str, Pedigree]:
     for ind in individuals.values():
         families.setdefault(ind.family, []).append(ind)
     return {fam: Pedigree(fam, members, str(path)) for fam, members in families.items()}
+
+
+def _check_codes(path: Path, where: str, sample: str, sex: str, phenotype: str) -> None:
+    if sex.lower() not in SEX_CODES:
+        raise InputError(path, f"sample '{sample}' has sex '{sex}', which is not a PED sex code",
+                         "Use 1 (or M, male) for male, 2 (or F, female) for female, 0 for unknown", where)  # fmt: skip
+    if phenotype.lower() not in PHENOTYPE_CODES:
+        raise InputError(path, f"sample '{sample}' has phenotype '{phenotype}', which is not a PED affection code",
+                         "Use 2 for affected, 1 for unaffected, 0 or -9 for unknown", where)  # fmt: skip
 
 
 def _check_parents(path: Path, individuals: dict[str, Individual], line_of: dict[str, int]) -> None:
