@@ -446,3 +446,31 @@ def main(argv: list[str] | None = None) -> int:
     except BcftoolsError as error:
         print(f"rarevar: error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # the environment failed (disk full, a file vanished or unreadable): exit 1
+        print(f"rarevar: error: {environment_problem(error, _output_of(args))}", file=sys.stderr)
+        return 1
+
+
+def _output_of(args) -> str | None:
+    """The file a stage command was writing (named when the system's error does not say which)."""
+    for name in ("out", "out_json", "annotated", "rare", "results"):
+        if getattr(args, name, None):
+            return getattr(args, name)
+    return None
+
+
+def environment_problem(error: OSError, writing: str | None = None) -> str:
+    """One line for an operating-system failure: what happened, to which file, what to do."""
+    import errno
+
+    path = error.filename or (f"while writing {writing}" if writing else None)
+    where = f"{path}: " if path else ""
+    reason = (error.strerror or str(error)).lower()
+    fixes = {
+        errno.ENOSPC: "Free space there (or give another results_dir) and run again: finished steps are kept",
+        errno.EDQUOT: "Free space within your quota (or give another results_dir) and run again",
+        errno.EACCES: "Make it readable (and its folder writable), or give another path",
+        errno.EROFS: "Give a results_dir on a writable file system",
+        errno.ELOOP: "The path is a loop of symbolic links: point it at the real file",
+    }
+    return f"{where}{reason}. {fixes.get(error.errno, 'Check the path, the disk and the permissions, then run again')}"
