@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: demo test test-cluster lint setup clean fuzz chromium cjk-fonts pdf-libs bench
+.PHONY: demo test test-cluster bench-cluster lint setup clean fuzz chromium cjk-fonts pdf-libs bench
 
 # Re-install only when the project's dependencies change.
 $(BIN)/rarevar: pyproject.toml
@@ -21,10 +21,15 @@ demo: setup pdf-libs
 test: setup pdf-libs chromium cjk-fonts
 	$(BIN)/python -m pytest -q tests --ignore=tests/cluster
 
-# The demo and a 50-family simulated batch through a real one-node SLURM cluster (Debian's slurm-wlm and munge,
-# installed when missing), compared with local runs. Needs root; without it (or without apt) the test fails and says why.
+# The demo through a real one-node SLURM cluster (Debian's slurm-wlm and munge, installed when missing), compared
+# with a local run, and a re-run after deleting an output. Needs root; without it (or without apt) the test fails
+# and says why. CI runs it after `make test`.
 test-cluster: setup
-	$(BIN)/python -m pytest -q -s tests/cluster
+	$(BIN)/python -m pytest -q -s tests/cluster/test_slurm.py
+
+# A 50-family simulated batch through the same cluster and locally (about half an hour; not in CI).
+bench-cluster: setup
+	$(BIN)/python -m pytest -q -s tests/cluster/test_batch.py
 
 # report.pdf is laid out by WeasyPrint, which needs the system's Pango (present on most Debian installs).
 pdf-libs:
