@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pysam
@@ -165,12 +164,30 @@ def _column_value(candidate: dict, column: str):
     return candidate.get(column)
 
 
+# OWASP's CSV-injection advice: a cell a spreadsheet could run as a formula starts with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def neutralise(cell: str) -> str:
+    """A cell that a spreadsheet would read as a formula, prefixed by a single quote (OWASP); a number such as
+    -0.5 stays a number."""
+    if cell.startswith(FORMULA_START) and not NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _tsv_cell(cell: str) -> str:
+    """Quoted as csv does, and also when it holds a carriage return (csv leaves that bare, which splits the row
+    for most readers)."""
+    cell = neutralise(cell)
+    return '"' + cell.replace('"', '""') + '"' if any(c in cell for c in '\t\n\r"') else cell
+
+
 def write_tsv(candidates: list[dict], path: str | Path) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
-    writer.writerow(TSV_COLUMNS)
-    writer.writerows(candidate_rows(candidates))
-    write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
+    rows = [TSV_COLUMNS, *candidate_rows(candidates)]
+    text = "".join("\t".join(map(_tsv_cell, row)) + "\n" for row in rows)
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def write_vcf(candidates: list[dict], annotated_bcf: str, path: str | Path) -> None:

@@ -142,3 +142,39 @@ def test_config_bytes_that_are_not_plain_utf8(tmp_path, damage, expect):
     with pytest.raises(InputError) as error:
         load_config(path)
     assert expect in str(error.value)
+
+
+def _candidate(**fields) -> dict:
+    return {"rank": 1, "gene": "TNNT2", "chrom": "chr1", "pos": 100, "ref": "A", "alt": "G", **fields}
+
+
+def test_tsv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):
+    import csv
+
+    from rarevar.outputs import TSV_COLUMNS, write_tsv
+
+    hostile = {"gene": "=HYPERLINK(\"http://x\",\"y\")", "transcript": "+cmd|' /C calc'!A0", "hgvs_c": "-",
+               "hgvs_p": "@SUM(1+1)", "consequence": "\tmissense", "why": "\r=1+1", "matched_disease": "safe text",
+               "acmg": {"points": -3}, "population_af": "-1.5e-05", "score": "+0.25"}  # fmt: skip
+    write_tsv([_candidate(**hostile)], tmp_path / "candidates.tsv")
+    with open(tmp_path / "candidates.tsv", encoding="utf-8", newline="") as handle:
+        row = dict(zip(TSV_COLUMNS, list(csv.reader(handle, delimiter="\t"))[1], strict=True))
+    for column in ("gene", "transcript", "hgvs_c", "hgvs_p", "consequence", "why"):
+        assert row[column] == "'" + hostile[column], column
+    assert row["matched_disease"] == "safe text"
+    assert (row["acmg_points"], row["population_af"], row["score"]) == ("-3", "-1.5e-05", "+0.25")  # numbers
+
+
+def test_xlsx_marks_a_cell_cut_to_excels_limit_and_the_tsv_keeps_it_whole(tmp_path):
+    from openpyxl import load_workbook
+
+    from rarevar.outputs import TSV_COLUMNS, write_tsv
+    from rarevar.report.xlsx import write_xlsx
+
+    allele = "ACGT" * 25_000
+    write_xlsx({"candidates": [_candidate(alt=allele)]}, tmp_path / "candidates.xlsx")
+    cell = load_workbook(tmp_path / "candidates.xlsx")["candidates"].cell(2, TSV_COLUMNS.index("alt") + 1).value
+    assert len(cell) == 32_767 and allele.startswith(cell.split("…")[0])
+    assert cell.endswith("… [cut: 100,000 characters; full value in candidates.tsv/json]")
+    write_tsv([_candidate(alt=allele)], tmp_path / "candidates.tsv")
+    assert allele in (tmp_path / "candidates.tsv").read_text()

@@ -11,8 +11,18 @@ from pathlib import Path
 from rarevar.atomic import write_bytes_atomic
 from rarevar.outputs import TSV_COLUMNS, candidate_rows
 
+# Excel's limit on the characters of one cell; a longer value is cut, and the cell says so.
+CELL_LIMIT = 32_767
 # A fixed document date: the file's contents depend on the analysis only (the run date is in the report).
 DOCUMENT_DATE = dt.datetime(2000, 1, 1)
+
+
+def _fit(text: str) -> str:
+    """The cell's text, cut to Excel's limit with a marker saying where the whole value is."""
+    if len(text) <= CELL_LIMIT:
+        return text
+    marker = f"… [cut: {len(text):,} characters; full value in candidates.tsv/json]"
+    return text[: CELL_LIMIT - len(marker)] + marker
 
 
 def _typed(text: str):
@@ -65,7 +75,7 @@ def write_xlsx(payload: dict, path: str | Path) -> None:
         sheet = book.create_sheet(title)
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row, start=1):
-                cell = sheet.cell(r, c, _typed(value))
+                cell = sheet.cell(r, c, _typed(_fit(value)))
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"  # text from an input file is data, never a formula
         sheet.freeze_panes = "A2"
