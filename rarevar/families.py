@@ -36,7 +36,9 @@ def read_families(path: str | Path) -> list[FamilyRow]:
     path = Path(path)
     schema = load_schema("families.schema.yaml")
     text = read_text(path, "families sheet")
-    lines = [line for line in io.StringIO(text, newline="") if line.strip() and not line.startswith("##")]
+    numbered = [(number, line) for number, line in enumerate(io.StringIO(text, newline=""), start=1)
+                if line.strip() and not line.startswith("##")]  # fmt: skip
+    lines = [line for _, line in numbered]
     if not lines:
         raise InputError(path, "families sheet is empty", f"Add a header ({', '.join(COLUMNS)}) and one row per family")
     reader = csv.DictReader(lines, delimiter="\t")
@@ -52,7 +54,12 @@ def read_families(path: str | Path) -> list[FamilyRow]:
     reader.fieldnames = header
     rows: list[FamilyRow] = []
     seen: dict[str, int] = {}
-    for lineno, record in enumerate(reader, start=2):
+    for record in reader:
+        lineno = numbered[reader.line_num - 1][0]  # the file's own line number (blank and ## lines skipped)
+        if record.get(None):  # values beyond the header's columns: a stray tab shifts what follows
+            raise InputError(path, f"{len(header) + len(record[None])} values but {len(header)} column names",
+                             "Remove the extra tab-separated values, or name their column in the header",
+                             f"line {lineno}")  # fmt: skip
         values = {name: (record.get(name) or "").strip() for name in COLUMNS + OPTIONAL_COLUMNS if name in header}
         errors = list(jsonschema.Draft202012Validator(schema).iter_errors(values))
         empty = [name for name in COLUMNS if not values[name]]

@@ -110,3 +110,49 @@ CASES = [
     Case("sheet_symlink_loop", "the families sheet is a symbolic link to itself", "invalid",
          lambda folder: Setup(config={"families": str(_loop(folder, "loop.tsv"))}), "symbolic links"),
 ]
+
+
+def _hpo(text: str):
+    return lambda folder: Setup(rows=[demo_row(hpo=text)])
+
+
+def _command(*args: str):
+    return lambda folder: Setup(command=[part.replace("{folder}", str(folder)) for part in args])
+
+
+def _config_text(text: str):
+    return lambda folder: Setup(raw_config=text.encode("utf-8"))
+
+
+ONE_FAMILY = ["run", "--vcf", str(DEMO / "trio.vcf.gz"), "--ped", str(DEMO / "demo.ped"), "--hpo", "HP:0001639"]
+
+CASES += [
+    Case("hpo_lowercase_prefix", "HPO terms written 'hp:0001639' (lowercase prefix)", "invalid",
+         _hpo("hp:0001639;hp:0001645"), "hp:0001639"),
+    Case("hpo_zero_width_space", "an HPO term carrying an invisible zero-width space, as copied from a web page",
+         "invalid", _hpo("HP:0001639\u200b;HP:0001645"), "HP:0001639"),
+    Case("hpo_only_excluded", "only excluded HPO terms: no observed phenotype to rank by", "invalid",
+         _hpo("-HP:0001639;-HP:0001645"), "observed"),
+    Case("hpo_missing_phenopacket", "the hpo column names a Phenopacket file that does not exist", "invalid",
+         _hpo("/nonexistent/patient.json"), "does not exist"),
+    Case("gvcf_missing", "the optional gvcf column names a gVCF that does not exist", "invalid",
+         lambda folder: Setup(rows=[demo_row(gvcf=str(folder / "mother.g.vcf.gz"))]), "does not exist"),
+    Case("ped_comments_only", "a PED holding only its header comment", "invalid",
+         _with_ped(PED.splitlines()[0] + "\n"), "PED file lists no samples"),
+    Case("sheet_row_extra_column", "a families-sheet row with a fifth, unnamed value (a stray tab)", "invalid",
+         lambda folder: _sheet(folder, _sheet_text().replace("\n", "\textra\n").replace("hpo\textra", "hpo").encode()),
+         "line 2"),
+    Case("sheet_crlf", "a families sheet with Windows (CR LF) line ends", "legal",
+         lambda folder: _sheet(folder, _sheet_text().replace("\n", "\r\n").encode()), check=_demo_planted_first),
+    Case("config_empty_file", "an empty config file", "invalid", _config_text(""), "does not hold a mapping"),
+    Case("config_yaml_list", "a config whose top level is a YAML list", "invalid", _config_text("- a\n- b\n"),
+         "does not hold a mapping"),
+    Case("config_tab_indent", "a config indented with a tab (not valid YAML)", "invalid",
+         _config_text("families: x\nthresholds:\n\tmax_population_af: 0.01\n"), "not valid YAML"),
+    Case("run_config_missing", "`rarevar run --config` naming a file that does not exist", "invalid",
+         _command("run", "--config", "{folder}/nope.yaml"), "config file does not exist"),
+    Case("run_one_family_without_out", "one-family `rarevar run` without --out", "invalid",
+         _command(*ONE_FAMILY), "--out is missing"),
+    Case("run_profile_missing", "`rarevar run --profile` naming a folder that does not exist", "invalid",
+         _command("run", "--config", "{config}", "--profile", "{folder}/no-profile"), "no-profile"),
+]
