@@ -123,6 +123,35 @@ def resource_path(config: dict, name: str) -> Path | None:
     return Path(resources["dir"]) / resources[name]
 
 
+# The resources the checks before any job verify against their folder's manifest (rarevar.validate).
+MANIFEST_CHECKED = ("reference", "genes", "population", "clinvar")
+
+
+def resource_signature(path: str | Path, manifest_checked: bool = False) -> str:
+    """What identifies a resource's content, for the workflow to compare between runs (Snakemake's file-time
+    check misses a resource replaced by one with an older time). The checksum its folder's manifest records
+    where rarevar verifies that checksum on every run (`manifest_checked`: one of MANIFEST_CHECKED, at most
+    FULL_CHECK_BYTES); otherwise size, times and inode, which a replacement changes (ctime cannot be set back)."""
+    from rarevar.download import MANIFEST, read_manifest
+    from rarevar.resource_check import FULL_CHECK_BYTES
+
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"  # the checks before any job name it
+    manifest = {}
+    if manifest_checked and stat.st_size <= FULL_CHECK_BYTES:
+        try:
+            manifest = read_manifest(path.parent / MANIFEST) or {}
+        except InputError:
+            pass
+    entry = next((e for e in manifest.get("files", []) if isinstance(e, dict) and e.get("name") == path.name), {})
+    if entry.get("sha256") and entry.get("size", stat.st_size) == stat.st_size:
+        return f"sha256:{entry['sha256']}"
+    return f"size:{stat.st_size},mtime:{stat.st_mtime_ns},ctime:{stat.st_ctime_ns},inode:{stat.st_ino}"
+
+
 def score_sources(config: dict) -> list[dict]:
     """The configured in-silico score files, each path resolved against the resources folder."""
     base = Path(config["resources"]["dir"])

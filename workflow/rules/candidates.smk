@@ -16,6 +16,7 @@ rule candidates:
         settings=settings_json(),
         source=config["consequence"]["source"],
         constraint=optional_flag("--constraint", "constraint"),
+        resources=resource_signatures("constraint", "genes", "reference"),
     conda:
         "../envs/rarevar.yaml"
     log:

@@ -2,7 +2,14 @@ import json
 import os
 import shlex
 
-from rarevar.config import resource_path, score_sources, stage_resources, stage_settings
+from rarevar.config import (
+    MANIFEST_CHECKED,
+    resource_path,
+    resource_signature,
+    score_sources,
+    stage_resources,
+    stage_settings,
+)
 
 # Every step runs one `rarevar <stage>` command. The environment Snakemake runs in (rarevar run puts its
 # bin folder first on PATH) is the one the jobs use, locally and on cluster nodes alike.
@@ -53,6 +60,18 @@ def optional_flag(flag, name):
     """`--flag path` for a configured optional resource, else nothing."""
     path = resource_path(config, name)
     return f"{flag} {shlex.quote(str(path))}" if path else ""
+
+
+def resource_signatures(*names):
+    """A params value naming the content of each configured resource a rule reads: a replaced resource changes it,
+    so Snakemake's params trigger re-runs the rule and everything after it, even when the new file is older."""
+    paths = {name: resource_path(config, name) for name in names}
+    return ";".join(f"{name}={resource_signature(path, name in MANIFEST_CHECKED)}"
+                    for name, path in paths.items() if path)  # fmt: skip
+
+
+def score_signatures():
+    return ";".join(f"{path}={resource_signature(path)}" for path in score_files())
 
 
 def settings_json():

@@ -10,6 +10,7 @@ rule consequence:
         funnel=f"{WORK}/funnel/3_consequence.json",
     params:
         source=config["consequence"]["source"],
+        resources=resource_signatures("reference", "genes"),
     conda:
         "../envs/rarevar.yaml"
     log:

@@ -14,6 +14,7 @@ rule frequency:
     params:
         max_af=config["thresholds"]["max_population_af"],
         clinvar=optional_flag("--clinvar", "clinvar"),
+        resources=resource_signatures("population", "clinvar"),
     conda:
         "../envs/rarevar.yaml"
     log:

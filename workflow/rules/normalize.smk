@@ -10,6 +10,7 @@ rule normalize:
     params:
         samples=family_samples,
         shard=shard_option,
+        resources=resource_signatures("reference"),
     conda:
         "../envs/rarevar.yaml"
     log:

@@ -9,6 +9,7 @@ rule scores:
         summary=f"{WORK}/scores.json",
     params:
         sources=score_sources_json(),
+        resources=score_signatures(),
     conda:
         "../envs/rarevar.yaml"
     log:
