@@ -21,5 +21,5 @@ def test_the_corpus_is_large_and_every_case_says_what_is_wrong():
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_case(case, tmp_path):
-    outcome = run_case(case, tmp_path)
+    outcome = run_case(case, tmp_path, in_process=True)
     assert outcome.as_expected, f"{case.name} ({case.what}): {outcome.result}: {outcome.detail}"

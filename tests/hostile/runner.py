@@ -82,12 +82,35 @@ def snapshot(folder: Path) -> dict[str, str]:
     return files
 
 
-def rarevar(args: list[str], cwd: Path, timeout: int) -> subprocess.CompletedProcess | None:
+def rarevar(args: list[str], cwd: Path, timeout: int, in_process: bool = False) -> subprocess.CompletedProcess | None:
+    """The command line as a user runs it; `in_process` calls the same entry point in this process (no interpreter
+    start-up: the test suite runs `validate` of every case this way), an uncaught exception printed as a traceback."""
+    if in_process:
+        return _in_process(args)
     try:
         return subprocess.run([sys.executable, "-m", "rarevar", *args], cwd=cwd, capture_output=True, text=True,
                               timeout=timeout, stdin=subprocess.DEVNULL)  # fmt: skip
     except subprocess.TimeoutExpired:
         return None
+
+
+def _in_process(args: list[str]) -> subprocess.CompletedProcess:
+    import contextlib
+    import io
+    import traceback
+
+    from rarevar.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(args)
+        except SystemExit as exit_:
+            status = exit_.code if isinstance(exit_.code, int) else 1
+        except Exception:  # noqa: BLE001 - reported as the traceback a user would see
+            traceback.print_exc()
+            status = 1
+    return subprocess.CompletedProcess(args, status, out.getvalue(), err.getvalue())
 
 
 def _one_line_error(result: subprocess.CompletedProcess) -> str | None:
@@ -109,12 +132,12 @@ def _refusal(case: Case, result: subprocess.CompletedProcess, stage: str) -> Out
     return Outcome(case, REFUSED, message)
 
 
-def run_case(case: Case, folder: Path) -> Outcome:
+def run_case(case: Case, folder: Path, in_process: bool = False) -> Outcome:
     folder.mkdir(parents=True, exist_ok=True)
     setup = case.build(folder)
     config = write_case_config(folder, setup)
     before = snapshot(folder)
-    outcome = _run(case, setup, config, folder)
+    outcome = _run(case, setup, config, folder, in_process)
     after = snapshot(folder)
     changed = [path for path, digest in before.items() if after.get(path) != digest and path != str(config)]
     if changed:
@@ -122,7 +145,7 @@ def run_case(case: Case, folder: Path) -> Outcome:
     return outcome
 
 
-def _run(case: Case, setup: Setup, config: Path, folder: Path) -> Outcome:
+def _run(case: Case, setup: Setup, config: Path, folder: Path, in_process: bool) -> Outcome:
     if setup.command is not None:
         command = [part.replace("{config}", str(config)) for part in setup.command]
         result = rarevar(command, folder, RUN_SECONDS)
@@ -131,7 +154,7 @@ def _run(case: Case, setup: Setup, config: Path, folder: Path) -> Outcome:
         if result.returncode != 0:
             return _refusal(case, result, "run" if command[0] == "run" and _jobs_started(folder) else "command")
         return _ran(case, folder, setup)
-    result = rarevar(["validate", "--config", str(config)], folder, VALIDATE_SECONDS)
+    result = rarevar(["validate", "--config", str(config)], folder, VALIDATE_SECONDS, in_process)
     if result is None:
         return Outcome(case, HANG, f"validate gave no answer in {VALIDATE_SECONDS} s")
     if result.returncode != 0:
