@@ -84,7 +84,9 @@ def check_score_sources(config: dict, reference_contigs: list[str]) -> None:
             raise InputError(path, str(error).removeprefix(f"{path}: "), "Fix the file or its `scores` entry") from None
 
 
-def validate_family(row: FamilyRow, sheet: str, reference: Path, deep: bool = False) -> FamilyInputs:
+def validate_family(row: FamilyRow, sheet: str, reference: Path, deep: bool = False,
+                    source: str = "auto") -> FamilyInputs:  # fmt: skip
+    """`source`: consequence.source of the config (the VCF must then carry what it names)."""
     origin = f"{sheet}, line {row.line}"
     for column in ("vcf", "ped"):
         if not Path(getattr(row, column)).is_file():
@@ -101,9 +103,9 @@ def validate_family(row: FamilyRow, sheet: str, reference: Path, deep: bool = Fa
             "Mark the patient(s) as affected",
         )
     phenotype = read_phenotype(row.hpo, origin)
-    samples = check_vcf(row.vcf, pedigree.samples, reference)
+    samples = check_vcf(row.vcf, pedigree.samples, reference, source)
     if deep:
-        scan_records(row.vcf)
+        scan_records(row.vcf, reference, source, [s for s in pedigree.samples if s in samples])
     check_gvcfs(row, pedigree, samples, reference)
     return FamilyInputs(row, pedigree, phenotype, samples)
 
@@ -127,7 +129,8 @@ def validate_batch(config: dict, deep: bool = False) -> list[FamilyInputs]:
     check_resources(config)
     sheet = config["families"]
     reference = resource_path(config, "reference")
-    return [validate_family(row, sheet, reference, deep) for row in read_families(sheet)]
+    source = config.get("consequence", {}).get("source", "auto")
+    return [validate_family(row, sheet, reference, deep, source) for row in read_families(sheet)]
 
 
 def batch_inputs(config: dict) -> list[FamilyInputs]:

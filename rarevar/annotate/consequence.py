@@ -345,3 +345,9 @@ def vep_fields(description: str) -> list[str]:
     """The CSQ field order from its header description ('... Format: Allele|Consequence|...')."""
     match = re.search(r"Format:\s*([^\"]+)", description)
     return [f.strip() for f in match.group(1).split("|")] if match else []
+
+
+def ann_fields(description: str) -> list[str]:
+    """snpEff's ANN field names from its header description ("Functional annotations: 'Allele | Annotation | ...'")."""
+    match = re.search(r"'([^']*)'", description)
+    return [f.strip() for f in match.group(1).split("|")] if match else []
