@@ -10,6 +10,7 @@ stop_gained to a stop_retained.
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pysam
 
@@ -18,7 +19,10 @@ from rarevar.annotate.haplotypes import joint_consequences, record_key
 from rarevar.atomic import publish_indexed
 from rarevar.bcftools import BcftoolsError, bcftools, count_records
 from rarevar.errors import InputError
-from rarevar.funnel import write_steps
+from rarevar.funnel import write_json_atomic, write_steps
+
+INPUT_STEP = "consequences annotated ({source} in the input; records without one set aside, each listed)"
+MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
 
 
 def input_annotation(vcf: str) -> str | None:
@@ -32,47 +36,73 @@ def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str
     tmp = f"{out}.tmp{os.getpid()}"
     if source == "input" or (source == "auto" and existing):
         if not existing:
-            raise ValueError(f"{vcf}: consequence.source is 'input' but the VCF has no CSQ, ANN, EFF or BCSQ")
-        bcftools("view", "--no-version", "-Ob", "-o", tmp, "-W", vcf)
-        used = existing
-    else:
-        # -s - -l: consequences from REF/ALT alone, each record on its own. Without -l csq joins every record
-        # into one haplotype, so a frameshift from one parent would hide the other parent's missense in the
-        # same gene (the compound heterozygote); with samples (-p a) unphased hets would be joined in cis.
-        # Records a sample carries in cis (phased, or homozygous) then get their joint consequence
-        # (rarevar.annotate.haplotypes). --force: keep going past transcripts the GFF describes incompletely.
-        try:
-            bcftools(
-                "csq",
-                "--no-version",
-                "-f",
-                reference,
-                "-g",
-                genes,
-                "-s",
-                "-",
-                "-l",
-                "--force",
-                "-Ob",
-                "-o",
-                tmp,
-                "-W",
-                vcf,
-            )
-            changed = joint_consequences(tmp, reference, genes)
-        except BcftoolsError as error:
-            reason = "no usable transcript" if "No usable transcripts" in str(error) else str(error)[-300:]
-            raise InputError(
-                genes,
-                f"bcftools csq could not use these gene models ({reason})",
-                "Give an Ensembl-style GFF3 (ID=gene:/transcript:, biotype=), as Ensembl publishes it",
-            ) from None
-        used = "BCSQ"
-        if changed:
-            write_joint(tmp, changed)
+            raise InputError(vcf, "consequence.source is 'input' but the VCF has no CSQ, ANN, EFF or BCSQ",
+                             "Annotate it first, or set consequence.source to auto")  # fmt: skip
+        if existing == "BCSQ":
+            # bcftools csq writes no BCSQ outside transcripts: there, none means no consequence (as in our own run).
+            bcftools("view", "--no-version", "-Ob", "-o", tmp, "-W", vcf)
+            publish_indexed(tmp, out)
+            write_steps(funnel, [(f"consequences annotated ({existing})", count_records(out))])
+            return existing
+        # VEP and snpEff annotate every record (intergenic ones too): a record without one was not annotated. It
+        # is set aside here, counted and listed, rather than vanishing at the impact filter as if assessed.
+        set_aside = unannotated(vcf, existing)
+        bcftools("view", "--no-version", "-i", f'INFO/{existing}!="."', "-Ob", "-o", tmp, "-W", vcf)
+        publish_indexed(tmp, out)
+        step = {"step": INPUT_STEP.format(source=existing), "variants": count_records(out),
+                "set_aside": set_aside[:MAX_LISTED], "set_aside_total": len(set_aside)}  # fmt: skip
+        write_json_atomic(funnel, [step])
+        return existing
+    # -s - -l: consequences from REF/ALT alone, each record on its own. Without -l csq joins every record
+    # into one haplotype, so a frameshift from one parent would hide the other parent's missense in the
+    # same gene (the compound heterozygote); with samples (-p a) unphased hets would be joined in cis.
+    # Records a sample carries in cis (phased, or homozygous) then get their joint consequence
+    # (rarevar.annotate.haplotypes). --force: keep going past transcripts the GFF describes incompletely.
+    try:
+        bcftools(
+            "csq",
+            "--no-version",
+            "-f",
+            reference,
+            "-g",
+            genes,
+            "-s",
+            "-",
+            "-l",
+            "--force",
+            "-Ob",
+            "-o",
+            tmp,
+            "-W",
+            vcf,
+        )
+        changed = joint_consequences(tmp, reference, genes)
+    except BcftoolsError as error:
+        reason = "no usable transcript" if "No usable transcripts" in str(error) else str(error)[-300:]
+        raise InputError(
+            genes,
+            f"bcftools csq could not use these gene models ({reason})",
+            "Give an Ensembl-style GFF3 (ID=gene:/transcript:, biotype=), as Ensembl publishes it",
+        ) from None
+    used = "BCSQ"
+    if changed:
+        write_joint(tmp, changed)
     publish_indexed(tmp, out)
     write_steps(funnel, [(f"consequences annotated ({used})", count_records(out))])
     return used
+
+
+def unannotated(vcf: str, tag: str) -> list[dict]:
+    """The records of `vcf` without INFO/`tag`, with where they are and why they are set aside."""
+    reason = f"no {tag} annotation in the input VCF: its consequence is not known"
+    with tempfile.TemporaryDirectory() as tmp:
+        listing = os.path.join(tmp, "unannotated.tsv")
+        bcftools("query", "-i", f'INFO/{tag}="."', "-f", "%CHROM\t%POS\t%REF\t%ALT\n", "-o", listing, vcf)
+        with open(listing, encoding="utf-8") as handle:
+            rows = [line.rstrip("\n").split("\t") for line in handle if line.strip()]
+    return [
+        {"chrom": chrom, "pos": int(pos), "ref": ref, "alt": alt, "reason": reason} for chrom, pos, ref, alt in rows
+    ]
 
 
 def write_joint(path: str, changed: dict[tuple, list[str]]) -> None:
