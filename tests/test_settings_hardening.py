@@ -178,3 +178,42 @@ def test_xlsx_marks_a_cell_cut_to_excels_limit_and_the_tsv_keeps_it_whole(tmp_pa
     assert cell.endswith("… [cut: 100,000 characters; full value in candidates.tsv/json]")
     write_tsv([_candidate(alt=allele)], tmp_path / "candidates.tsv")
     assert allele in (tmp_path / "candidates.tsv").read_text()
+
+
+def test_records_without_the_inputs_consequence_are_counted_and_listed(tmp_path):
+    from rarevar.annotate.csq import add_consequences
+    from rarevar.bcftools import count_records
+    from tests.hostile.cases_settings import partial_csq_vcf
+
+    vcf = partial_csq_vcf(tmp_path)  # CSQ on 6 of the demo's 2,291 records
+    out, funnel = tmp_path / "consequence.bcf", tmp_path / "funnel.json"
+    used = add_consequences(str(vcf), "", "", "auto", str(out), str(funnel))
+    (step,) = json.loads(funnel.read_text())
+    assert used == "CSQ" and count_records(str(out)) == 6
+    assert step["step"] == "consequences annotated (CSQ in the input; records without one set aside, each listed)"
+    assert (step["variants"], step["set_aside_total"], len(step["set_aside"])) == (6, 2285, 1000)
+    first = step["set_aside"][0]
+    assert first == {"chrom": "chr1", "pos": 69, "ref": "G", "alt": "A",
+                     "reason": "no CSQ annotation in the input VCF: its consequence is not known"}  # fmt: skip
+
+
+def test_records_without_bcsq_stay_as_bcftools_csq_writes_none_outside_transcripts(tmp_path):
+    import pysam
+
+    from rarevar.annotate.csq import add_consequences
+    from rarevar.bcftools import count_records
+
+    vcf = tmp_path / "bcsq.vcf.gz"
+    with pysam.VariantFile(str(REPO / "resources" / "demo" / "trio.vcf.gz")) as source:
+        header = source.header.copy()
+        header.add_line('##INFO=<ID=BCSQ,Number=.,Type=String,Description="Haplotype-aware consequence">')
+        with pysam.VariantFile(str(vcf), "wz", header=header) as sink:
+            for record in source:
+                record.translate(header)
+                if (record.chrom, record.pos) == ("chr1", 35793):
+                    record.info["BCSQ"] = ("missense|TNNT2|ENST00000360372|protein_coding|-|100R>100P|35793C>G",)
+                sink.write(record)
+    out, funnel = tmp_path / "consequence.bcf", tmp_path / "funnel.json"
+    assert add_consequences(str(vcf), "", "", "auto", str(out), str(funnel)) == "BCSQ"
+    assert json.loads(funnel.read_text()) == [{"step": "consequences annotated (BCSQ)", "variants": 2291}]
+    assert count_records(str(out)) == 2291
