@@ -40,9 +40,11 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
     small = out_path.with_name(f".{out_path.name}.small.tmp{os.getpid()}.bcf")
     try:
         # One read lists the carried alleles set aside, one write keeps the carried alleles that are not.
-        set_aside = uninterpretable(str(tmp_out))
+        set_aside, lowercase = _set_aside_and_lowercase(str(tmp_out))
         n_small = _filtered(str(tmp_out), str(small), "-i", f'GT="alt" && {SMALL}')
         n_carried = n_small + len(set_aside)
+        if lowercase:
+            _uppercase(str(small))
         unique = _one_record_per_allele(str(small), out)
     finally:
         for leftover in (tmp_out, Path(f"{tmp_out}.csi"), small, Path(f"{small}.csi")):
@@ -97,13 +99,47 @@ def why_not_interpreted(alt: str) -> str:
 
 def uninterpretable(path: str) -> list[dict]:
     """Every allele some family member carries that this pipeline cannot interpret, with where it is and why."""
+    return _set_aside_and_lowercase(path)[0]
+
+
+# Lower-case bases are legal VCF (soft-masked sequence), but population frequencies and scores are joined by exact
+# REF/ALT text: a lower-case allele would silently miss them. bcftools norm checks REF against the reference
+# whatever its case; the carried alleles are then upper-cased (rarevar.normalize._uppercase).
+LOWERCASE = 'REF~"[acgtn]" || ALT~"^[ACGTNacgtn]*[acgtn][ACGTNacgtn]*$"'
+
+
+def _set_aside_and_lowercase(path: str) -> tuple[list[dict], bool]:
+    """The carried alleles set aside (as `uninterpretable`), and whether any carried small allele is lower-case:
+    one read of the split records for both."""
     with tempfile.TemporaryDirectory() as tmp:
         listing = os.path.join(tmp, "set_aside.tsv")
-        bcftools("query", "-i", f'GT="alt" && ({NOT_SMALL})', "-f", "%CHROM\t%POS\t%REF\t%ALT\n", "-o", listing, path)
+        bcftools("query", "-i", f'GT="alt" && ({NOT_SMALL} || {LOWERCASE})', "-f", "%CHROM\t%POS\t%REF\t%ALT\n",
+                 "-o", listing, path)  # fmt: skip
         with open(listing, encoding="utf-8") as handle:
             rows = [line.rstrip("\n").split("\t") for line in handle if line.strip()]
-    return [{"chrom": chrom, "pos": int(pos), "ref": ref, "alt": alt, "reason": why_not_interpreted(alt)}
-            for chrom, pos, ref, alt in rows]  # fmt: skip
+    set_aside = [{"chrom": chrom, "pos": int(pos), "ref": ref.upper(), "alt": alt, "reason": why_not_interpreted(alt)}
+                 for chrom, pos, ref, alt in rows if not _small(alt)]  # fmt: skip
+    return set_aside, any(_small(alt) for _, _, _, alt in rows)
+
+
+def _small(alt: str) -> bool:
+    return alt not in SET_ASIDE_ALLELES and "[" not in alt and "]" not in alt
+
+
+def _uppercase(path: str) -> None:
+    """Rewrite an indexed BCF with its REF/ALT bases upper-cased. Record by record in Python: only for the rare
+    input with lower-case bases (about a minute per million records); symbolic alleles stay as written."""
+    import pysam
+
+    tmp = f"{path}.upper.tmp{os.getpid()}.bcf"
+    with pysam.VariantFile(path) as source, pysam.VariantFile(tmp, "wb0", header=source.header) as target:
+        for record in source:
+            alleles = tuple(a if a.startswith("<") else a.upper() for a in record.alleles)
+            if alleles != record.alleles:
+                record.alleles = alleles
+            target.write(record)
+    bcftools("index", tmp)
+    publish_indexed(tmp, path)
 
 
 DEDUPLICATED = "one record per allele (a record that left-aligns onto another's allele merged into the first)"
