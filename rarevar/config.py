@@ -10,6 +10,7 @@ import jsonschema
 import yaml
 
 from rarevar.errors import InputError
+from rarevar.text_input import read_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO_ROOT / "workflow" / "schemas"
@@ -86,28 +87,13 @@ def _check_ranges(config: dict, source: str) -> None:
                              f"Write it as [{pair[1]}, {pair[0]}]")  # fmt: skip
 
 
-def read_config_text(path: Path) -> str:
-    """The config file as text; a byte-order mark or bytes that are not UTF-8 are refused naming the line."""
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise InputError(path, "starts with a UTF-8 byte-order mark", "Save it as UTF-8 without a byte-order mark",
-                         "line 1")  # fmt: skip
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(path, f"byte 0x{data[error.start]:02x} is not UTF-8 text", "Save the file as UTF-8",
-                         f"line {line}") from None  # fmt: skip
-
-
 def load_config(path: str | Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "config file does not exist", "Pass an existing YAML file with --config")
+    text = read_text(path, "config file")
     try:
-        config = yaml.safe_load(read_config_text(path))
-    except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror})", "Check the file's permissions") from None
+        config = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise InputError(path, f"is not valid YAML ({' '.join(str(error).split())})", "Fix the YAML syntax") from None
     if not isinstance(config, dict):

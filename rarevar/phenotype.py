@@ -70,18 +70,12 @@ def read_phenopacket(path: Path) -> Phenotype:
 def _load_phenopacket(path: Path) -> dict:
     """The Phenopacket's JSON, refused with one line unless it is UTF-8 JSON whose fields rarevar reads have the
     official schema's types."""
+    from rarevar.text_input import read_text
+
     export = "Export the Phenopacket again as JSON (UTF-8)"
+    text = read_text(path, "Phenopacket")
     try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror})", "Check the file and its permissions") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise InputError(path, "starts with a UTF-8 byte-order mark", "Save it as UTF-8 without a byte-order mark")
-    try:
-        packet = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise InputError(path, f"byte 0x{data[error.start]:02x} is not UTF-8 text", export, f"line {line}") from None
+        packet = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(path, f"is not valid JSON ({error.msg})", export, f"line {error.lineno}") from None
     except RecursionError:

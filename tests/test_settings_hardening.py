@@ -70,7 +70,7 @@ def test_wrong_types_are_refused_as_the_official_schema_refuses_them(tmp_path, f
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ("[1, 2]", "holds a JSON array, not a Phenopacket object"),
         ('{"phenotypicFeatures": [', "is not valid JSON"),
-        ('{"id": "caf\xe9"}'.encode("latin-1"), "line 1: byte 0xe9 is not UTF-8"),
+        ('{"id": "caf\xe9"}'.encode("latin-1"), "line 1: Phenopacket is not UTF-8 (byte 0xe9"),
         (b'\xef\xbb\xbf{"phenotypicFeatures": []}', "byte-order mark"),
     ],
 )
@@ -132,8 +132,11 @@ def test_the_shipped_config_and_yaml_nan_spellings(tmp_path):
 @pytest.mark.parametrize(
     ("damage", "expect"),
     [
-        (lambda data: b"\xef\xbb\xbf" + data, "line 1: starts with a UTF-8 byte-order mark"),
-        (lambda data: data.replace(b"results_dir: results", b"results_dir: r\xe9sultats"), "line 4: byte 0xe9"),
+        (lambda data: b"\xef\xbb\xbf" + data, "line 1: config file starts with a UTF-8 byte-order mark"),
+        (
+            lambda data: data.replace(b"results_dir: results", b"results_dir: r\xe9sultats"),
+            "line 4: config file is not UTF-8 (byte 0xe9",
+        ),
     ],
 )
 def test_config_bytes_that_are_not_plain_utf8(tmp_path, damage, expect):

@@ -191,7 +191,8 @@ CASES = [
          "invalid", _phenopacket(json.dumps(_features())[:40]), expect="is not valid JSON"),
     Case("phenopacket_latin1", "a Phenopacket saved as Latin-1 with an accented description",
          "invalid", _phenopacket(json.dumps(_features(description="crises épileptiques"), ensure_ascii=False)
-                                 .encode("latin-1")), expect="byte 0xe9 is not UTF-8"),  # fmt: skip
+                                 .encode("latin-1")),
+         expect="line 1: Phenopacket is not UTF-8 (byte 0xe9"),
     # configs
     Case("config_nan_threshold", "thresholds.max_population_af is .nan (passes every minimum/maximum check)",
          "invalid", lambda folder: Setup(config={"thresholds": {"max_population_af": float("nan")}}),
@@ -208,10 +209,11 @@ CASES = [
          lambda folder: Setup(config={"thresholds": {"max_popluation_af": 0.001}}),
          expect="'thresholds.max_popluation_af' is not a rarevar setting"),
     Case("config_byte_order_mark", "the config saved with a UTF-8 byte-order mark", "invalid",
-         _config_bytes(lambda data: b"\xef\xbb\xbf" + data), expect="line 1: starts with a UTF-8 byte-order mark"),
+         _config_bytes(lambda data: b"\xef\xbb\xbf" + data),
+         expect="line 1: config file starts with a UTF-8 byte-order mark"),
     Case("config_latin1_comment", "the config with a Latin-1 comment on its third line", "invalid",
          _config_bytes(lambda data: b"\n".join(data.split(b"\n")[:2] + [b"# r\xe9glages"] + data.split(b"\n")[2:])),
-         expect="line 3: byte 0xe9 is not UTF-8"),
+         expect="line 3: config file is not UTF-8 (byte 0xe9"),
     # legal: run to a result that says what it did
     Case("vcf_csq_on_some_records", "VEP CSQ on 6 records only: the others were dropped while the funnel said all "
          "were annotated", "legal", _partial_csq, check=_partial_csq_listed),
