@@ -76,7 +76,12 @@ def _refuse_non_finite(value, source: str, key: str = "") -> None:
 
 
 def _check_ranges(config: dict, source: str) -> None:
-    """Bounds the schema cannot express: a het allele-balance range must run from low to high."""
+    """What the schema cannot express: a het allele-balance range must run from low to high; a score file's
+    `build` is read for REVEL only (elsewhere it would be ignored)."""
+    for index, spec in enumerate(config.get("scores") or []):
+        if "build" in spec and spec["name"] != "revel":
+            raise InputError(source, f"setting 'scores.{index}.build' is read for REVEL files only and would be "
+                             f"ignored for {spec['name']}", "Remove it")  # fmt: skip
     gates = config.get("genotype_gates", {})
     ranges = [("genotype_gates.het_ab", gates.get("het_ab"))]
     ranges += [(f"genotype_gates.modes.{mode}.het_ab", fields.get("het_ab"))
