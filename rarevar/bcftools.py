@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import shutil
 
 import pysam
 import pysam.bcftools as _bcftools
@@ -13,11 +16,39 @@ class BcftoolsError(RuntimeError):
     pass
 
 
+FULL = 4 * 1024 * 1024  # bytes free below which a failed write is taken for a full disk (BGZF blocks are 64 KB)
+
+
+def _free_bytes(path: str) -> float:
+    try:
+        return shutil.disk_usage(os.path.dirname(os.path.abspath(path))).free
+    except OSError:
+        return float("inf")
+
+
+def _close_leaked(written: str) -> None:
+    """bcftools runs in this process and leaves the file it failed to write open: closed, so that removing it
+    frees the space (and the error can then be written to the job's log on the same disk)."""
+    target = os.path.abspath(written)
+    with contextlib.suppress(OSError):
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/self/fd/{fd}").startswith(target):
+                    os.close(int(fd))
+
+
 def bcftools(command: str, *args: str) -> str:
     """Run `bcftools <command> <args>`; return its stdout (empty when writing with -o)."""
     try:
         return getattr(_bcftools, command)(*args, catch_stdout=False) or ""
     except pysam.utils.SamtoolsError as error:
+        # On a full disk bcftools says only "cannot write to ..." or "close failed": told as the full disk it is
+        # (checked now, before the caller removes its temporaries), not as a fault of the input.
+        written = args[args.index("-o") + 1] if "-o" in args[:-1] else args[-1] if args else "."
+        failed_writing = "write" in str(error) or "close failed" in str(error)
+        if failed_writing and _free_bytes(written) < FULL:
+            _close_leaked(written)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), written) from None
         raise BcftoolsError(f"bcftools {command} failed: {error}") from None
 
 

@@ -35,6 +35,7 @@ from rarevar.annotate.consequence import (
 from rarevar.annotate.constraint import is_lof_intolerant
 from rarevar.annotate.hgvs import TranscriptModels
 from rarevar.annotate.scores import LAYOUTS, pp3_bp4
+from rarevar.atomic import temporary_name
 from rarevar.bcftools import bcftools
 from rarevar.funnel import write_json_atomic, write_steps
 from rarevar.gates import GenotypeQuality, describe
@@ -224,7 +225,9 @@ def _annotated_records(path: str, source: str, keep_impacts: set[str]):
     if "MODIFIER" in keep_impacts or not annotated_in_header:
         yield path
         return
-    with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(path))) as tmp:
+    # Named as rarevar's temporary: a killed run's leftover folder is removed by the next run (rarevar.results_folder).
+    prefix = os.path.basename(temporary_name(path, "selected", "."))
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=os.path.dirname(os.path.abspath(path))) as tmp:
         selected = os.path.join(tmp, "annotated.bcf")
         bcftools("view", "--no-version", "-i", f'INFO/{source}!="."', "-Ob0", "-o", selected, path)
         yield selected
@@ -270,7 +273,7 @@ def select_candidates(
     if models is not None:
         add_hgvs_c(records, models, fits)
     table = _candidate_table(records, result, fits, gene, calls.evidence, constraint or {}, models, rna_exon)
-    tmp = f"{out}.tmp"
+    tmp = temporary_name(out)
     table.to_parquet(tmp, index=False)
     os.replace(tmp, out)
     notes = dict(result.not_testable)

@@ -5,18 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
+import shutil
 import sys
+import time
 from pathlib import Path
+from typing import NoReturn
 
 import yaml
 
 from rarevar import __version__, cohort_cli, download, term_frequency
-from rarevar.bcftools import BcftoolsError
+from rarevar.bcftools import FULL, BcftoolsError
 from rarevar.benchmark import cli as benchmark_cli
 from rarevar.errors import InputError
 from rarevar.report.i18n import LANGUAGES
-from rarevar.runlock import exclusive, remove_stale_temporaries
+from rarevar.results_folder import check_results_dir, mark, remove_stale_temporaries
+from rarevar.runlock import Stopped, exclusive, run_in_group
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SNAKEFILE = REPO_ROOT / "Snakefile"
@@ -34,6 +37,16 @@ def _shard_spec(text: str) -> str:
     return text
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:  # Snakemake would wait forever for a free core
+        raise argparse.ArgumentTypeError(f"{value}: give 1 or more")
+    return value
+
+
 def _run_parser(sub) -> None:
     run = sub.add_parser("run", help="run the workflow on a families sheet (--config) or on one family")
     run.add_argument("--config", help="config YAML naming a families sheet (batch mode)")
@@ -47,9 +60,15 @@ def _run_parser(sub) -> None:
         default=str(REPO_ROOT / "config" / "config.yaml"),
         help="one family: config supplying genome build, resources and thresholds",
     )
-    run.add_argument("--cores", type=int, default=os.cpu_count() or 1)
+    run.add_argument("--cores", type=_positive_int, default=os.cpu_count() or 1)
     run.add_argument("--profile", help="Snakemake profile directory (default: workflow/profiles/local)")
     run.add_argument("snakemake_args", nargs=argparse.REMAINDER, help="after --: passed to Snakemake")
+    run.error = _usage_error  # one line, like every other refusal, instead of argparse's usage block
+
+
+def _usage_error(message: str) -> NoReturn:
+    print(f"rarevar: error: command line: {message}. See `rarevar run --help`", file=sys.stderr)
+    sys.exit(2)
 
 
 def _stage_parsers(sub) -> None:
@@ -212,7 +231,8 @@ def single_family_config(args) -> Path:
     if len(families) != 1:
         raise InputError(args.ped, f"holds {len(families)} families", "Use --config with a families sheet instead")
     family_id = next(iter(families))
-    out = Path(args.out).resolve()
+    out = check_results_dir(args.out, "--out")  # before anything is written there
+    mark(out)
     meta = out / ".rarevar"
     meta.mkdir(parents=True, exist_ok=True)
     hpo = str(Path(args.hpo).resolve()) if args.hpo.lower().endswith(".json") else args.hpo
@@ -276,14 +296,47 @@ def run_workflow(args) -> int:
     # The rules call `rarevar <stage>`: make it the one of this installation.
     env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     results = Path(config.get("results_dir", "results"))
-    with exclusive(results):
-        remove_stale_temporaries(results)
-        status = subprocess.call(command, env=env)
+    ids = [family.row.family_id for family in families]
+    started = time.time()
+    with exclusive(results) as lock:  # held until every job of this run has ended
+        mark(results)
+        remove_stale_temporaries(results, ids)
+        try:
+            status = run_in_group(command, env, lock)
+        except Stopped as stop:
+            remove_stale_temporaries(results, ids)
+            message = (f"{results}: the run was stopped by {stop}; its jobs were stopped first and no half-written "
+                       f"output was published. Run the same command again to resume")  # fmt: skip
+            print(f"rarevar: error: {message}", file=sys.stderr)
+            return 128 + stop.signum
+        full = _disk_full(results, started) if status != 0 else None  # before the clean-up frees space
+        # A failed job's temporaries go now, not at the next run: on a full disk they hold the space.
+        remove_stale_temporaries(results, ids)
+    if full:
+        print(f"rarevar: error: {full}", file=sys.stderr)
     if status == 0:
         print("\nrarevar: done. Reports:")
         for family in families:
             print(f"  {results / family.row.family_id / 'report.html'}")
     return status
+
+
+def _disk_full(results: Path, since: float) -> str | None:
+    """Whether a failed run ran out of space, and where: a job's log says so, or the disk is still full (a job
+    could not even write its error). One line saying so and what to do."""
+    fix = "Free space there, or give another results folder, and run the same command again: finished steps are kept"
+    for log in sorted((results / "logs").rglob("*.log")) if (results / "logs").is_dir() else []:
+        try:
+            text = log.read_text(encoding="utf-8", errors="replace") if log.stat().st_mtime >= since else ""
+        except OSError:
+            continue
+        if "no space left on device" in text.lower():
+            return f"{results}: no space left on device (a job stopped: {log}). {fix}"
+    try:
+        free = shutil.disk_usage(results).free
+    except OSError:
+        return None
+    return f"{results}: no space left on device ({free // 1024} KB free). {fix}" if free < FULL else None
 
 
 def _stage(args) -> int:  # noqa: C901 - one dispatch per stage

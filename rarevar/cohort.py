@@ -25,7 +25,7 @@ import cyvcf2
 import numpy as np
 import pysam
 
-from rarevar.atomic import publish_indexed
+from rarevar.atomic import publish_indexed, temporary_name
 from rarevar.bcftools import bcftools
 from rarevar.errors import InputError
 from rarevar.genome import BUILDS, is_x, is_x_nonpar, is_y
@@ -350,7 +350,7 @@ def _write_sites(conn: sqlite3.Connection, included: list[tuple[str, str, int]],
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS excluded (family_id TEXT PRIMARY KEY)")
     conn.execute("DELETE FROM temp.excluded")
     conn.executemany("INSERT INTO temp.excluded VALUES (?)", [(f,) for f in sorted(exclude)])
-    plain = f"{out}.tmp{os.getpid()}.vcf"
+    plain = temporary_name(out, "plain", ".vcf")
     with open(plain, "w", encoding="utf-8") as handle:
         handle.write("##fileformat=VCFv4.2\n")
         for name, length in contigs:
@@ -372,7 +372,7 @@ def _write_sites(conn: sqlite3.Connection, included: list[tuple[str, str, int]],
             )
     bcf = out.endswith(".bcf")
     index = "csi" if bcf else "tbi"
-    tmp = f"{out}.tmp{os.getpid()}"
+    tmp = temporary_name(out)
     try:
         bcftools("view", "--no-version", "-Ob" if bcf else "-Oz", "-o", tmp, f"--write-index={index}", plain)
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pysam
 
+from rarevar.atomic import temporary_name
 from rarevar.bcftools import bcftools, count_records
 from rarevar.download import record_built
 
@@ -116,7 +117,7 @@ def build_frequency_store(vcf: str, out: str, reference: str | None = None) -> d
         fields = [f for f in HEADER if f in direct or f in derived or f == "AF" or (f == "AF_grpmax" and grpmax)]
         header = _store_header(source.header, fields, Path(vcf).name)
         out_path = Path(out)
-        slim = out_path.with_name(f".{out_path.name}.slim{os.getpid()}.bcf")
+        slim = Path(temporary_name(out_path, "slim", ".bcf"))
         records_in, inconsistent = 0, []
         with pysam.VariantFile(str(slim), "wb", header=header) as sink:
             for record in source:
@@ -126,7 +127,7 @@ def build_frequency_store(vcf: str, out: str, reference: str | None = None) -> d
                     inconsistent.append(f"{record.chrom}:{record.pos} {record.ref}>{','.join(record.alts or ())}")
                 sink.write(new)
     norm = ["norm", "--no-version", "-m", "-any"] + (["-f", reference, "--check-ref", "w"] if reference else [])
-    tmp = f"{out}.tmp{os.getpid()}"
+    tmp = temporary_name(out)
     try:
         bcftools(*norm, "-Ob", "-o", tmp, "-W", str(slim))
     finally:

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from rarevar.atomic import publish_indexed
+from rarevar.atomic import publish_indexed, temporary_name
 from rarevar.bcftools import BcftoolsError, bcftools, count_records, records_in, vcf_samples
 from rarevar.errors import InputError
 from rarevar.funnel import write_json_atomic
@@ -24,8 +24,8 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
     that disagrees with the reference instead of silently dropping or keeping it. `regions`: only these
     chromosomes (comma-separated; one shard of the genome, rarevar.shards)."""
     out_path = Path(out)
-    tmp = out_path.with_name(f".{out_path.name}.subset.tmp{os.getpid()}.bcf")
-    tmp_out = out_path.with_name(f".{out_path.name}.tmp{os.getpid()}.bcf")
+    tmp = Path(temporary_name(out_path, "subset", ".bcf"))
+    tmp_out = Path(temporary_name(out_path, "split", ".bcf"))
     try:
         source, n_input = _family_records(vcf, samples, regions, str(tmp))
         where = ("-r", regions) if regions and source == vcf else ()  # a subset made here holds the shard only
@@ -37,7 +37,7 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
         for leftover in (tmp, Path(f"{tmp}.csi")):
             leftover.unlink(missing_ok=True)
     n_split = count_records(str(tmp_out))
-    small = out_path.with_name(f".{out_path.name}.small.tmp{os.getpid()}.bcf")
+    small = Path(temporary_name(out_path, "small", ".bcf"))
     try:
         # One read lists the carried alleles set aside, one write keeps the carried alleles that are not.
         set_aside, lowercase = _set_aside_and_lowercase(str(tmp_out))
@@ -83,7 +83,7 @@ MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
 
 
 def _filtered(src: str, out: str, *expression: str) -> int:
-    tmp = f"{out}.tmp{os.getpid()}"
+    tmp = temporary_name(out)
     bcftools("view", "--no-version", *expression, INTERMEDIATE, "-o", tmp, "-W", src)
     publish_indexed(tmp, out)
     return count_records(out)
@@ -131,7 +131,7 @@ def _uppercase(path: str) -> None:
     input with lower-case bases (about a minute per million records); symbolic alleles stay as written."""
     import pysam
 
-    tmp = f"{path}.upper.tmp{os.getpid()}.bcf"
+    tmp = temporary_name(path, "upper", ".bcf")
     with pysam.VariantFile(path) as source, pysam.VariantFile(tmp, "wb0", header=source.header) as target:
         for record in source:
             alleles = tuple(a if a.startswith("<") else a.upper() for a in record.alleles)
@@ -149,7 +149,7 @@ def _one_record_per_allele(src: str, out: str) -> int:
     # Two input records can describe one allele once indels are left-aligned (e.g. an indel written at the
     # right end of a repeat beside the same indel at its left end). Annotation joins one value per allele, so a
     # second copy would be read as "not in the population": kept once, the first record's genotypes, counted.
-    tmp = f"{out}.tmp{os.getpid()}"
+    tmp = temporary_name(out)
     bcftools("norm", "--no-version", *THREADS, "-d", "exact", OUTPUT, "-o", tmp, "-W", src)
     publish_indexed(tmp, out)
     return count_records(out)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pysam
 
 from rarevar.annotate.scores import LABELS
-from rarevar.atomic import publish_indexed, write_bytes_atomic
+from rarevar.atomic import publish_indexed, temporary_name, write_bytes_atomic
 from rarevar.funnel import write_json_atomic
 from rarevar.pedigree import Pedigree
 
@@ -194,7 +193,7 @@ def write_vcf(candidates: list[dict], annotated_bcf: str, path: str | Path) -> N
     """The candidate records, as annotated, with their rank and score, bgzipped and indexed for IGV."""
     wanted = {(c["chrom"], c["pos"], c["ref"], c["alt"]): c for c in candidates}
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}.vcf.gz")
+    tmp = Path(temporary_name(path, suffix=".vcf.gz"))
     with pysam.VariantFile(annotated_bcf) as source:
         header = source.header.copy()
         header.add_meta(

@@ -9,12 +9,11 @@ rare, consequence-annotated BCF (a few thousand records), so one indexed look-up
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 
 import pysam
 
-from rarevar.atomic import copy_indexed, publish_indexed
+from rarevar.atomic import copy_indexed, publish_indexed, temporary_name
 from rarevar.bcftools import bcftools, count_records
 from rarevar.funnel import write_json_atomic, write_steps
 from rarevar.gvcf import FILLED, RG_DESCRIPTION, Genotype, Outcome, genotype_at, open_gvcfs
@@ -87,7 +86,7 @@ def regenotype(vcf: str, gvcfs: list[str], out: str, summary: str, funnel: str) 
         samples = list(source.header.samples)
     by_sample = open_gvcfs(gvcfs, samples)
     counts = {sample: Counter() for sample in samples}
-    tmp = f"{out}.tmp{os.getpid()}"
+    tmp = temporary_name(out)
     if by_sample:
         with pysam.VariantFile(vcf) as source:
             header = _header(source.header)

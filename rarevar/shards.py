@@ -9,10 +9,9 @@ Every later stage, compound heterozygotes included, reads the family's gathered 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from rarevar.atomic import publish_indexed
+from rarevar.atomic import publish_indexed, temporary_name
 from rarevar.bcftools import bcftools
 from rarevar.errors import InputError
 from rarevar.funnel import write_json_atomic
@@ -82,7 +81,7 @@ def gather(bcfs: list[list[str]], funnels: list[list[str]]) -> None:
 
 def concat_bcfs(parts: list[str], out: str) -> None:
     """Shards (one header, disjoint chromosomes, in reference order) -> one indexed BCF."""
-    tmp = f"{out}.tmp{os.getpid()}"
+    tmp = temporary_name(out)
     if len(parts) == 1:
         bcftools("view", "--no-version", "-Ob", "-o", tmp, "-W", parts[0])
     else:

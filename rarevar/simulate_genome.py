@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from pysam.libcbgzf import BGZFile
 
 from rarevar import genome
+from rarevar.atomic import temporary_name
 from rarevar.bcftools import bcftools
 from rarevar.download import record_built
 from rarevar.errors import InputError
@@ -530,7 +531,7 @@ def simulate_genome(out: str | Path, records: int, build: str = "GRCh38", seed: 
 
     # The store is written as plain text: bcftools turns it into BCF right after (compressing it twice would
     # double the time). The trio is compressed at level 1: most of the run is compression.
-    trio_tmp, store_tmp = out / f".trio.vcf.gz.tmp{os.getpid()}", out / f".population.vcf.tmp{os.getpid()}"
+    trio_tmp, store_tmp = Path(temporary_name(out / "trio.vcf.gz")), Path(temporary_name(out / "population.vcf"))
     facts = {"de_novo": [], "multiallelic": 0, "indels": 0, "missing_genotypes": 0, "in_population": 0}
     written = wanted = 0
     with BGZFile(str(trio_tmp), "wb1") as trio, open(store_tmp, "wb") as store:
@@ -559,7 +560,7 @@ def simulate_genome(out: str | Path, records: int, build: str = "GRCh38", seed: 
     bcftools("index", "-f", "-t", str(trio_tmp))
     os.replace(f"{trio_tmp}.tbi", f"{trio_path}.tbi")
     os.replace(trio_tmp, trio_path)
-    bcf_tmp = out / f".population.bcf.tmp{os.getpid()}"
+    bcf_tmp = Path(temporary_name(store_path))
     try:
         bcftools("view", "--no-version", "--threads", "2", "-Ob", "-o", str(bcf_tmp), "-W", str(store_tmp))
     finally:

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pysam
 
+from rarevar.atomic import temporary_name
 from rarevar.bcftools import bcftools
 from rarevar.simulate import FASTA_WIDTH
 from rarevar.simulate_genome import BASES
@@ -120,7 +121,7 @@ def write_reference(out: str | Path, trio_vcf: str, contigs: dict[str, int], pla
     placed = dict(zip(by_contig["chrom"].to_pylist(), zip(by_contig["pos_list"].to_pylist(),
                                                           by_contig["ref_list"].to_pylist(), strict=True),
                       strict=True))  # fmt: skip
-    fasta_tmp = out / f".reference.fa.tmp{os.getpid()}"
+    fasta_tmp = Path(temporary_name(out / "reference.fa"))
     gene_span = None
     with open(fasta_tmp, "wb") as handle:
         for index, (name, length) in enumerate(contigs.items()):
@@ -138,7 +139,7 @@ def write_reference(out: str | Path, trio_vcf: str, contigs: dict[str, int], pla
     gff_text = "##gff-version 3\n"
     if gene_span:
         gff_text += gene_lines(planted["chrom"], *gene_span, planted.get("gene") or "PLANTED")
-    gff_tmp = out / f".genes.gff3.gz.tmp{os.getpid()}"
+    gff_tmp = Path(temporary_name(out / "genes.gff3.gz"))
     with pysam.BGZFile(str(gff_tmp), "wb") as handle:
         handle.write(gff_text.encode())
     os.replace(gff_tmp, out / "genes.gff3.gz")

@@ -13,6 +13,7 @@ from rarevar.gvcf import gvcf_contigs, open_gvcf, open_gvcfs, require_members
 from rarevar.pedigree import Pedigree, family_for
 from rarevar.phenotype import Phenotype, read_phenotype
 from rarevar.resource_check import check_against_manifest
+from rarevar.results_folder import check_family_ids, check_results_dir
 from rarevar.vcfcheck import check_contigs, check_vcf, read_fai, scan_records
 
 
@@ -126,11 +127,14 @@ def check_gvcfs(row: FamilyRow, pedigree: Pedigree, vcf_samples: list[str], refe
 def validate_batch(config: dict, deep: bool = False) -> list[FamilyInputs]:
     """`deep` also reads every record of every VCF (about 10 s per 5 million records): done once by
     `rarevar run`/`validate` before the workflow starts, not again each time Snakemake reads the Snakefile."""
+    check_results_dir(config.get("results_dir"))
     check_resources(config)
     sheet = config["families"]
     reference = resource_path(config, "reference")
+    rows = read_families(sheet)
+    check_family_ids(rows, sheet)
     source = config.get("consequence", {}).get("source", "auto")
-    return [validate_family(row, sheet, reference, deep, source) for row in read_families(sheet)]
+    return [validate_family(row, sheet, reference, deep, source) for row in rows]
 
 
 def batch_inputs(config: dict) -> list[FamilyInputs]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from rarevar.atomic import is_temporary
 from tests.conftest import REPO, demo_row, write_config
 
 # A file a stage writes early, midway and last in the workflow: the kill lands while that stage, or the next, is
@@ -25,7 +27,7 @@ COMPARED = ["candidates.json", "candidates.tsv", "candidates.vcf.gz", "candidate
 
 
 def start(config: Path) -> subprocess.Popen:
-    # A session of its own, so the kill reaches rarevar, Snakemake and the running job alike.
+    # A session of its own, so the kill reaches rarevar, Snakemake and the running job alike (kill_session).
     return subprocess.Popen(
         [sys.executable, "-m", "rarevar", "run", "--config", str(config), "--cores", "1"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -37,8 +39,25 @@ def kill_when(process: subprocess.Popen, marker: Path, timeout: float = 60) -> N
     while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
+        kill_session(process.pid)
     process.wait()
+
+
+def kill_session(session: int) -> None:
+    """SIGKILL every process of the session: rarevar runs its workflow in a process group of its own."""
+    while groups := {fields[2] for fields in _stats() if fields[3] == str(session) and fields[0] != "Z"}:
+        for group in groups:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(int(group), signal.SIGKILL)
+        time.sleep(0.01)
+
+
+def _stats() -> list[list[str]]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            found.append(stat.read_text().rsplit(")", 1)[1].split())  # state, ppid, pgrp, session, ...
+    return found
 
 
 def without_date(html: str, generated: str) -> str:
@@ -66,4 +85,4 @@ def test_killed_run_resumes_to_identical_outputs(demo_run, truth, tmp_path, mark
     html = (family / "report.html").read_text(encoding="utf-8")
     expected = (reference / "report.html").read_text(encoding="utf-8")
     assert without_date(html, generated(html)) == without_date(expected, generated(expected))
-    assert not [p.name for p in family.rglob("*") if ".tmp" in p.name], "a temporary file was left behind"
+    assert not [p.name for p in family.rglob("*") if is_temporary(p.name)], "a temporary file was left behind"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pysam
 
-from rarevar.atomic import publish_indexed, write_bytes_atomic
+from rarevar.atomic import publish_indexed, temporary_name, write_bytes_atomic
 from rarevar.bcftools import bcftools, count_records
 from rarevar.genome import strip_chr
 from rarevar.vcfcheck import read_fai
@@ -101,7 +101,7 @@ def contig_renamer(reference: dict[str, int]):
 def build_clinvar_store(vcf: str, reference: str, genes: str, out: str) -> dict:
     """Write `out` (BCF + .csi) and `<out>.codons.tsv.gz`; return counts."""
     lengths = read_fai(Path(reference))
-    slim = f"{out}.slim{os.getpid()}.bcf"
+    slim = temporary_name(out, "slim", ".bcf")
     with pysam.VariantFile(vcf) as source:
         rename = contig_renamer(lengths)
         header = _store_header(source.header, lengths)
@@ -120,7 +120,7 @@ def build_clinvar_store(vcf: str, reference: str, genes: str, out: str) -> dict:
                     new.info["CLNVID"] = int(record.id)
                 sink.write(new)
                 kept += 1
-    tmp = f"{out}.tmp{os.getpid()}"
+    tmp = temporary_name(out)
     try:
         bcftools("norm", "--no-version", "-m", "-any", "-f", reference, "--check-ref", "w", "-Ob", "-o", tmp, "-W",
                  slim)  # fmt: skip
@@ -134,7 +134,7 @@ def build_clinvar_store(vcf: str, reference: str, genes: str, out: str) -> dict:
 
 def write_codon_table(store: str, reference: str, genes: str, out: str) -> int:
     """Protein changes of the store's (likely) pathogenic missense variants, from bcftools csq."""
-    annotated = f"{out}.csq{os.getpid()}.bcf"
+    annotated = temporary_name(out, "csq", ".bcf")
     # csq runs in a child process: pysam's bcftools keeps state between calls in one process.
     subprocess.run(
         [sys.executable, "-c", "import sys, pysam.bcftools as b; b.csq(*sys.argv[1:], catch_stdout=False)",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pysam
 
 from rarevar.annotate.frequency import CLINVAR_PATHOGENIC
-from rarevar.atomic import publish_indexed
+from rarevar.atomic import publish_indexed, temporary_name
 from rarevar.bcftools import bcftools, count_records
 from rarevar.cohort import COHORT_COLUMNS, HEADER_KEY, cached_sites
 from rarevar.funnel import write_steps
@@ -34,10 +34,10 @@ def annotate_and_filter(vcf: str, db: str, exclude: set[str], max_families: int 
     sites, summary = cached_sites(db, exclude, create, fallback=Path(annotated).parent)
     allowed = allowed_families(summary["n_families"], max_families, max_frequency)
     summary = {**summary, "max_families": max_families, "max_frequency": max_frequency, "allowed": allowed}
-    header = f"{annotated}.hdr{os.getpid()}"
+    header = temporary_name(annotated, "hdr")
     with open(header, "w", encoding="utf-8") as handle:
         handle.write(f"##{HEADER_KEY}={json.dumps(summary, separators=(',', ':'))}\n")
-    tmp = f"{annotated}.tmp{os.getpid()}"
+    tmp = temporary_name(annotated)
     try:
         bcftools("annotate", "--no-version", "-a", sites, "-c", COHORT_COLUMNS, "--pair-logic", "exact",
                  "-h", header, "-Ob", "-o", tmp, "-W", vcf)  # fmt: skip
@@ -51,7 +51,7 @@ def annotate_and_filter(vcf: str, db: str, exclude: set[str], max_families: int 
         keep = ["-i", f'INFO/COHORT_FAMILIES="." || INFO/COHORT_FAMILIES<={allowed}']
         if has_clinvar:
             keep[1] += f" || {CLINVAR_PATHOGENIC}"
-    tmp = f"{out}.tmp{os.getpid()}"
+    tmp = temporary_name(out)
     bcftools("view", "--no-version", *keep, "-Ob", "-o", tmp, "-W", annotated)
     publish_indexed(tmp, out)
     write_steps(funnel, [(funnel_step(summary, has_clinvar), count_records(out))])

@@ -16,7 +16,7 @@ import pysam
 
 from rarevar.annotate.consequence import detect_source
 from rarevar.annotate.haplotypes import joint_consequences, record_key
-from rarevar.atomic import publish_indexed
+from rarevar.atomic import publish_indexed, temporary_name
 from rarevar.bcftools import BcftoolsError, bcftools, count_records
 from rarevar.errors import InputError
 from rarevar.funnel import write_json_atomic, write_steps
@@ -33,7 +33,7 @@ def input_annotation(vcf: str) -> str | None:
 def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str, funnel: str) -> str:
     """Write `out` with consequences; return which annotation it carries (CSQ, ANN, EFF or BCSQ)."""
     existing = input_annotation(vcf)
-    tmp = f"{out}.tmp{os.getpid()}"
+    tmp = temporary_name(out)
     if source == "input" or (source == "auto" and existing):
         if not existing:
             raise InputError(vcf, "consequence.source is 'input' but the VCF has no CSQ, ANN, EFF or BCSQ",

@@ -6,7 +6,7 @@ import os
 
 import pysam
 
-from rarevar.atomic import publish_indexed
+from rarevar.atomic import publish_indexed, temporary_name
 from rarevar.bcftools import bcftools, count_records
 from rarevar.funnel import write_steps
 
@@ -48,7 +48,7 @@ STAGED_BCF = "-Ob0"  # the population-annotated records before ClinVar's are add
 
 def _annotate(vcf: str, source: str, columns: str, out: str, output_type: str = FAST_BCF) -> None:
     # exact: every ALT must match, so a split multi-allelic record takes its own allele's values only.
-    tmp = f"{out}.tmp{os.getpid()}"
+    tmp = temporary_name(out)
     bcftools("annotate", "--no-version", *THREADS, "-a", source, "-c", columns, "--pair-logic", "exact",
              output_type, "-o", tmp, "-W", vcf)  # fmt: skip
     publish_indexed(tmp, out)
@@ -65,7 +65,7 @@ def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str
         raise ValueError(f"{population}: no INFO/AF field: not a population-frequency VCF")
     columns = ",".join(f"INFO/{ours}:=INFO/{theirs}" for ours, theirs in fields.items())
     if clinvar:
-        staged = f"{annotated}.population{os.getpid()}.bcf"
+        staged = temporary_name(annotated, "population", ".bcf")
         _annotate(vcf, population, columns, staged, STAGED_BCF)
         try:
             _annotate(staged, clinvar, CLINVAR_COLUMNS, annotated)
@@ -79,7 +79,7 @@ def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str
         f'(INFO/{f}<={max_af} || INFO/{f}=".")' for f in ("POP_AF", "POP_AF_GRPMAX") if f in fields
     )
     keep = f"({rare_enough}) || {CLINVAR_PATHOGENIC}" if clinvar else rare_enough
-    tmp = f"{rare}.tmp{os.getpid()}"
+    tmp = temporary_name(rare)
     bcftools("view", "--no-version", *THREADS, "-i", keep, "-Ob", "-o", tmp, "-W", annotated)
     publish_indexed(tmp, rare)
     kept = " (ClinVar pathogenic kept at any frequency)" if clinvar else ""

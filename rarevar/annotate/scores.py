@@ -42,7 +42,7 @@ from pathlib import Path
 import pysam
 
 from rarevar.annotate.clinvar import contig_renamer
-from rarevar.atomic import copy_indexed, publish_indexed
+from rarevar.atomic import copy_indexed, publish_indexed, temporary_name
 from rarevar.bcftools import bcftools, count_records
 from rarevar.errors import InputError
 from rarevar.funnel import write_json_atomic
@@ -294,7 +294,7 @@ def annotate_scores(vcf_in: str, vcf_out: str, sources: list[dict], reference_co
     """Copy each source's score to INFO/SCORE_* of the records with the same CHROM/POS/REF/ALT; return
     {source name: records scored}. An allele a source does not score stays without the field. Records with
     several ALTs are left unscored (the workflow splits them before this step)."""
-    tmp = f"{vcf_out}.tmp{os.getpid()}"
+    tmp = temporary_name(vcf_out)
     counts = {spec.get("name"): 0 for spec in sources}
     try:
         with contextlib.ExitStack() as stack:
