@@ -63,8 +63,8 @@ def optional_flag(flag, name):
 
 
 def resource_signatures(*names):
-    """A params value naming the content of each configured resource a rule reads: a replaced resource changes it,
-    so Snakemake's params trigger re-runs the rule and everything after it, even when the new file is older."""
+    """A params value naming the content of each configured resource among `names`. A replaced resource changes
+    it, so Snakemake's params trigger re-runs the job and everything after it, even when the new file is older."""
     paths = {name: resource_path(config, name) for name in names}
     return ";".join(f"{name}={resource_signature(path, name in MANIFEST_CHECKED)}"
                     for name, path in paths.items() if path)  # fmt: skip
