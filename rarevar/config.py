@@ -10,7 +10,7 @@ import jsonschema
 import yaml
 
 from rarevar.errors import InputError
-from rarevar.text_input import read_text
+from rarevar.text_input import check_file, read_text
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = REPO_ROOT / "workflow" / "schemas"
@@ -94,8 +94,7 @@ def _check_ranges(config: dict, source: str) -> None:
 
 def load_config(path: str | Path) -> dict:
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "config file does not exist", "Pass an existing YAML file with --config")
+    check_file(path, "config file", "Pass an existing YAML file with --config")
     text = read_text(path, "config file")
     try:
         config = yaml.safe_load(text)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pysam
 
 from rarevar.errors import InputError
+from rarevar.text_input import check_file
 
 MAX_GQ = 99  # GATK's cap, also applied when GQ is derived from PL
 
@@ -52,8 +53,7 @@ class Genotype:
 
 def open_gvcf(path: str | Path) -> pysam.VariantFile:
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "gVCF does not exist", "Fix the `gvcf` path in the families sheet")
+    check_file(path, "gVCF", "Fix the `gvcf` path in the families sheet")
     if path.suffix != ".bcf" and not path.name.endswith((".gz", ".bgz")):
         raise InputError(path, "gVCF is not bgzipped", f"Compress and index it: bgzip {path} && tabix -p vcf {path}.gz")
     if not any(Path(f"{path}.{ext}").is_file() for ext in ("tbi", "csi")):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rarevar.errors import InputError
+from rarevar.text_input import check_file, read_text
 
 HPO_ID = re.compile(r"^HP:\d{7}$")
 EXCLUDE_PREFIXES = ("-", "!")
@@ -70,8 +71,6 @@ def read_phenopacket(path: Path) -> Phenotype:
 def _load_phenopacket(path: Path) -> dict:
     """The Phenopacket's JSON, refused with one line unless it is UTF-8 JSON whose fields rarevar reads have the
     official schema's types."""
-    from rarevar.text_input import read_text
-
     export = "Export the Phenopacket again as JSON (UTF-8)"
     text = read_text(path, "Phenopacket")
     try:
@@ -115,8 +114,7 @@ def read_phenotype(value: str, origin: str) -> Phenotype:
     value = value.strip()
     if value.lower().endswith(".json"):
         path = Path(value)
-        if not path.is_file():
-            raise InputError(origin, f"Phenopacket '{value}' does not exist", "Fix the `hpo` path")
+        check_file(path, "Phenopacket", f"Fix the `hpo` path ({origin})")
         phenotype = read_phenopacket(path)
     else:
         phenotype = parse_terms(value, origin)

@@ -14,6 +14,7 @@ from rarevar.pedigree import Pedigree, family_for
 from rarevar.phenotype import Phenotype, read_phenotype
 from rarevar.resource_check import check_against_manifest
 from rarevar.results_folder import check_family_ids, check_results_dir
+from rarevar.text_input import check_file
 from rarevar.vcfcheck import check_contigs, check_vcf, read_fai, scan_records
 
 
@@ -90,12 +91,8 @@ def validate_family(row: FamilyRow, sheet: str, reference: Path, deep: bool = Fa
     """`source`: consequence.source of the config (the VCF must then carry what it names)."""
     origin = f"{sheet}, line {row.line}"
     for column in ("vcf", "ped"):
-        if not Path(getattr(row, column)).is_file():
-            raise InputError(
-                getattr(row, column),
-                f"{column} of family '{row.family_id}' does not exist",
-                f"Fix the `{column}` path on line {row.line} of {sheet}",
-            )
+        check_file(getattr(row, column), f"{column} of family '{row.family_id}'",
+                   f"Fix the `{column}` path on line {row.line} of {sheet}")  # fmt: skip
     pedigree = family_for(row.ped, row.family_id)
     if not pedigree.affected:
         raise InputError(
