@@ -91,8 +91,17 @@ def check_header_text(path: Path) -> None:
                 raise InputError(path, f"holds bytes that are not UTF-8 ({bad!r})",
                                  "Convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8), then bgzip it again",
                                  where) from None  # fmt: skip
+            if number == 1 and not text.startswith("##fileformat=VCF"):
+                raise InputError(path, f"the first line is not ##fileformat=VCFv4.x but {text.strip()[:40]!r}",
+                                 "Start the file with its ##fileformat=VCFv4.2 line (re-export it)", where)  # fmt: skip
             if text.startswith("#CHROM"):
-                _check_sample_names(path, text.rstrip("\r\n").split("\t")[9:], where)
+                line_end = text.rstrip("\r\n")
+                if line_end == line_end.rstrip():  # trailing whitespace: htslib's refusal is explained later
+                    _check_sample_names(path, line_end.split("\t")[9:], where)
+            elif not text.startswith("##"):
+                raise InputError(path, f"a header line starts with a single '#' ({text.strip()[:40]!r}): only "
+                                 "##key=value lines may come before #CHROM", "Remove it or write it as ##key=value",
+                                 where)  # fmt: skip
     except (OSError, EOFError):
         return  # a damaged file: htslib's own error names it when it is opened
 
@@ -100,6 +109,9 @@ def check_header_text(path: Path) -> None:
 def _check_sample_names(path: Path, samples: list[str], where: str) -> None:
     seen: set[str] = set()
     for sample in samples:
+        if not sample.strip():
+            raise InputError(path, "the #CHROM line has an empty sample name (two tabs in a row?)",
+                             "Give every sample column a name (bcftools reheader -s)", where)  # fmt: skip
         if sample in seen:
             raise InputError(path, f"sample {sample!r} is named twice in the #CHROM line",
                              "Give each sample its own id (bcftools reheader -s), as in the PED", where)  # fmt: skip
@@ -298,6 +310,7 @@ def _row_of(table: pa.Table, chrom: str, pos: int, alt: str | None = None) -> in
     return int(rows[0]) if len(rows) else -1
 
 
+HTSLIB_ERROR = re.compile(r"\[E::[^\]]*\] (.*?) at (\S+):(\d+)")
 UNDECLARED = re.compile(r"(INFO|FORMAT) '([^']*)' at (\S+):(\d+) is not defined in the header")
 
 
@@ -330,10 +343,8 @@ class SamplePass:
             if self.samples != []:
                 bcftools("query", *subset, "-f", "[%GT,]\n", "-o", str(self.folder / "genotypes"), str(self.path))
             if self.annotation:
-                key, fields = self.annotation
-                entry = r"[^|,]*(\|[^|,]*){" + str(fields - 1) + "}"
-                bcftools("query", "-i", f'INFO/{key}!="." && INFO/{key}!~"^{entry}(,{entry})*$"',
-                         "-f", "%CHROM\t%POS\t%ALT\n", "-o", str(self.folder / "annotation"), str(self.path))
+                bcftools("query", "-i", _wrong_field_count(*self.annotation), "-f", "%CHROM\t%POS\t%ALT\n",
+                         "-o", str(self.folder / "annotation"), str(self.path))  # fmt: skip
             code = 0
         except BaseException as error:  # noqa: BLE001 - a forked child must never return into the caller
             (self.folder / "error").write_text(str(error)[-500:], encoding="utf-8", errors="replace")
@@ -364,6 +375,12 @@ class SamplePass:
             raise InputError(self.path, problem, f"Declare it with a ##{kind}=<ID={key},...> header line, or remove "
                              "it (bcftools annotate -x); a ';' inside a value must be written %3B", where)  # fmt: skip
         if status != 0:
+            # htslib names the field and the record it could not parse ("... FORMAT field at chr1:365")
+            located = HTSLIB_ERROR.findall(warnings)
+            if located:
+                problem, chrom, pos = located[-1]
+                raise InputError(self.path, f"a genotype (FORMAT) or INFO field cannot be read: {problem}",
+                                 "Correct or remove the record", _where(table, _row_of(table, chrom, int(pos))))
             reason = (self.folder / "error").read_text(encoding="utf-8") if (self.folder / "error").exists() else ""
             raise InputError(self.path, f"genotype or INFO fields cannot be read ({reason.strip()[-300:]})",
                              "Fix or re-export the VCF")  # fmt: skip
@@ -418,6 +435,15 @@ class SamplePass:
                 f"Re-annotate the VCF, or give the {key} header line the field list the annotator wrote",
                 _where(table, _row_of(table, chrom, int(pos), alt)),
             )
+
+
+def _wrong_field_count(key: str, fields: int) -> str:
+    """A bcftools expression true where an entry of INFO/key (a comma-separated list, which bcftools tests entry by
+    entry with '~') has fewer or more '|'-separated values than `fields`. bcftools regular expressions are POSIX
+    basic ones: groups and counts are written \\( \\) \\{ \\}, and '|' is a plain character."""
+    fewer = r"^[^|]*\([|][^|]*\)\{0," + str(fields - 2) + r"\}$"
+    more = r"^[^|]*\([|][^|]*\)\{" + str(fields) + r"\}"
+    return f'INFO/{key}~"{fewer}" || INFO/{key}~"{more}"'
 
 
 GENOTYPE_FIX = "Correct or remove the record: rarevar reads diploid and haploid calls naming the record's alleles"
