@@ -97,6 +97,8 @@ def _schema_problem(error) -> str:
     if error.validator == "type":
         found = JSON_TYPES.get(type(error.instance), "null")
         return f"is {json.dumps(error.instance)[:40]} (a JSON {found}) where the type is {error.validator_value}"
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict) and "negated" in error.instance:
+        return "'negated' is Phenopacket schema v1; v2 writes 'excluded'"
     return error.message[:200]
 
 

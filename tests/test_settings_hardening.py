@@ -49,6 +49,7 @@ def test_excluded_as_a_string_is_refused_naming_the_field(tmp_path):
         ({"type": {"id": SEIZURE}, "excluded": 0}, "phenotypicFeatures[0].excluded"),
         ({"type": {"id": SEIZURE}, "exclude": True}, "phenotypicFeatures[0]"),  # misspelt: would be ignored
         ({"excluded": True}, "phenotypicFeatures[0]"),
+        ({"type": {"id": SEIZURE}, "negated": True}, "phenotypicFeatures[0]"),  # v1: was read as observed
     ],
 )
 def test_wrong_types_are_refused_as_the_official_schema_refuses_them(tmp_path, feature, where):
