@@ -44,7 +44,7 @@ def validate_config(config: dict, source: str = "config") -> dict:
     errors = sorted(DefaultFillingValidator(schema).iter_errors(config), key=lambda e: list(e.path))
     if errors:
         raise _schema_error(errors[0], schema, source)
-    _check_ranges(config, source)
+    _check_beyond_schema(config, source)
     return config
 
 
@@ -75,9 +75,12 @@ def _refuse_non_finite(value, source: str, key: str = "") -> None:
                            f"{key}[{name}]" if key else str(name))  # fmt: skip
 
 
-def _check_ranges(config: dict, source: str) -> None:
+def _check_beyond_schema(config: dict, source: str) -> None:
     """What the schema cannot express: a het allele-balance range must run from low to high; a score file's
-    `build` is read for REVEL only (elsewhere it would be ignored)."""
+    `build` is read for REVEL only, and `stages.consequence` cannot be turned off (either would be ignored)."""
+    if config.get("stages", {}).get("consequence") is False:
+        raise InputError(source, "setting 'stages.consequence' is false, but every run needs consequences to rank "
+                         "(the setting would be ignored)", "Set it to true or remove it")  # fmt: skip
     for index, spec in enumerate(config.get("scores") or []):
         if "build" in spec and spec["name"] != "revel":
             raise InputError(source, f"setting 'scores.{index}.build' is read for REVEL files only and would be "

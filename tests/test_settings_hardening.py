@@ -105,6 +105,7 @@ def _shipped() -> dict:
         ),
         (lambda c: c.update(threshold={"min_gq": 30}), "'threshold' is not a rarevar setting"),
         (lambda c: c["scores"][0].update(build="GRCh38"), "'scores.0.build' is read for REVEL files only"),
+        (lambda c: c["stages"].update(consequence=False), "'stages.consequence' is false"),
         (
             lambda c: c["thresholds"].update(max_popluation_af=0.001),
             "'thresholds.max_popluation_af' is not a rarevar setting and would be ignored. Did you mean "
