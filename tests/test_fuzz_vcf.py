@@ -153,7 +153,7 @@ def valid_changes(draw):
 
 
 def _kept(data: bytes) -> bytes:
-    return b"\n".join(line for line in data.split(b"\n") if line != b"\x00DROP") + b"\n"
+    return b"\n".join(line for line in data.split(b"\n") if line != b"\x00DROP")
 
 
 @settings(max_examples=RUN_EXAMPLES, database=None, **FUZZ)
