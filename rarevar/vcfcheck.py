@@ -75,8 +75,10 @@ BOM = b"\xef\xbb\xbf"
 
 
 def check_header_text(path: Path) -> None:
-    """What htslib reads without a word or refuses with a vague one: a byte-order mark, header bytes that are not
-    UTF-8 (Python would fail on them later), a sample named twice or with a comma in the #CHROM line."""
+    """What htslib reads without a word or refuses with a vague one ("no valid header"): a byte-order mark, header
+    bytes that are not UTF-8 (Python would fail on them later), no ##fileformat first line, a header line with a
+    single '#', and an empty, repeated or comma-holding sample name in the #CHROM line. Text VCFs only (a BCF's
+    header was written by htslib)."""
     try:
         for number, line in _header_lines(path):
             where = f"header line {number}"
@@ -162,7 +164,7 @@ def scan_records(path: str | Path, reference: Path | None = None, source: str = 
     from rarevar.genotype_table import query_table
 
     path = Path(path)
-    with pysam.VariantFile(str(path)) as vcf:
+    with open_vcf(path) as vcf:  # quietly: htslib's header warnings were told (or not worth telling) already
         header_contigs = set(vcf.header.contigs)
         annotation = _declared_annotation(path, vcf.header, source)
     lengths = read_fai(reference) if reference is not None else None
