@@ -94,3 +94,25 @@ def test_the_signature_is_the_manifest_checksum_where_it_is_verified_else_the_fi
     os.replace(tmp_path / "copy.vcf.gz", store)
     os.utime(store, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size and time, another file
     assert resource_signature(store) != before
+
+
+def test_a_family_vcf_replaced_by_an_older_file_reruns_the_family(tmp_path, truth):
+    """The same for the family's own VCF: a re-export without the planted call, dated before the first run."""
+    vcf = tmp_path / "trio.vcf.gz"
+    shutil.copy(DEMO / "trio.vcf.gz", vcf)
+    config = write_config(tmp_path, [demo_row(vcf=str(vcf))])
+    first = rarevar("run", "--config", str(config), "--cores", "2", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert _candidates(tmp_path / "results")[0] == (truth["chrom"], truth["pos"])
+
+    new = tmp_path / "new.vcf.gz"
+    with pysam.VariantFile(str(vcf)) as source, pysam.VariantFile(str(new), "wz", header=source.header) as sink:
+        for record in source:
+            if (record.chrom, record.pos) != (truth["chrom"], truth["pos"]):
+                sink.write(record)
+    os.replace(new, vcf)
+    os.utime(vcf, (OLD, OLD))
+
+    second = rarevar("run", "--config", str(config), "--cores", "2", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert (truth["chrom"], truth["pos"]) not in _candidates(tmp_path / "results")

@@ -17,6 +17,7 @@ rule candidates:
         source=config["consequence"]["source"],
         constraint=optional_flag("--constraint", "constraint"),
         resources=resource_signatures("constraint", "genes", "reference"),
+        inputs=family_signatures("ped"),
     conda:
         "../envs/rarevar.yaml"
     log:

@@ -70,6 +70,19 @@ def resource_signatures(*names):
                     for name, path in paths.items() if path)  # fmt: skip
 
 
+def family_signatures(*columns):
+    """A params value naming the content of the family's own input files among `columns` (vcf, ped, gvcf, and hpo
+    when it names a Phenopacket): like a resource, a VCF or PED replaced by an older file must re-run the family."""
+
+    def signatures(wildcards):
+        row = FAMILIES[wildcards.family].row
+        files = [path for column in columns for path in (row.gvcfs if column == "gvcf" else [getattr(row, column)])]
+        files = [path for path in files if path != row.hpo or path.lower().endswith(".json")]
+        return ";".join(f"{path}={resource_signature(path)}" for path in files)
+
+    return signatures
+
+
 def score_signatures():
     return ";".join(f"{path}={resource_signature(path)}" for path in score_files())
 

@@ -11,6 +11,7 @@ rule normalize:
         samples=family_samples,
         shard=shard_option,
         resources=resource_signatures("reference"),
+        inputs=family_signatures("vcf"),
     conda:
         "../envs/rarevar.yaml"
     log:

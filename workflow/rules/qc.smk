@@ -9,6 +9,7 @@ rule qc:
     params:
         family=pedigree_family,
         build=config["genome_build"],
+        inputs=family_signatures("ped"),
     conda:
         "../envs/rarevar.yaml"
     log:

@@ -25,6 +25,7 @@ rule rank:
         hpo=family_input("hpo"),
         settings=settings_json(),
         resources=resources_json(),
+        inputs=family_signatures("ped", "hpo"),
     conda:
         "../envs/rarevar.yaml"
     log:

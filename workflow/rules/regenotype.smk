@@ -8,6 +8,8 @@ rule regenotype:
         csi=f"{WORK}/regenotype.bcf.csi",
         summary=f"{WORK}/regenotype.json",
         funnel=f"{WORK}/funnel/3b_regenotype.json",
+    params:
+        inputs=family_signatures("gvcf"),
     conda:
         "../envs/rarevar.yaml"
     log:
