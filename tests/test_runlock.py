@@ -96,7 +96,7 @@ def _start(config: Path) -> subprocess.Popen:
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_signal_stops_every_job_before_the_lock_is_released(tmp_path, truth, signum):
     config = write_config(tmp_path, [demo_row()])
     run = _start(config)
