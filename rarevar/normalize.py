@@ -128,7 +128,7 @@ def _small(alt: str) -> bool:
 
 def _uppercase(path: str) -> None:
     """Rewrite an indexed BCF with its REF/ALT bases upper-cased. Record by record in Python: only for the rare
-    input with lower-case bases (about a minute per million records); symbolic alleles stay as written."""
+    input with lower-case bases (a few seconds per million records); symbolic alleles stay as written."""
     import pysam
 
     tmp = temporary_name(path, "upper", ".bcf")
