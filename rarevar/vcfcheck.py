@@ -408,6 +408,9 @@ class SamplePass:
         ploidy = np.array([max(len(re.split(r"[/|]", gt)) for gt in row.rstrip(",").split(",")) for row in rows])
         highest = np.array([max((int(a) for a in re.split(r"[/,|]", row) if a.isdigit()), default=0) for row in rows])
         codes = encoded.indices.to_numpy(zero_copy_only=False)
+        if len(codes) != table.num_rows:  # both reads are of every record: a difference is a damaged file
+            raise InputError(self.path, f"its genotypes were read for {len(codes)} records, its positions for "
+                             f"{table.num_rows}", "Re-export the VCF")  # fmt: skip
         alt = table["alt"]
         n_alt = pc.add(pc.count_substring(alt, ","), 1).to_numpy(zero_copy_only=False)
         n_alt = np.where(pc.equal(alt, ".").to_numpy(zero_copy_only=False), 0, n_alt)
