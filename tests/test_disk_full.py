@@ -27,7 +27,8 @@ def small_disk(tmp_path):
         options = f"{'remount,' if resize.mounted else ''}size={size_kb}k"
         done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)], capture_output=True)
         if done.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+            pytest.fail(f"cannot mount a tmpfs here (needs root, as `make test` in CI has): "
+                        f"{done.stderr.decode().strip()}")  # fmt: skip
         resize.mounted = True
 
     resize.mounted = False
