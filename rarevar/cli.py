@@ -265,10 +265,25 @@ def _print_warnings(families) -> None:
             print(f"rarevar: warning: {warning}", file=sys.stderr)
 
 
+def check_profile(profile: str) -> None:
+    """A Snakemake profile is a folder with a config.yaml (or config.v8+.yaml, profile.yaml), given as a path or as
+    the name of a folder in Snakemake's user or system profile folders."""
+    folders = [Path(profile)]
+    if "/" not in profile:
+        folders += [Path.home() / ".config" / "snakemake" / profile, Path("/etc/xdg/snakemake") / profile]
+    for folder in folders:
+        if any((folder / name).is_file() for name in ("config.yaml", "config.v8+.yaml", "profile.yaml")):
+            return
+    raise InputError(profile, "is not a Snakemake profile (no folder with a config.yaml of that path or name)",
+                     f"Give a profile folder, e.g. {REPO_ROOT / 'workflow' / 'profiles' / 'slurm'}", "--profile")
+
+
 def run_workflow(args) -> int:
     from rarevar.config import load_config
     from rarevar.validate import validate_batch
 
+    if args.profile:
+        check_profile(args.profile)
     config_path = Path(args.config) if args.config else single_family_config(args)
     config = load_config(config_path)
     families = validate_batch(config, deep=True)  # every input checked before any job starts

@@ -203,5 +203,6 @@ CASES = [
         _cores("0"),
         "argument --cores: 0: give 1 or more",
     ),
-    Case("cores_negative", "--cores -4", "invalid", _cores("-4"), "argument --cores: -4: give 1 or more"),
+    Case("cores_negative", "a negative number of cores, --cores -4", "invalid", _cores("-4"),
+         "argument --cores: -4: give 1 or more"),
 ]
