@@ -59,6 +59,7 @@ bench: setup
 
 lint: setup
 	$(BIN)/ruff check rarevar tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/snakemake --lint --configfile config/config.yaml --cores 1
 
 clean:

@@ -1,8 +1,8 @@
 # rarevar: family VCF + PED + HPO terms -> ranked, explained candidate variants and a clinician report.
 # Run through `rarevar run` (or `snakemake --configfile config/config.yaml --cores N`).
-from rarevar.config import resource_path, validate_config
-from rarevar.shards import shard_regions
-from rarevar.validate import batch_inputs, validate_batch
+from rarevar.inputs.config import resource_path, validate_config
+from rarevar.run.shards import shard_regions
+from rarevar.run.validate import batch_inputs, validate_batch
 
 
 # The demo's config unless one is given with --configfile (as `rarevar run` always does).

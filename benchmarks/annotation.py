@@ -21,14 +21,14 @@ from pathlib import Path
 from measure import measure, python_step, show
 
 VIEW = (
-    "import sys; from rarevar.bcftools import bcftools; "
+    "import sys; from rarevar.base.bcftools import bcftools; "
     "bcftools('view', '--no-version', *sys.argv[3:], '-Ob', '-o', sys.argv[2], '-W', sys.argv[1])"
 )
 MAX_AF = "0.01"
 
 
 def prepare(work: Path, records: int, sites: int, seed: int) -> Path:
-    from rarevar.bcftools import bcftools
+    from rarevar.base.bcftools import bcftools
 
     simulated = measure("simulate", [sys.executable, "-m", "rarevar", "simulate", "--genome-scale", "--records",
                                      str(records), "--population-sites", str(sites), "--seed", str(seed),
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", help="folder for the temporary files (default: the system's)")
     args = parser.parse_args(argv)
 
-    from rarevar.bcftools import count_records
+    from rarevar.base.bcftools import count_records
 
     with tempfile.TemporaryDirectory(prefix="rarevar-bench-", dir=args.workdir) as tmp:
         work = Path(tmp)

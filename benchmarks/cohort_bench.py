@@ -19,9 +19,9 @@ import numpy as np
 import pysam
 
 from rarevar.annotate.cohort import annotate_and_filter
-from rarevar.bcftools import bcftools
-from rarevar.cohort import INFO_HEADER, add_family, stats
-from rarevar.pedigree import Individual, Pedigree
+from rarevar.annotate.cohort_db import INFO_HEADER, add_family, stats
+from rarevar.base.bcftools import bcftools
+from rarevar.inputs.pedigree import Individual, Pedigree
 
 CONTIG, LENGTH = "chr1", 250_000_000
 GENOTYPES = np.array(["0/0", "0/1", "1/1"])

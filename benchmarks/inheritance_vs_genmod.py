@@ -42,9 +42,9 @@ COMPARED = sorted(set(GENMOD_TO_RAREVAR.values()))
 RAREVAR_STEP = """
 import sys
 import numpy as np
-from rarevar.genotype_table import read_genotype_table
-from rarevar.inheritance import inheritance_modes
-from rarevar.pedigree import read_ped
+from rarevar.family.genotype_table import read_genotype_table
+from rarevar.family.inheritance import inheritance_modes
+from rarevar.inputs.pedigree import read_ped
 
 vcf, ped, build, out = sys.argv[1:]
 table = read_genotype_table(vcf, ("Annotation",), first_only=True)  # the first gene genmod names
@@ -102,8 +102,8 @@ def agreement(ours: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> flo
 
 
 def simulate(work: Path, records: int, build: str, seed: int) -> Path:
-    from rarevar.bcftools import bcftools
-    from rarevar.simulate_genome import simulate_genome
+    from rarevar.base.bcftools import bcftools
+    from rarevar.simulate.genome import simulate_genome
 
     truth = simulate_genome(work / "sim", records, build, seed, population_sites=0)
     split = work / "split.vcf.gz"  # one ALT per record, as rarevar's inputs are after normalisation

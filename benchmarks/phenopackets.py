@@ -21,8 +21,8 @@ from rarevar.cli import main
 
 
 def speed(cases_path: str, n: int) -> None:
-    from rarevar.phenotype import ontology
-    from rarevar.phenotype_lr import gene_log10_lrs, model, score_genes
+    from rarevar.phenotype.hpo import ontology
+    from rarevar.phenotype.likelihood import gene_log10_lrs, model, score_genes
 
     ontology()
     start = time.perf_counter()

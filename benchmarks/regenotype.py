@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pysam
 
-from rarevar.regenotype import regenotype
+from rarevar.family.regenotype import regenotype
 
 CONTIG_LENGTH = 248_956_422
 TRIO = ["proband", "mother", "father"]

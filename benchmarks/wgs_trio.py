@@ -27,7 +27,7 @@ import yaml
 from measure import measure, python_step
 
 REPO = Path(__file__).resolve().parents[1]
-VIEW = ("import sys; from rarevar.bcftools import bcftools; "
+VIEW = ("import sys; from rarevar.base.bcftools import bcftools; "
         "bcftools('view', '--no-version', '-o', '/dev/null', sys.argv[1])")
 TARGET_RATIO, TARGET_SECONDS, TARGET_PEAK_MIB = 10.0, 180.0, 2048.0
 
@@ -37,7 +37,7 @@ def simulate(work: Path, args) -> Path:
     command = [sys.executable, "-m", "rarevar", "simulate", "--genome-scale", "--reference", "--records",
                str(args.records), "--seed", str(args.seed), "--out", str(sim)]  # fmt: skip
     if args.shrink > 1:
-        from rarevar import genome
+        from rarevar.base import genome
 
         fai = work / "shrunk.fai"
         fai.write_text("".join(f"{name}\t{max(length // args.shrink, 20_000)}\t0\t60\t61\n"

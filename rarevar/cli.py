@@ -13,13 +13,15 @@ from typing import NoReturn
 
 import yaml
 
-from rarevar import __version__, cohort_cli, download, term_frequency
-from rarevar.bcftools import FULL, BcftoolsError
+from rarevar import __version__
+from rarevar.base.bcftools import FULL, BcftoolsError
 from rarevar.benchmark import cli as benchmark_cli
 from rarevar.errors import InputError
+from rarevar.phenotype import term_frequency
 from rarevar.report.i18n import LANGUAGES
-from rarevar.results_folder import check_results_dir, mark, remove_stale_temporaries
-from rarevar.runlock import Stopped, exclusive, run_in_group
+from rarevar.run import cohort_cli, resources_cli
+from rarevar.run.lock import Stopped, exclusive, run_in_group
+from rarevar.run.results_folder import check_results_dir, mark, remove_stale_temporaries
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SNAKEFILE = REPO_ROOT / "Snakefile"
@@ -28,7 +30,7 @@ DEMO_OUT = "resources/demo"  # where `rarevar simulate` writes the demo unless -
 
 
 def _shard_spec(text: str) -> str:
-    from rarevar.shards import parse_shard
+    from rarevar.run.shards import parse_shard
 
     try:
         parse_shard(text)
@@ -80,7 +82,7 @@ def _stage_parsers(sub) -> None:
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--samples", required=True, help="comma-separated sample ids")
     p.add_argument("--shard", type=_shard_spec,
-                   help="I/N: only the chromosomes of shard I of N (rarevar.shards; default: all)")  # fmt: skip
+                   help="I/N: only the chromosomes of shard I of N (rarevar.run.shards; default: all)")  # fmt: skip
 
     p = sub.add_parser("gather", help="stage: a family's whole-genome shards joined (BCFs and funnel steps)")
     p.add_argument("--bcf", nargs="+", action="append", default=[], metavar=("OUT", "SHARD"),
@@ -190,7 +192,7 @@ def _stage_parsers(sub) -> None:
 
     p = sub.add_parser("resources", help="build compact local resources")
     what = p.add_subparsers(dest="resource", required=True)
-    download.register(what)  # list, download, verify
+    resources_cli.register(what)  # list, download, verify
     term_frequency.register(what)  # term-frequency
     gd = what.add_parser("gene-disease", help="gene-disease table from HPO annotation files")
     gd.add_argument("--genes-to-phenotype", required=True)
@@ -221,8 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def single_family_config(args) -> Path:
     """Write a families sheet and config for one family under OUT/.rarevar and return the config path."""
-    from rarevar.config import load_config
-    from rarevar.pedigree import read_ped
+    from rarevar.inputs.config import load_config
+    from rarevar.inputs.pedigree import read_ped
 
     for flag in ("vcf", "ped", "hpo", "out"):
         if not getattr(args, flag):
@@ -279,8 +281,8 @@ def check_profile(profile: str) -> None:
 
 
 def run_workflow(args) -> int:
-    from rarevar.config import load_config
-    from rarevar.validate import validate_batch
+    from rarevar.inputs.config import load_config
+    from rarevar.run.validate import validate_batch
 
     if args.profile:
         check_profile(args.profile)
@@ -360,24 +362,24 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
     if getattr(args, "handler", None):
         return args.handler(args)
     if args.command == "validate":
-        from rarevar.config import load_config
-        from rarevar.validate import validate_batch
+        from rarevar.inputs.config import load_config
+        from rarevar.run.validate import validate_batch
 
         families = validate_batch(load_config(args.config), deep=True)
         _print_warnings(families)
         print(f"rarevar: {len(families)} famil{'y' if len(families) == 1 else 'ies'} checked, inputs are valid")
     elif args.command == "normalize":
-        from rarevar.normalize import normalize
-        from rarevar.shards import regions_of_shard
+        from rarevar.inputs.normalize import normalize
+        from rarevar.run.shards import regions_of_shard
 
         regions = regions_of_shard(args.reference, args.shard) if args.shard else None
         normalize(args.vcf, args.samples.split(","), args.reference, args.out, args.funnel, regions)
     elif args.command == "gather":
-        from rarevar.shards import gather
+        from rarevar.run.shards import gather
 
         gather(args.bcf, args.funnel)
     elif args.command == "qc":
-        from rarevar.qc import qc_stage
+        from rarevar.family.qc import qc_stage
 
         qc_stage(args.vcf, args.ped, args.family, args.build, args.out)
     elif args.command == "frequency":
@@ -391,7 +393,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
         add_consequences(args.vcf, args.reference, args.genes, args.source, args.out, args.funnel)
     elif args.command == "regenotype":
-        from rarevar.regenotype import regenotype
+        from rarevar.family.regenotype import regenotype
 
         regenotype(args.vcf, args.gvcf, args.out, args.summary, args.funnel)
     elif args.command == "scores":
@@ -399,7 +401,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
         scores_stage(args.vcf, json.loads(args.sources), args.out, args.summary)
     elif args.command == "candidates":
-        from rarevar import stages  # the heavier stages' modules: only where used
+        from rarevar.run import stages  # the heavier stages' modules: only where used
 
         stages.candidates_stage(
             args.vcf,
@@ -416,7 +418,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
             args.constraint,
         )
     elif args.command == "rank":
-        from rarevar import stages
+        from rarevar.run import stages
 
         stages.rank_stage(
             args.candidates,
@@ -436,7 +438,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
             args.scores,
         )
     elif args.command == "report":
-        from rarevar import stages
+        from rarevar.run import stages
 
         stages.report_stage(args.candidates, args.out, args.xlsx, args.phenopacket, args.language)
     elif args.command == "pdf":
@@ -444,17 +446,17 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
 
         write_pdf(Path(args.html).read_text(encoding="utf-8"), args.out)
     elif args.command == "summary":
-        from rarevar import stages
+        from rarevar.run import stages
 
         stages.summary_stage(args.candidates, args.results, args.out, args.language)
     elif args.command == "reanalyze":
-        from rarevar.reanalyze import reanalyze
+        from rarevar.report.reanalyze import reanalyze
 
         counts = reanalyze(args.previous, args.current, args.out, args.language)["counts"]
         summary = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
         print(f"rarevar: {summary}; written to {Path(args.out) / 'reanalysis.html'}")
     elif args.command == "simulate" and args.families is not None:
-        from rarevar.simulate_batch import simulate_batch
+        from rarevar.simulate.batch import simulate_batch
 
         if not args.out:
             raise InputError("command line", "--families needs --out", "Name a folder to write the batch into")
@@ -462,7 +464,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         print(f"rarevar: {len(truth['families'])} families written to {args.out}; run them with "
               f"`rarevar run --config {Path(args.out) / 'config.yaml'}`")  # fmt: skip
     elif args.command == "simulate" and args.genome_scale:
-        from rarevar.simulate_genome import simulate_genome
+        from rarevar.simulate.genome import simulate_genome
 
         truth = simulate_genome(args.out or DEMO_OUT, args.records, args.build, args.seed, args.population_sites,
                                 args.fai, args.proband_sex, reference=args.reference)  # fmt: skip
@@ -470,15 +472,15 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         print(f"rarevar: {truth['records']} trio records and {truth['population_sites']} population sites written "
               f"to {args.out}; planted de novo {causal.get('chrom')}:{causal.get('pos')}")  # fmt: skip
     elif args.command == "simulate":
-        from rarevar.simulate import build_demo
+        from rarevar.simulate.demo import build_demo
 
         out = args.out or DEMO_OUT
         truth = build_demo(Path(out), Path(args.source_data), args.seed)
         print(f"rarevar: demo written to {out}; planted {truth['gene']} {truth['chrom']}:{truth['pos']}")
-    elif args.command == "resources" and args.resource in download.COMMANDS:
-        return download.dispatch(args)
+    elif args.command == "resources" and args.resource in resources_cli.COMMANDS:
+        return resources_cli.dispatch(args)
     elif args.command == "resources" and args.resource == "gene-disease":
-        from rarevar.resources import build_gene_disease
+        from rarevar.resources.gene_disease import build_gene_disease
 
         n = build_gene_disease(Path(args.genes_to_phenotype), Path(args.phenotype_hpoa), Path(args.out))
         print(f"rarevar: {n} gene-disease pairs written to {args.out}")
@@ -489,7 +491,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         print(f"rarevar: {summary['records_out']} ClinVar alleles written to {args.out} "
               f"({summary['skipped']} on other contigs or symbolic skipped)")  # fmt: skip
     elif args.command == "resources" and args.resource == "build-frequency":
-        from rarevar.frequency_store import build_frequency_store
+        from rarevar.resources.frequency_store import build_frequency_store
 
         summary = build_frequency_store(args.vcf, args.out, args.reference)
         print(f"rarevar: {summary['records_out']} alleles from {summary['records_in']} records written to {args.out}")

@@ -1,4 +1,4 @@
-"""ACMG/AMP evidence (rarevar.acmg): each automated criterion with a real variant (or a ClinVar-style record) that
+"""ACMG/AMP evidence (evidence.acmg): each automated criterion with a real variant (or a ClinVar-style record) that
 triggers it and one that must not, the two combining schemes, and the demo's planted de novo through a real run.
 
 Real data: ExAC r0.3 sites with VEP CSQ (frequencies, homozygote counts, exon numbers, HGVS), the Ensembl 84 chr21
@@ -16,17 +16,17 @@ import pandas as pd
 import pysam
 import pytest
 
-from rarevar.acmg import AcmgContext, assess, exons, parentage_from_qc, summary_sentence
-from rarevar.acmg.combine import classify_2015, classify_points, total_points
-from rarevar.acmg.model import Criterion, default_strength
-from rarevar.acmg.repeats import tandem_repeat
 from rarevar.annotate.clinvar import codon_evidence, read_codon_table
 from rarevar.annotate.consequence import display_consequence, parse_vep, vep_fields
 from rarevar.annotate.hgvs import TranscriptModels
-from rarevar.candidates import select_candidates
-from rarevar.pedigree import family_for
-from rarevar.phenotype import read_phenotype
-from rarevar.rank import _codon_hits_dict, rank_candidates
+from rarevar.evidence.acmg import AcmgContext, assess, exons, parentage_from_qc, summary_sentence
+from rarevar.evidence.acmg.combine import classify_2015, classify_points, total_points
+from rarevar.evidence.acmg.model import Criterion, default_strength
+from rarevar.evidence.acmg.repeats import tandem_repeat
+from rarevar.evidence.candidates import select_candidates
+from rarevar.evidence.rank import _codon_hits_dict, rank_candidates
+from rarevar.inputs.pedigree import family_for
+from rarevar.phenotype.hpo import read_phenotype
 from tests.conftest import DEMO, shared_data
 from tests.test_transcript_choice import APP_MANE, BCSQ_HEADER, SETTINGS, trio_vcf
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rarevar.errors import InputError
-from rarevar.phenotype import read_phenotype
+from rarevar.phenotype.hpo import read_phenotype
 from tests.conftest import DEMO, copy_demo, demo_row, rarevar, write_config
 
 
@@ -236,7 +236,7 @@ def test_space_instead_of_tab_in_a_record(tmp_path):
 
 
 def test_grch37_vcf_against_a_grch38_reference_names_both_builds(tmp_path):
-    from rarevar.vcfcheck import check_contigs
+    from rarevar.inputs.vcfcheck import check_contigs
 
     fai = tmp_path / "GRCh38.fa.fai"
     fai.write_text("chr1\t248956422\t6\t60\t61\nchrX\t156040895\t253105752\t60\t61\n")

@@ -35,7 +35,7 @@ def test_benchmark_scripts_print_their_figures(tmp_path):
     out, annotation = run_script("annotation.py", "--records", "3000", "--sites", "12000", "--workdir", str(tmp_path))
     assert annotation["records"] >= 3000 and annotation["sites"] == 12000
     assert annotation["ratio"] > 0 and annotation["frequency_peak_mib"] > 0
-    # About 6% of a simulated genome's records are rare or never observed (see rarevar.simulate_genome.Mix).
+    # About 6% of a simulated genome's records are rare or never observed (see rarevar.simulate.genome.Mix).
     assert 0.02 < annotation["rare"] / annotation["records"] < 0.12
     assert "rarevar frequency" in out and "bcftools view" in out
     assert list(tmp_path.iterdir()) == []  # the benchmarks clean up after themselves

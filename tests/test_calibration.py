@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from rarevar import posterior
 from rarevar.benchmark.calibration import as_reported, at_assumed_yield, given_solved, reliability
+from rarevar.evidence import posterior
 
 SEPARATION = 2.0  # causal candidates' natural-log LR evidence: x ~ N(mu, 1) against N(0, 1) for the others
 

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rarevar import gates
-from rarevar.candidates import select_candidates
-from rarevar.evidence import de_novo_confidence
-from rarevar.inheritance import family_from_pedigree
-from rarevar.pedigree import Individual, Pedigree
+from rarevar.evidence.candidates import select_candidates
+from rarevar.family import gates
+from rarevar.family.call_evidence import de_novo_confidence
+from rarevar.family.inheritance import family_from_pedigree
+from rarevar.inputs.pedigree import Individual, Pedigree
 
 SAMPLES = ["dad", "mom", "kid"]
 TRIO = Pedigree(
@@ -184,8 +184,8 @@ def test_configured_default_gate_applies_to_every_mode(gate):
 
 def test_ranking_explains_the_evidence(tmp_path):
     """candidates.json carries the evidence columns and says them in plain words."""
-    from rarevar.phenotype import Phenotype
-    from rarevar.rank import rank_candidates
+    from rarevar.evidence.rank import rank_candidates
+    from rarevar.phenotype.hpo import Phenotype
 
     lines = [
         vcf_line(1000, "G1", [call("0/0", 30, 0), call("0/0", 25, 0), call("0/1", 15, 14)]),

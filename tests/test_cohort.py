@@ -14,9 +14,9 @@ from pathlib import Path
 import pysam
 import pytest
 
-from rarevar.cohort import add_family, family_counts, remove_family, stats
+from rarevar.annotate.cohort_db import add_family, family_counts, remove_family, stats
 from rarevar.errors import InputError
-from rarevar.pedigree import family_for
+from rarevar.inputs.pedigree import family_for
 from tests.conftest import DEMO, REPO, demo_row, rarevar, write_config
 
 CONTIGS = [line.split("\t")[:2] for line in (DEMO / "reference.fa.fai").read_text().splitlines()]

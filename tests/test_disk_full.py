@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rarevar.atomic import is_temporary
+from rarevar.base.atomic import is_temporary
 from tests.conftest import REPO, demo_row, write_config
 
 COMPARED = ["candidates.json", "candidates.tsv", "candidates.vcf.gz", "qc.json"]

@@ -14,8 +14,9 @@ import pytest
 import requests
 import yaml
 
-from rarevar import download as dl
-from rarevar.resource_catalog import CATALOGUE, GNOMAD_AWS
+from rarevar.resources import download as dl
+from rarevar.resources.catalogue import CATALOGUE, GNOMAD_AWS
+from rarevar.run import resources_cli
 
 REPO = Path(__file__).resolve().parents[1]
 FAST = {"backoff": 0.001, "timeout": 5}  # tiny back-off and bounded waits keep the suite quick
@@ -259,7 +260,7 @@ def test_list_resources_reports_presence_and_checksums(tmp_path, no_network, cap
 
     config_file = tmp_path / "config.yaml"
     config_file.write_text(yaml.safe_dump({"families": "f.tsv", "genome_build": "GRCh38", **config}))
-    assert dl.main(["list", "--config", str(config_file)]) == 0
+    assert resources_cli.main(["list", "--config", str(config_file)]) == 0
     listing = capsys.readouterr().out
     assert re.search(r"population\s+p\.bcf\s+-\s+missing", listing), listing
 
@@ -320,7 +321,7 @@ def test_cli_dry_run_makes_no_request(server, tmp_path, monkeypatch, no_network,
     monkeypatch.setitem(CATALOGUE, "GRCh38", _test_catalogue(server))
     out = tmp_path / "res"
     argv = ["download", "--build", "GRCh38", "--dir", str(out), "--only", "clinvar,gnomad_exomes", "--dry-run"]
-    assert dl.main(argv) == 0
+    assert resources_cli.main(argv) == 0
     printed = capsys.readouterr().out
     assert server.seen == [] and not out.exists()
     assert f"{server.url}/clinvar.vcf.gz\n    -> {out / 'clinvar.vcf.gz'}" in printed
@@ -335,20 +336,21 @@ def test_cli_download_checks_the_published_md5_and_skips_what_it_has(server, tmp
     md5 = hashlib.md5(data).hexdigest()
     (server.root / "clinvar.vcf.gz.md5").write_text(f"{md5}  clinvar_20250101.vcf.gz\n")
     out = tmp_path / "res"
-    assert dl.main(["download", "--build", "GRCh38", "--dir", str(out)]) == 0  # default entries: clinvar only
+    # default entries: clinvar only
+    assert resources_cli.main(["download", "--build", "GRCh38", "--dir", str(out)]) == 0
     entries = manifest_of(out)
     assert set(entries) == {"clinvar.vcf.gz", "clinvar.vcf.gz.tbi"}
     assert entries["clinvar.vcf.gz"]["md5"] == md5 and entries["clinvar.vcf.gz"]["build"] == "GRCh38"
     assert entries["clinvar.vcf.gz"]["version"] == LAST_MODIFIED
     assert sorted(p.name for p in out.iterdir()) == ["clinvar.vcf.gz", "clinvar.vcf.gz.tbi", "manifest.json"]
     requests_made = len(server.seen)
-    assert dl.main(["download", "--build", "GRCh38", "--dir", str(out)]) == 0
+    assert resources_cli.main(["download", "--build", "GRCh38", "--dir", str(out)]) == 0
     assert len(server.seen) == requests_made and "already in the manifest" in capsys.readouterr().out
 
-    assert dl.main(["verify", "--dir", str(out)]) == 0
+    assert resources_cli.main(["verify", "--dir", str(out)]) == 0
     (out / "clinvar.vcf.gz.tbi").write_bytes(b"x" * 100)
     capsys.readouterr()
-    assert dl.main(["verify", "--dir", str(out)]) == 1
+    assert resources_cli.main(["verify", "--dir", str(out)]) == 1
     (problem,) = capsys.readouterr().out.splitlines()
     assert problem.startswith(f"{out / 'clinvar.vcf.gz.tbi'}: changed (sha256 ")
 
@@ -357,12 +359,13 @@ def test_cli_download_rejects_a_wrong_published_md5(server, tmp_path, monkeypatc
     monkeypatch.setitem(CATALOGUE, "GRCh38", _test_catalogue(server))
     serve(server, "sites.chr21.vcf.bgz", 1_000)
     out = tmp_path / "res"
-    assert dl.main(["download", "--build", "GRCh38", "--dir", str(out), "--only", "gnomad_exomes"]) == 1
+    assert resources_cli.main(["download", "--build", "GRCh38", "--dir", str(out), "--only", "gnomad_exomes"]) == 1
     error = capsys.readouterr().err
     assert f"checksum mismatch for {server.url}/sites.chr21.vcf.bgz: expected md5 {'0' * 32}, got " in error
     assert not any(out.iterdir())
 
 
 def test_cli_rejects_an_unknown_key(tmp_path, no_network, capsys):
-    assert dl.main(["download", "--build", "GRCh37", "--dir", str(tmp_path), "--only", "nope", "--dry-run"]) == 2
+    argv = ["download", "--build", "GRCh37", "--dir", str(tmp_path), "--only", "nope", "--dry-run"]
+    assert resources_cli.main(argv) == 2
     assert "unknown key(s) nope for GRCh37" in capsys.readouterr().err

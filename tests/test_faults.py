@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rarevar.atomic import is_temporary
+from rarevar.base.atomic import is_temporary
 from tests.conftest import REPO, demo_row, write_config
 
 # A file a stage writes early, midway and last in the workflow: the kill lands while that stage, or the next, is

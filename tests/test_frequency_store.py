@@ -10,8 +10,8 @@ import pytest
 
 from rarevar.annotate.frequency import annotate_and_filter
 from rarevar.errors import InputError
-from rarevar.frequency_store import build_frequency_store
-from rarevar.resource_check import check_against_manifest
+from rarevar.resources.check import check_against_manifest
+from rarevar.resources.frequency_store import build_frequency_store
 from tests.conftest import DEMO
 
 

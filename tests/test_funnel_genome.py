@@ -15,8 +15,8 @@ import pandas as pd
 import pysam
 import pytest
 
-from rarevar import genome
-from rarevar.bcftools import bcftools, count_records
+from rarevar.base import genome
+from rarevar.base.bcftools import bcftools, count_records
 from tests.conftest import rarevar, write_config
 
 RECORDS = 1_000_000

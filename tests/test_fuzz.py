@@ -24,10 +24,10 @@ from rarevar.annotate.consequence import (
     vep_fields,
 )
 from rarevar.errors import InputError
-from rarevar.families import read_families
-from rarevar.inheritance import inheritance_modes
-from rarevar.pedigree import Individual, Pedigree, read_ped
-from rarevar.phenotype import parse_terms, read_phenotype
+from rarevar.family.inheritance import inheritance_modes
+from rarevar.inputs.families import read_families
+from rarevar.inputs.pedigree import Individual, Pedigree, read_ped
+from rarevar.phenotype.hpo import parse_terms, read_phenotype
 
 settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))

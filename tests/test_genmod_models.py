@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from conftest import shared_data
 
-from rarevar.inheritance import MODES, genotype_codes_from_cyvcf2, inheritance_modes
-from rarevar.pedigree import read_ped
+from rarevar.family.inheritance import MODES, genotype_codes_from_cyvcf2, inheritance_modes
+from rarevar.inputs.pedigree import read_ped
 
 GENMOD = shared_data() / "genmod"
 

@@ -6,10 +6,10 @@ import cyvcf2
 import numpy as np
 import pytest
 
-from rarevar.bcftools import bcftools
-from rarevar.genotype_table import genotype_code, read_genotype_table
-from rarevar.inheritance import HET, HOM_ALT, HOM_REF, MISSING, genotype_codes_from_cyvcf2
-from rarevar.simulate_genome import simulate_genome
+from rarevar.base.bcftools import bcftools
+from rarevar.family.genotype_table import genotype_code, read_genotype_table
+from rarevar.family.inheritance import HET, HOM_ALT, HOM_REF, MISSING, genotype_codes_from_cyvcf2
+from rarevar.simulate.genome import simulate_genome
 
 
 @pytest.fixture(scope="module", params=["vcf.gz", "bcf"])

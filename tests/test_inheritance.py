@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from conftest import shared_data
 
-from rarevar.inheritance import MODES, ReadPhase, genotype_codes_from_cyvcf2, inheritance_modes
-from rarevar.pedigree import Individual, Pedigree, read_ped
+from rarevar.family.inheritance import MODES, ReadPhase, genotype_codes_from_cyvcf2, inheritance_modes
+from rarevar.inputs.pedigree import Individual, Pedigree, read_ped
 
 GENMOD = shared_data() / "genmod"
 GEMINI = shared_data() / "gemini"
@@ -638,7 +638,7 @@ def test_phased_compounds_vcf_parents_and_reads(tmp_path):
     """genmod's test_phased_compounds.vcf: the proband is 1|0 at 1:11900 (from mother) and 1:11903 (from
     father). Its GTs carry no PS, so only the parents phase them: trans. With a phase set added and the
     parents removed, the reads put both alt alleles on haplotype 0: cis, no compound het."""
-    from rarevar.candidates import read_records
+    from rarevar.evidence.candidates import read_records
 
     family = read_ped(GENMOD / "recessive_trio.ped")["1"]
     alone = Pedigree("1", [person("proband", "male", "affected", family="1")])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rarevar.outputs import mode_yield, yield_warnings
+from rarevar.report.outputs import mode_yield, yield_warnings
 
 
 def test_a_flood_of_de_novo_calls_is_a_warning():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rarevar.errors import InputError
-from rarevar.pedigree import family_for, read_ped
+from rarevar.inputs.pedigree import family_for, read_ped
 
 
 def test_mother_coded_male_is_found_in_peddy_pedigree(shared):

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from rarevar.errors import InputError
-from rarevar.phenotype import match_gene, parse_terms, read_phenopacket, read_phenotype
+from rarevar.phenotype.hpo import match_gene, parse_terms, read_phenopacket, read_phenotype
 
 CARDIOMYOPATHY = "HP:0001639;HP:0001645;HP:0004308;HP:0001712"
 

@@ -1,4 +1,4 @@
-"""Phenotype likelihood ratio (rarevar.phenotype_lr) on real HPO data, its frequency table, and benchmark mode A."""
+"""Phenotype likelihood ratio (phenotype.likelihood) on real HPO data, its frequency table, and benchmark mode A."""
 
 import gzip
 import json
@@ -6,8 +6,8 @@ import json
 import pytest
 
 from rarevar.errors import InputError
-from rarevar.phenotype import Phenotype, ontology, parse_terms
-from rarevar.phenotype_lr import (
+from rarevar.phenotype.hpo import Phenotype, ontology, parse_terms
+from rarevar.phenotype.likelihood import (
     disease_lrs,
     gene_log10_lrs,
     inheritance_consistent,
@@ -16,7 +16,7 @@ from rarevar.phenotype_lr import (
     phenotype_probability,
     score_genes,
 )
-from rarevar.term_frequency import build_term_frequency, read_term_frequency
+from rarevar.phenotype.term_frequency import build_term_frequency, read_term_frequency
 from tests.conftest import rarevar
 
 MARFAN = "HP:0001166;HP:0001083;HP:0002616;HP:0001519;HP:0000768;HP:0002650"  # arachnodactyly, ectopia lentis, ...
@@ -137,8 +137,8 @@ def test_term_frequency_table_from_phenotype_hpoa(tmp_path):
 
 
 def test_bundled_frequency_table_is_recorded_in_the_manifest():
-    from rarevar.phenotype_lr import TERM_FREQUENCY
-    from rarevar.resources import sha256
+    from rarevar.phenotype.likelihood import TERM_FREQUENCY
+    from rarevar.resources.gene_disease import sha256
 
     manifest = json.loads((TERM_FREQUENCY.parent / "manifest.json").read_text())
     entry = next(f for f in manifest["files"] if f["name"] == TERM_FREQUENCY.name)

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from rarevar import posterior
 from rarevar.benchmark.calibration import reliability
+from rarevar.evidence import posterior
 from tests.conftest import DEMO
 
 
@@ -97,9 +97,9 @@ def test_a_de_novo_missense_of_a_dominant_disease_gene_outranks_one_of_a_recessi
     import pandas as pd
 
     from rarevar.benchmark.records import csq_entry
-    from rarevar.candidates import select_candidates
-    from rarevar.phenotype import read_phenotype
-    from rarevar.rank import rank_candidates
+    from rarevar.evidence.candidates import select_candidates
+    from rarevar.evidence.rank import rank_candidates
+    from rarevar.phenotype.hpo import read_phenotype
     from tests.test_transcript_choice import SETTINGS
 
     vcf, family = _trio(tmp_path, [
@@ -129,7 +129,7 @@ OFF_TERMS = "HP:0001083;HP:0000501;HP:0001065;HP:0000978;HP:0001634;HP:0002616"
 def _trio(tmp_path, records: list[tuple[str, int, str, str, str]]):
     """A de novo trio VCF with VEP CSQ on the given (chrom, pos, ref, alt, CSQ) records, and its family."""
     from rarevar.benchmark.records import SAMPLES, header_lines, record_line
-    from rarevar.pedigree import family_for
+    from rarevar.inputs.pedigree import family_for
 
     contigs = {chrom: 250_000_000 for chrom, *_ in records}
     calls = ["0/1:15,15:30:60", "0/0:30,0:30:99", "0/0:30,0:30:99"]
@@ -149,9 +149,9 @@ def test_an_exon_variant_of_a_non_coding_disease_gene_is_a_candidate_and_ranked_
     import pandas as pd
 
     from rarevar.benchmark.records import csq_entry
-    from rarevar.candidates import select_candidates
-    from rarevar.phenotype import read_phenotype
-    from rarevar.rank import rank_candidates
+    from rarevar.evidence.candidates import select_candidates
+    from rarevar.evidence.rank import rank_candidates
+    from rarevar.phenotype.hpo import read_phenotype
     from tests.test_transcript_choice import SETTINGS
 
     exon = "non_coding_transcript_exon_variant"
@@ -193,9 +193,9 @@ def test_a_splice_region_variant_counts_above_a_synonymous_one(tmp_path):
     import pandas as pd
 
     from rarevar.benchmark.records import csq_entry
-    from rarevar.candidates import select_candidates
-    from rarevar.phenotype import read_phenotype
-    from rarevar.rank import rank_candidates
+    from rarevar.evidence.candidates import select_candidates
+    from rarevar.evidence.rank import rank_candidates
+    from rarevar.phenotype.hpo import read_phenotype
     from tests.test_transcript_choice import SETTINGS
 
     plus5 = "splice_donor_5th_base_variant&splice_region_variant&splice_donor_region_variant&intron_variant"

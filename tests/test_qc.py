@@ -12,8 +12,8 @@ import pytest
 from conftest import DEMO, shared_data
 from cyvcf2 import VCF
 
-from rarevar.pedigree import Individual, Pedigree, family_for, read_ped
-from rarevar.qc import PedigreeKinship, family_qc
+from rarevar.family.qc import PedigreeKinship, family_qc
+from rarevar.inputs.pedigree import Individual, Pedigree, family_for, read_ped
 
 BCFTOOLS = shared_data() / "bcftools-mendelian"
 PEDDY = shared_data() / "peddy"

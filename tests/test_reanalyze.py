@@ -17,8 +17,8 @@ import yaml
 
 from rarevar.annotate.clinvar import is_pathogenic
 from rarevar.errors import InputError
-from rarevar.reanalyze import compare, reanalyze, render_html
-from rarevar.reanalyze_trace import trace
+from rarevar.report.reanalyze import compare, reanalyze, render_html
+from rarevar.report.reanalyze_trace import trace
 from tests.conftest import DEMO, REPO, demo_row, rarevar, write_config
 
 HOSTILE_GENE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'

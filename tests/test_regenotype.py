@@ -9,12 +9,12 @@ import numpy as np
 import pysam
 import pytest
 
-from rarevar import gates
-from rarevar.candidates import read_records
 from rarevar.errors import InputError
-from rarevar.inheritance import inheritance_modes
-from rarevar.pedigree import family_for
-from rarevar.regenotype import regenotype
+from rarevar.evidence.candidates import read_records
+from rarevar.family import gates
+from rarevar.family.inheritance import inheritance_modes
+from rarevar.family.regenotype import regenotype
+from rarevar.inputs.pedigree import family_for
 from tests.conftest import DEMO, demo_row, rarevar, write_config
 
 CONTIG = "##contig=<ID=chr1,length=248956422>"

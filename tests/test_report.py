@@ -473,7 +473,7 @@ def test_write_report_cleans_up_when_replace_fails(payload, tmp_path, monkeypatc
     def fail(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr("rarevar.atomic.os.replace", fail)
+    monkeypatch.setattr("rarevar.base.atomic.os.replace", fail)
     with pytest.raises(OSError):
         write_report(payload, str(target))
     assert [p.name for p in tmp_path.iterdir()] == [target.name]

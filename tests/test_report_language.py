@@ -227,9 +227,9 @@ def _acmg_texts(result: dict) -> list[str]:
 
 
 def test_acmg_evidence_and_review_reasons_are_translated():
-    """The evidence sentences of the ACMG criteria, built from fixed templates by rarevar.acmg on the real records
+    """The evidence sentences of the ACMG criteria, built from fixed templates by evidence.acmg on the real records
     of tests/test_acmg.py (ExAC sites, APP-770 gene models, the demo's ClinVar codons), read in Chinese."""
-    from rarevar.acmg import AcmgContext, assess
+    from rarevar.evidence.acmg import AcmgContext, assess
     from tests.test_acmg import CONFIRMED, _compound, _de_novo, _tnnt2, app, app_stop, exac
     from tests.test_acmg import exons as acmg_exons
     from tests.test_transcript_choice import APP_MANE

@@ -12,7 +12,7 @@ from pathlib import Path
 import pysam
 import yaml
 
-from rarevar.config import resource_signature
+from rarevar.inputs.config import resource_signature
 from tests.conftest import DEMO, demo_row, rarevar, write_config
 
 OLD = 978_307_200  # 2001-01-01: older than any result

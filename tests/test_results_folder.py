@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from rarevar.atomic import is_temporary, temporary_name, write_bytes_atomic
+from rarevar.base.atomic import is_temporary, temporary_name, write_bytes_atomic
 from rarevar.errors import InputError
-from rarevar.families import FamilyRow
-from rarevar.results_folder import MARKER, check_family_ids, check_results_dir, mark, remove_stale_temporaries
+from rarevar.inputs.families import FamilyRow
+from rarevar.run.results_folder import MARKER, check_family_ids, check_results_dir, mark, remove_stale_temporaries
 from tests.conftest import demo_row, rarevar, write_config
 
 

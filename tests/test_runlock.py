@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from rarevar.atomic import is_temporary
+from rarevar.base.atomic import is_temporary
 from rarevar.errors import InputError
-from rarevar.runlock import exclusive, group_alive
+from rarevar.run.lock import exclusive, group_alive
 from tests.conftest import REPO, demo_row, rarevar, write_config
 
 HOLD = """
 import sys, time
-from rarevar.runlock import exclusive
+from rarevar.run.lock import exclusive
 with exclusive(sys.argv[1]):
     print("held", flush=True)
     time.sleep(60)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rarevar.config import load_config, validate_config
 from rarevar.errors import InputError
-from rarevar.phenotype import read_phenopacket
+from rarevar.inputs.config import load_config, validate_config
+from rarevar.phenotype.hpo import read_phenopacket
 
 REPO = Path(__file__).resolve().parents[1]
 SEIZURE, DELAY, MICROCEPHALY = "HP:0001250", "HP:0001263", "HP:0000252"
@@ -157,7 +157,7 @@ def _candidate(**fields) -> dict:
 def test_tsv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):
     import csv
 
-    from rarevar.outputs import TSV_COLUMNS, write_tsv
+    from rarevar.report.outputs import TSV_COLUMNS, write_tsv
 
     hostile = {"gene": "=HYPERLINK(\"http://x\",\"y\")", "transcript": "+cmd|' /C calc'!A0", "hgvs_c": "-",
                "hgvs_p": "@SUM(1+1)", "consequence": "\tmissense", "why": "\r=1+1", "matched_disease": "safe text",
@@ -174,7 +174,7 @@ def test_tsv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):
 def test_xlsx_marks_a_cell_cut_to_excels_limit_and_the_tsv_keeps_it_whole(tmp_path):
     from openpyxl import load_workbook
 
-    from rarevar.outputs import TSV_COLUMNS, write_tsv
+    from rarevar.report.outputs import TSV_COLUMNS, write_tsv
     from rarevar.report.xlsx import write_xlsx
 
     allele = "ACGT" * 25_000
@@ -188,7 +188,7 @@ def test_xlsx_marks_a_cell_cut_to_excels_limit_and_the_tsv_keeps_it_whole(tmp_pa
 
 def test_records_without_the_inputs_consequence_are_counted_and_listed(tmp_path):
     from rarevar.annotate.csq import add_consequences
-    from rarevar.bcftools import count_records
+    from rarevar.base.bcftools import count_records
     from tests.hostile.cases_settings import partial_csq_vcf
 
     vcf = partial_csq_vcf(tmp_path)  # CSQ on 6 of the demo's 2,291 records
@@ -207,7 +207,7 @@ def test_records_without_bcsq_stay_as_bcftools_csq_writes_none_outside_transcrip
     import pysam
 
     from rarevar.annotate.csq import add_consequences
-    from rarevar.bcftools import count_records
+    from rarevar.base.bcftools import count_records
 
     vcf = tmp_path / "bcsq.vcf.gz"
     with pysam.VariantFile(str(REPO / "resources" / "demo" / "trio.vcf.gz")) as source:

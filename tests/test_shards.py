@@ -7,11 +7,11 @@ import json
 
 import pysam
 
-from rarevar import genome
 from rarevar.annotate.frequency import annotate_and_filter
-from rarevar.bcftools import bcftools, count_records
-from rarevar.normalize import normalize
-from rarevar.shards import assign_contigs, gather_funnels, shard_regions
+from rarevar.base import genome
+from rarevar.base.bcftools import bcftools, count_records
+from rarevar.inputs.normalize import normalize
+from rarevar.run.shards import assign_contigs, gather_funnels, shard_regions
 from tests.conftest import DEMO, SHARDED_DEMO, rarevar
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from rarevar.simulate import bcsq_by_allele, build_demo, run_bcftools, run_csq, sha256
+from rarevar.simulate.demo import bcsq_by_allele, build_demo, run_bcftools, run_csq, sha256
 from tests.conftest import shared_data
 
 REPO = Path(__file__).resolve().parents[1]

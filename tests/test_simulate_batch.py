@@ -12,7 +12,7 @@ import pysam
 import pytest
 from conftest import rarevar
 
-from rarevar.pedigree import read_ped
+from rarevar.inputs.pedigree import read_ped
 
 N = 6  # two of each layout; the four causes: TNNT2, XPC, PEX26 (two families), TLR8 (none at 6)
 

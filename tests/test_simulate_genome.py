@@ -13,9 +13,9 @@ import pysam
 import pysam.bcftools
 import pytest
 
-from rarevar import genome
-from rarevar.bcftools import count_records
-from rarevar.simulate_genome import simulate_genome
+from rarevar.base import genome
+from rarevar.base.bcftools import count_records
+from rarevar.simulate.genome import simulate_genome
 from tests.conftest import rarevar
 
 RECORDS, SITES = 20_000, 100_000

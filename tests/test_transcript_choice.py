@@ -16,10 +16,10 @@ import pytest
 
 from rarevar.annotate.consequence import CHOSEN_CANONICAL, CHOSEN_MANE, CHOSEN_MOST_SEVERE, most_severe
 from rarevar.annotate.hgvs import TranscriptModels
-from rarevar.candidates import read_records, select_candidates
-from rarevar.pedigree import family_for
-from rarevar.phenotype import read_phenotype
-from rarevar.rank import rank_candidates
+from rarevar.evidence.candidates import read_records, select_candidates
+from rarevar.evidence.rank import rank_candidates
+from rarevar.inputs.pedigree import family_for
+from rarevar.phenotype.hpo import read_phenotype
 from tests.conftest import shared_data
 
 APP_MANE = "ENST00000346798"  # APP-770 (NM_000484.4), MANE Select in current Ensembl releases

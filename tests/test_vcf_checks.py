@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rarevar.annotate.consequence import ann_fields, vep_fields
-from rarevar.bcftools import bcftools
-from rarevar.normalize import normalize
-from rarevar.vcfcheck import ALT_BYTES, REF_BYTES, _wrong_field_count, rows_with_other_bytes
+from rarevar.base.bcftools import bcftools
+from rarevar.inputs.normalize import normalize
+from rarevar.inputs.vcfcheck import ALT_BYTES, REF_BYTES, _wrong_field_count, rows_with_other_bytes
 from tests.conftest import DEMO, shared_data
 from tests.test_annotated_inputs import ANNOTATED
 

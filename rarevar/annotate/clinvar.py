@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pysam
 
-from rarevar.atomic import publish_indexed, temporary_name, write_bytes_atomic
-from rarevar.bcftools import bcftools, count_records
-from rarevar.genome import strip_chr
-from rarevar.vcfcheck import read_fai
+from rarevar.base.atomic import publish_indexed, temporary_name, write_bytes_atomic
+from rarevar.base.bcftools import bcftools, count_records
+from rarevar.base.genome import strip_chr
+from rarevar.inputs.vcfcheck import read_fai
 
 KEEP_INFO = ("CLNSIG", "CLNREVSTAT", "CLNDN", "GENEINFO", "ALLELEID")
 # ClinVar review status -> gold stars (https://www.ncbi.nlm.nih.gov/clinvar/docs/review_status/).

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pysam
 
+from rarevar.annotate.cohort_db import COHORT_COLUMNS, HEADER_KEY, cached_sites
 from rarevar.annotate.frequency import CLINVAR_PATHOGENIC
-from rarevar.atomic import publish_indexed, temporary_name
-from rarevar.bcftools import bcftools, count_records
-from rarevar.cohort import COHORT_COLUMNS, HEADER_KEY, cached_sites
-from rarevar.funnel import write_steps
+from rarevar.base.atomic import publish_indexed, temporary_name
+from rarevar.base.bcftools import bcftools, count_records
+from rarevar.base.funnel import write_steps
 
 
 def allowed_families(n_families: int, max_families: int | None, max_frequency: float | None) -> int | None:

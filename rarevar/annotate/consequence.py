@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+# The header side of an input's annotation is read with the inputs (before any job); the records are parsed here.
+from rarevar.inputs.annotation_header import ann_fields, detect_source, vep_fields  # noqa: F401
+
 # Ensembl's order, most severe first, with its IMPACT class.
 SO_TERMS: list[tuple[str, str]] = [
     ("transcript_ablation", "HIGH"),
@@ -331,23 +334,3 @@ def apply_transcript_tags(
         mane = c.mane_select or "MANE_Select" in found
         out.append(replace(c, mane_select=mane, canonical=c.canonical or mane or "Ensembl_canonical" in found))
     return out
-
-
-def detect_source(info_ids: set[str]) -> str | None:
-    """Which annotation the input carries, best first."""
-    for key in ("CSQ", "ANN", "BCSQ", "EFF"):
-        if key in info_ids:
-            return key
-    return None
-
-
-def vep_fields(description: str) -> list[str]:
-    """The CSQ field order from its header description ('... Format: Allele|Consequence|...')."""
-    match = re.search(r"Format:\s*([^\"]+)", description)
-    return [f.strip() for f in match.group(1).split("|")] if match else []
-
-
-def ann_fields(description: str) -> list[str]:
-    """snpEff's ANN field names from its header description ("Functional annotations: 'Allele | Annotation | ...'")."""
-    match = re.search(r"'([^']*)'", description)
-    return [f.strip() for f in match.group(1).split("|")] if match else []

@@ -16,10 +16,10 @@ import pysam
 
 from rarevar.annotate.consequence import detect_source
 from rarevar.annotate.haplotypes import joint_consequences, record_key
-from rarevar.atomic import publish_indexed, temporary_name
-from rarevar.bcftools import BcftoolsError, bcftools, count_records
+from rarevar.base.atomic import publish_indexed, temporary_name
+from rarevar.base.bcftools import BcftoolsError, bcftools, count_records
+from rarevar.base.funnel import write_json_atomic, write_steps
 from rarevar.errors import InputError
-from rarevar.funnel import write_json_atomic, write_steps
 
 INPUT_STEP = "consequences annotated ({source} in the input; records without one set aside, each listed)"
 MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted

@@ -6,9 +6,9 @@ import os
 
 import pysam
 
-from rarevar.atomic import publish_indexed, temporary_name
-from rarevar.bcftools import bcftools, count_records
-from rarevar.funnel import write_steps
+from rarevar.base.atomic import publish_indexed, temporary_name
+from rarevar.base.bcftools import bcftools, count_records
+from rarevar.base.funnel import write_steps
 
 # gnomAD field names (v2-v4) -> the INFO names rarevar writes. The first present of each list is used.
 FIELDS = {

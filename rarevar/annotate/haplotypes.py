@@ -28,7 +28,7 @@ from itertools import pairwise
 
 import pysam
 
-from rarevar.bcftools import BcftoolsError, bcftools
+from rarevar.base.bcftools import BcftoolsError, bcftools
 
 JOIN_WINDOW = 5_000_000  # longer than any human transcript (the longest span about 2.5 Mb)
 DEFAULT_SET = "."  # the phase set of phased genotypes without FORMAT/PS

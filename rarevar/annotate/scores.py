@@ -42,10 +42,10 @@ from pathlib import Path
 import pysam
 
 from rarevar.annotate.clinvar import contig_renamer
-from rarevar.atomic import copy_indexed, publish_indexed, temporary_name
-from rarevar.bcftools import bcftools, count_records
+from rarevar.base.atomic import copy_indexed, publish_indexed, temporary_name
+from rarevar.base.bcftools import bcftools, count_records
+from rarevar.base.funnel import write_json_atomic
 from rarevar.errors import InputError
-from rarevar.funnel import write_json_atomic
 
 
 @dataclass(frozen=True)

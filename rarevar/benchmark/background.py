@@ -31,11 +31,11 @@ from pathlib import Path
 import numpy as np
 from pysam.libcbgzf import BGZFile
 
-from rarevar import genome
-from rarevar.bcftools import bcftools
+from rarevar.base import genome
+from rarevar.base.bcftools import bcftools
 from rarevar.benchmark.records import call as format_call
 from rarevar.benchmark.records import csq_entry, header_lines, record_line
-from rarevar.simulate_genome import POPULATION_AN
+from rarevar.simulate.genome import POPULATION_AN
 
 CONTIGS = genome.CHROMOSOMES["GRCh38"]
 AUTOSOMES = [name for name in CONTIGS if name not in ("chrX", "chrY", "chrM")]
@@ -99,7 +99,7 @@ class Record:
 
 def disease_genes() -> tuple[list[str], set[str]]:
     """Symbols of the HPO gene-disease list, and which of them have an X-linked disease."""
-    from rarevar.phenotype import gene_diseases
+    from rarevar.phenotype.hpo import gene_diseases
 
     genes, x_linked = [], set()
     for symbol, diseases in sorted(gene_diseases().items()):
@@ -116,7 +116,7 @@ class Draw:
     """Seeded positions, alleles and HGVS of background records; never near an avoided position."""
 
     def __init__(self, seed: int, avoid: dict[str, np.ndarray]):
-        from rarevar.phenotype import gene_ids
+        from rarevar.phenotype.hpo import gene_ids
 
         self.rng = np.random.default_rng(seed)
         self.genes, x_linked = disease_genes()
@@ -265,7 +265,7 @@ def write_family_vcf(records: list[Record], male: bool, seed: int, path: Path) -
 
 def write_population(records: list[Record], path: Path, reference: Path) -> None:
     """gnomAD-style sites VCF of the background's observed alleles, built into rarevar's frequency store."""
-    from rarevar.frequency_store import build_frequency_store
+    from rarevar.resources.frequency_store import build_frequency_store
 
     rng = np.random.default_rng(len(records))
     sites = path.with_name(f"{path.stem}.sites.vcf.gz")
@@ -343,7 +343,7 @@ def avoided_positions(cases) -> dict[str, np.ndarray]:
 
 def write_manifest(folder: Path, names: list[str]) -> None:
     """Checksums of the generated resources, so each rank stage reads them instead of hashing the files again."""
-    from rarevar.resources import sha256
+    from rarevar.resources.gene_disease import sha256
 
     files = [{"name": n, "size": (folder / n).stat().st_size, "sha256": sha256(folder / n)} for n in names]
     (folder / "manifest.json").write_text(json.dumps({"files": files}, indent=1), encoding="utf-8")

@@ -1,6 +1,6 @@
 """Reliability tables: of the candidates given a probability near p, how many were the cause.
 
-Each candidate of each benchmark case is one prediction (its probability, rarevar.posterior) with one outcome (is
+Each candidate of each benchmark case is one prediction (its probability, evidence.posterior) with one outcome (is
 it a causal record of the case). Well calibrated, the observed fraction in each bin is close to the mean predicted
 probability there. All benchmark cases are solved ones, while the probabilities assume that only
 DIAGNOSTIC_YIELD of families have their cause among the candidates, so the probabilities as reported are
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from rarevar import posterior
+from rarevar.evidence import posterior
 
 EDGES = (0.0, 0.01, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0)
 

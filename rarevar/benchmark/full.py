@@ -31,6 +31,7 @@ import pysam
 import yaml
 from pysam.libcbgzf import BGZFile
 
+from rarevar.base.funnel import write_json_atomic
 from rarevar.benchmark import background as bg
 from rarevar.benchmark.calibration import print_reliability
 from rarevar.benchmark.cases import Case, read_cases
@@ -38,8 +39,7 @@ from rarevar.benchmark.records import SAMPLES, header_lines
 from rarevar.benchmark.spike import SpikedCase, spike
 from rarevar.benchmark.table import Outcome, format_table
 from rarevar.errors import InputError
-from rarevar.funnel import write_json_atomic
-from rarevar.outputs import read_json
+from rarevar.report.outputs import read_json
 
 FAMILY = "SPIKE"
 GROUPS = ("inheritance", "pattern", "consequence")
@@ -66,14 +66,14 @@ class Prepared:
 
     @property
     def resources(self) -> dict[str, str]:
-        from rarevar.config import stage_resources
+        from rarevar.inputs.config import stage_resources
 
         return stage_resources(self.config)
 
 
 def benchmark_config(resources: Path, results: Path, families: Path) -> dict:
     """The shipped config, pointed at the generated GRCh38 resources (no ClinVar, scores or report)."""
-    from rarevar.config import REPO_ROOT, validate_config
+    from rarevar.inputs.config import REPO_ROOT, validate_config
 
     config = yaml.safe_load((REPO_ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
     config.update({"families": str(families), "results_dir": str(results), "genome_build": "GRCh38", "scores": [],
@@ -88,8 +88,8 @@ def _annotate(vcf: str, work: Path, config: dict) -> tuple[str, list[str]]:
     """normalize -> frequency -> consequence, the functions the workflow's rules call."""
     from rarevar.annotate.csq import add_consequences
     from rarevar.annotate.frequency import annotate_and_filter
-    from rarevar.config import resource_path
-    from rarevar.normalize import normalize
+    from rarevar.inputs.config import resource_path
+    from rarevar.inputs.normalize import normalize
 
     work.mkdir(parents=True, exist_ok=True)
     funnels = [str(work / f"{i}.json") for i in (1, 2, 3)]
@@ -106,7 +106,7 @@ def _annotate(vcf: str, work: Path, config: dict) -> tuple[str, list[str]]:
 def prepare(folder: Path, cases: list[Case], seed: int) -> Prepared:
     """Resources and both backgrounds; `cases`: every case of the table (their positions are kept free and their
     REF alleles are in the reference), so the background is the same whichever cases are then run."""
-    from rarevar.qc import qc_stage
+    from rarevar.family.qc import qc_stage
 
     (folder / PREPARED).unlink(missing_ok=True)
     resources = folder / "resources"
@@ -164,13 +164,13 @@ def _ped(male: bool, family: str = FAMILY) -> str:
 
 
 def write_case_vcf(spiked: SpikedCase, path: Path, seed: int) -> None:
-    from rarevar.phenotype import gene_ids
+    from rarevar.phenotype.hpo import gene_ids
 
     rng = np.random.default_rng([seed, zlib.crc32(spiked.case.case_id.encode())])  # same calls every run
     lines = header_lines(bg.CONTIGS) + spiked.lines(rng, gene_ids())
     with BGZFile(str(path), "wb") as out:
         out.write(("\n".join(lines) + "\n").encode())
-    from rarevar.bcftools import bcftools
+    from rarevar.base.bcftools import bcftools
 
     bcftools("index", "-t", "-f", str(path))
 
@@ -200,7 +200,7 @@ def causal_ranks(candidates: list[dict], keys: list[tuple]) -> list[int | None]:
 def run_case(prepared: Prepared, spiked: SpikedCase, seed: int, keep: Path | None = None) -> CaseResult:
     """One case through the stages; candidates.json is written (kept under `keep` when given). A case the
     pipeline refuses (no observed HPO term, a record it cannot normalise) is a miss with the reason as status."""
-    from rarevar.bcftools import BcftoolsError
+    from rarevar.base.bcftools import BcftoolsError
 
     start = time.perf_counter()
     keys: list[tuple] = []
@@ -231,9 +231,9 @@ def run_case(prepared: Prepared, spiked: SpikedCase, seed: int, keep: Path | Non
 def _case_stages(prepared: Prepared, spiked: SpikedCase, seed: int, work: Path) -> list[tuple]:
     """The case's records through normalize, frequency and consequence, joined to the annotated background,
     then the candidates and rank stages; returns the causal records as normalised (chrom, pos, ref, alt)."""
-    from rarevar.bcftools import bcftools
-    from rarevar.config import stage_settings
-    from rarevar.stages import candidates_stage, rank_stage
+    from rarevar.base.bcftools import bcftools
+    from rarevar.inputs.config import stage_settings
+    from rarevar.run.stages import candidates_stage, rank_stage
 
     base = prepared.backgrounds[spiked.male]
     settings = stage_settings(prepared.config)
@@ -275,7 +275,7 @@ def select_cases(cases: list[Case], limit: int | None, seed: int) -> list[Case]:
 def write_batch(prepared: Prepared, spiked_cases: list[SpikedCase], folder: Path, seed: int) -> tuple[Path, dict]:
     """Families sheet and config for `rarevar run`: each case's family VCF is the background with its spiked
     records. Returns the config path and family id -> case id."""
-    from rarevar.bcftools import bcftools
+    from rarevar.base.bcftools import bcftools
 
     folder.mkdir(parents=True, exist_ok=True)
     rows, ids = ["family_id\tvcf\tped\thpo"], {}
@@ -306,7 +306,7 @@ _PREPARED: Prepared | None = None
 def _init_worker(prepared: Prepared) -> None:
     global _PREPARED
     _PREPARED = prepared
-    from rarevar.phenotype import gene_diseases, ontology
+    from rarevar.phenotype.hpo import gene_diseases, ontology
 
     ontology()
     gene_diseases()
@@ -344,14 +344,14 @@ def result_row(result: CaseResult) -> list[str]:
             f"{o.seconds:.3f}", result.status]  # fmt: skip
 
 
-# Each candidate's likelihood-ratio factors (rarevar.posterior), for studying the score without re-running.
+# Each candidate's likelihood-ratio factors (rarevar.evidence.posterior), for studying the score without re-running.
 FACTOR_COLUMNS = ("log10_lr", "log10_lr_phenotype", "log10_lr_consequence", "log10_lr_variant", "log10_lr_clinvar",
                   "log10_lr_segregation", "log10_lr_inheritance_fit", "novel_disease")  # fmt: skip
 
 
 def write_candidate_factors(results: list[CaseResult], path: Path) -> None:
     """One row per candidate of every case: case, rank, whether it is a causal record, its factors."""
-    from rarevar.atomic import write_bytes_atomic
+    from rarevar.base.atomic import write_bytes_atomic
 
     lines = ["\t".join(("case_id", "rank", "causal", *FACTOR_COLUMNS))]
     for result in results:
@@ -361,7 +361,7 @@ def write_candidate_factors(results: list[CaseResult], path: Path) -> None:
 
 
 def write_results(results: list[CaseResult], path: Path) -> None:
-    from rarevar.atomic import write_bytes_atomic
+    from rarevar.base.atomic import write_bytes_atomic
 
     lines = ["\t".join(TSV_COLUMNS)] + ["\t".join(result_row(r)) for r in results]
     write_bytes_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rarevar.atomic import write_bytes_atomic
+from rarevar.base.atomic import write_bytes_atomic
 from rarevar.benchmark.cases import Case
 from rarevar.benchmark.table import Outcome
-from rarevar.phenotype import Phenotype, ontology
+from rarevar.phenotype.hpo import Phenotype, ontology
 
 LOSS_OF_FUNCTION = {"stop_gained", "frameshift_variant", "splice_donor_variant", "splice_acceptor_variant",
                     "start_lost", "exon_loss_variant"}  # fmt: skip
@@ -91,7 +91,7 @@ class Ranked:
 
 
 def rank_case(case: Case, phenotype: Phenotype, scorer: Callable[[Phenotype], dict[str, float]]) -> Ranked:
-    from rarevar.phenotype_lr import mid_ranks
+    from rarevar.phenotype.likelihood import mid_ranks
 
     start = time.perf_counter()
     scores = scorer(phenotype)
@@ -137,15 +137,15 @@ def askable(cases: list[Case]) -> tuple[list[tuple[Case, Phenotype]], dict[str, 
 
 
 def lr_scorer(phenotype: Phenotype) -> dict[str, float]:
-    from rarevar.phenotype_lr import gene_log10_lrs
+    from rarevar.phenotype.likelihood import gene_log10_lrs
 
     return gene_log10_lrs(phenotype)
 
 
 def funsimmax_scorer(phenotype: Phenotype) -> dict[str, float]:
-    """The previous score (rarevar.phenotype.match_gene, funSimMax) of every gene the LR also ranks."""
-    from rarevar.phenotype import match_gene
-    from rarevar.phenotype_lr import model
+    """The previous score (rarevar.phenotype.hpo.match_gene, funSimMax) of every gene the LR also ranks."""
+    from rarevar.phenotype.hpo import match_gene
+    from rarevar.phenotype.likelihood import model
 
     return {gene: match_gene(phenotype, gene).score for gene in model().gene_names}
 
@@ -154,7 +154,7 @@ SCORERS = {"lr": lr_scorer, "funsimmax": funsimmax_scorer}
 
 
 def run(cases: list[tuple[Case, Phenotype]], method: str = "lr") -> list[Ranked]:
-    from rarevar.phenotype_lr import model
+    from rarevar.phenotype.likelihood import model
 
     model()  # built once per process, before the per-case clock starts
     return [rank_case(case, phenotype, SCORERS[method]) for case, phenotype in cases]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rarevar import genome
+from rarevar.base import genome
 from rarevar.benchmark.cases import Case, CausalVariant
 from rarevar.benchmark.records import call, csq_entry, record_line
 

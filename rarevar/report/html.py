@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from rarevar.annotate.scores import LABELS
-from rarevar.atomic import write_bytes_atomic
+from rarevar.base.atomic import write_bytes_atomic
 from rarevar.report.i18n import Translator
 from rarevar.report.pedigree_svg import draw_pedigree
 

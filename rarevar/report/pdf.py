@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rarevar.atomic import write_bytes_atomic
+from rarevar.base.atomic import write_bytes_atomic
 
 
 def write_pdf(html: str, path: str | Path) -> None:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from rarevar import __version__
-from rarevar.atomic import write_bytes_atomic
+from rarevar.base.atomic import write_bytes_atomic
 
 TOP = 5
 SEX = {"male": "MALE", "female": "FEMALE"}
@@ -130,7 +130,7 @@ def phenopacket(payload: dict, created: str, gene_ids: dict[str, int]) -> dict:
 
 
 def write_phenopacket(payload: dict, created: str, path: str | Path) -> None:
-    from rarevar.phenotype import gene_ids
+    from rarevar.phenotype.hpo import gene_ids
 
     packet = phenopacket(payload, created, gene_ids())
     write_bytes_atomic(path, (json.dumps(packet, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))

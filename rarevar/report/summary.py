@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from rarevar import __version__
-from rarevar.atomic import write_bytes_atomic
-from rarevar.outputs import read_json
+from rarevar.base.atomic import write_bytes_atomic
 from rarevar.report.html import INHERITANCE_WORDS, environment
 from rarevar.report.i18n import Translator
+from rarevar.report.outputs import read_json
 
 
 def _mode(mode: str, t: Translator) -> str:

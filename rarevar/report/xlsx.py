@@ -8,8 +8,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from rarevar.atomic import write_bytes_atomic
-from rarevar.outputs import TSV_COLUMNS, candidate_rows
+from rarevar.base.atomic import write_bytes_atomic
+from rarevar.report.outputs import TSV_COLUMNS, candidate_rows
 
 # Excel's limit on the characters of one cell; a longer value is cut, and the cell says so.
 CELL_LIMIT = 32_767

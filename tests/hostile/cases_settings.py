@@ -151,7 +151,7 @@ def _long_allele(folder: Path) -> Setup:
 def _long_allele_kept_whole(folder: Path) -> None:
     from openpyxl import load_workbook
 
-    from rarevar.outputs import TSV_COLUMNS
+    from rarevar.report.outputs import TSV_COLUMNS
 
     allele = (folder / "allele.txt").read_text()
     results = folder / "results" / TRUTH["family"]

@@ -2,7 +2,7 @@ import json
 import os
 import shlex
 
-from rarevar.config import (
+from rarevar.inputs.config import (
     MANIFEST_CHECKED,
     resource_path,
     resource_signature,

@@ -1,0 +1,86 @@
+"""Population criteria: PM2 (at Supporting, ClinGen SVI 2020), BA1, BS1 and BS2, with mode-aware limits.
+
+The frequency compared is the group maximum (grpmax / popmax) where the population file has it, else the overall
+AF: a variant common in one population is common. The limits (below) are generic; an expert panel's
+gene-specific ones are better where they exist.
+- PM2_Supporting: absent, or below the mode's limit; a recessive call also needs no homozygotes. Dominant, de
+  novo and X-linked calls: AF <= 2e-5 (about 30 of gnomAD v4's ~1.6 million alleles; the level several ClinGen
+  expert panels use for dominant disease), recessive calls: AF <= 1e-3 with no homozygote.
+- BA1: AF > 0.05 (stand-alone benign, Richards et al. 2015; SVI 2018).
+- BS1: AF above the highest frequency a causal allele could credibly have: > 1e-3 dominant, > 0.01 recessive.
+- BS2: homozygotes in the population database, which an early-onset fully penetrant disease would not allow:
+  > 2 for a recessive (or X-linked) call, > 5 for a dominant one (Exomiser's levels); 1-2 homozygotes for a
+  recessive call are left for review (late onset, reduced penetrance).
+Where a call fits modes of both kinds, pathogenic evidence takes the stricter limit and benign the looser one.
+"""
+
+from __future__ import annotations
+
+from rarevar.evidence.acmg.model import Criterion, met
+
+RECESSIVE = {"autosomal_recessive", "compound_heterozygous", "uniparental_isodisomy", "x_linked_recessive"}
+PM2_MAX_AF = {"dominant": 2e-5, "recessive": 1e-3}
+BS1_MIN_AF = {"dominant": 1e-3, "recessive": 0.01}
+BA1_MIN_AF = 0.05
+BS2_MIN_HOMOZYGOTES = {"dominant": 6, "recessive": 3}
+
+
+def mode_kinds(c: dict) -> set[str]:
+    """'dominant' and/or 'recessive' for the call's modes (confirmed ones, else the possible ones)."""
+    modes = c.get("inheritance") or c.get("possible_inheritance") or []
+    return {"recessive" if m in RECESSIVE else "dominant" for m in modes} or {"dominant"}
+
+
+def frequency(c: dict) -> tuple[float | None, str]:
+    """(the frequency compared, its name): grpmax where present, else AF; None = not observed."""
+    values = [(c.get("population_af_grpmax"), "grpmax AF"), (c.get("population_af"), "AF")]
+    present = [(v, name) for v, name in values if v is not None]
+    return max(present) if present else (None, "AF")
+
+
+def pm2(c: dict, population_configured: bool) -> Criterion | None:
+    if not population_configured:
+        return Criterion("PM2", "supporting", False, "No population database was configured: PM2 not assessed.")
+    af, name = frequency(c)
+    kinds = mode_kinds(c)
+    kind = "dominant" if "dominant" in kinds else "recessive"
+    limit = PM2_MAX_AF[kind]
+    homozygotes = c.get("population_homozygotes") or 0
+    if af is None:
+        return met("PM2", "supporting", "Absent from the population database (coverage at the site not checked).")
+    if af <= limit and (kind == "dominant" or homozygotes == 0):
+        extra = " and no homozygote" if kind == "recessive" else ""
+        return met("PM2", "supporting", f"Population {name} {af:.2g} <= {limit:g}, the limit for a {kind} call{extra}.")
+    return Criterion("PM2", "supporting", False, f"Population {name} {af:.2g} above the {kind} limit {limit:g}"
+                     + (f" or {homozygotes:g} homozygotes" if homozygotes else "") + ".")  # fmt: skip
+
+
+def ba1_bs1(c: dict) -> Criterion | None:
+    af, name = frequency(c)
+    if af is None:
+        return None
+    if af > BA1_MIN_AF:
+        return met("BA1", "stand_alone", f"Population {name} {af:.3g} > {BA1_MIN_AF:g}.")
+    kind = "recessive" if "recessive" in mode_kinds(c) else "dominant"
+    limit = BS1_MIN_AF[kind]
+    if af > limit:
+        return met("BS1", "strong", f"Population {name} {af:.3g} > {limit:g}, more than a {kind} disease allele "
+                   "could credibly have.")  # fmt: skip
+    return None
+
+
+def bs2(c: dict) -> tuple[Criterion | None, str | None]:
+    """(BS2 when met, else None; a for-review reason when the count is borderline)."""
+    homozygotes = c.get("population_homozygotes")
+    if not homozygotes:
+        return None, None
+    kind = "recessive" if "recessive" in mode_kinds(c) else "dominant"
+    needed = BS2_MIN_HOMOZYGOTES[kind]
+    x_linked = any(m.startswith("x_linked") for m in (c.get("inheritance") or []))
+    who = "homozygotes (hemizygotes as the database counts them)" if x_linked else "homozygotes"
+    if homozygotes >= needed:
+        return met("BS2", "strong", f"{homozygotes:g} {who} in the population database, too many for an early-onset "
+                   f"fully penetrant {kind} disease.") , None  # fmt: skip
+    if kind == "recessive":
+        return None, f"BS2: {homozygotes:g} {who} in the population database; consider onset and penetrance."
+    return None, None

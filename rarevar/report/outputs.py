@@ -1,0 +1,248 @@
+"""Per-family outputs: candidates.json (the record of the analysis), candidates.tsv and candidates.vcf.gz."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pysam
+
+from rarevar.annotate.scores import LABELS
+from rarevar.base.atomic import publish_indexed, temporary_name, write_bytes_atomic
+from rarevar.base.funnel import write_json_atomic
+from rarevar.inputs.pedigree import Pedigree
+
+TSV_COLUMNS = [
+    "rank",
+    "gene",
+    "chrom",
+    "pos",
+    "ref",
+    "alt",
+    "consequence",
+    "impact",
+    "transcript",
+    "hgvs_c",
+    "hgvs_p",
+    "inheritance",
+    "possible_inheritance",
+    "compound_partners",
+    "population_af",
+    "population_af_grpmax",
+    "population_af_eas",
+    "population_homozygotes",
+    "cohort_families",
+    "cohort_n_families",
+    "cohort_homozygotes",
+    "cohort_hemizygotes",
+    "clinvar",
+    "scores",
+    "constraint",
+    "transcript_choice",
+    "phenotype_score",
+    "matched_disease",
+    "variant_score",
+    "score",
+    "acmg_class",
+    "acmg_class_points",
+    "acmg_points",
+    "acmg_criteria",
+    "genotypes",
+    "why",
+]
+# Columns taken from the candidate's `acmg` evidence (rarevar.evidence.acmg) rather than from a top-level field.
+ACMG_COLUMNS = {
+    "acmg_class": lambda a: a.get("class_2015"),
+    "acmg_class_points": lambda a: a.get("class_points"),
+    "acmg_points": lambda a: a.get("points"),
+    "acmg_criteria": lambda a: ",".join(item["label"] for item in a.get("criteria", [])),
+}
+
+# Always true of this version; listed so that a negative report is never read as more than it is.
+NOT_ASSESSED_ALWAYS = [
+    "Structural and copy-number variants and repeat expansions are not assessed.",
+    "ACMG/AMP criteria are automated in part (functional, segregation, case-control and phenotype-specificity "
+    "criteria are left for review) and the class is not weighed into the score: it is evidence for a reviewer, "
+    "not a clinical classification.",
+]
+
+
+# Candidates per mode expected of a WGS trio after standard filters (the published order of magnitude);
+# a family far above them points at a sample or calling problem, not at many causes.
+EXPECTED_YIELD = {
+    "de_novo": 3,
+    "compound_heterozygous": 10,
+    "autosomal_recessive": 1,
+    "x_linked_recessive": 4,
+    "autosomal_dominant": 100,
+}
+YIELD_WARNING_FACTOR = 10
+
+
+def mode_yield(candidates: list[dict]) -> dict:
+    """Candidates per mode (confirmed modes only), with what a WGS trio usually yields."""
+    counts = {mode: sum(mode in c["inheritance"] for c in candidates) for mode in EXPECTED_YIELD}
+    return {mode: {"candidates": n, "expected_wgs_trio": EXPECTED_YIELD[mode]} for mode, n in counts.items()}
+
+
+def yield_warnings(yields: dict) -> list[str]:
+    return [
+        f"{y['candidates']} {mode.replace('_', ' ')} candidates, over {YIELD_WARNING_FACTOR}x the "
+        f"~{y['expected_wgs_trio']} of a typical genome trio: check sample quality and relationships first"
+        for mode, y in yields.items()
+        if y["candidates"] > YIELD_WARNING_FACTOR * y["expected_wgs_trio"]
+    ]
+
+
+def sample_table(pedigree: Pedigree, vcf_samples: list[str]) -> list[dict]:
+    roles = pedigree.roles()
+    return [
+        {
+            "id": ind.sample,
+            "role": roles[ind.sample],
+            "sex": ind.sex,
+            "phenotype": ind.phenotype,
+            "father": ind.father,
+            "mother": ind.mother,
+            "sequenced": ind.sample in vcf_samples,
+        }
+        for ind in pedigree.individuals
+    ]
+
+
+def not_assessed(
+    not_testable: dict[str, str], consequence_impacts: list[str], clinvar: bool = True,
+    scores: list[str] | None = None, constraint: bool = True,
+) -> list[str]:  # fmt: skip
+    """`scores`: the in-silico sources configured (None: not known to this caller, nothing said)."""
+    notes = [reason for _, reason in sorted(not_testable.items())]
+    if not clinvar:
+        notes.append("ClinVar was not configured: known classifications were not looked up.")
+    if scores is not None:
+        missing = [label for name, label in LABELS.items() if name not in scores]
+        if not scores:
+            notes.append(f"In-silico scores were not assessed: no score file ({', '.join(missing)}) was configured.")
+        elif missing:
+            notes.append(f"In-silico scores not configured, so not looked up: {', '.join(missing)}.")
+    if not constraint:
+        notes.append("Gene constraint (pLI, LOEUF) was not assessed: no gnomAD constraint table was configured.")
+    excluded = sorted({"HIGH", "MODERATE", "LOW", "MODIFIER"} - set(consequence_impacts))
+    if excluded:
+        notes.append(
+            f"Variants whose most severe consequence has impact {'/'.join(excluded)} "
+            "(for example deep intronic or intergenic) were not considered"
+            + (", apart from exon variants of non-coding disease genes." if "MODIFIER" in excluded else ".")
+        )
+    return notes + NOT_ASSESSED_ALWAYS
+
+
+def _tsv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict) and "significance" in value:
+        return f"{value['significance']} ({value['stars']} stars, {value['id']})"
+    if isinstance(value, dict) and "id" in value:
+        return f"{value.get('name', '')} ({value['id']})"
+    if isinstance(value, dict):
+        return ";".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list):
+        return " | ".join(str(v) for v in value) if any(" " in str(v) for v in value) else ",".join(map(str, value))
+    return str(value)
+
+
+def candidate_rows(candidates: list[dict]) -> list[list[str]]:
+    """The candidates as flat text rows in TSV_COLUMNS order (for the TSV and the spreadsheet)."""
+    return [[_tsv_value(_column_value(candidate, column)) for column in TSV_COLUMNS] for candidate in candidates]
+
+
+def _column_value(candidate: dict, column: str):
+    if column in ACMG_COLUMNS:
+        acmg = candidate.get("acmg")
+        return ACMG_COLUMNS[column](acmg) if isinstance(acmg, dict) else None
+    return candidate.get(column)
+
+
+# OWASP's CSV-injection advice: a cell a spreadsheet could run as a formula starts with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def neutralise(cell: str) -> str:
+    """A cell that a spreadsheet would read as a formula, prefixed by a single quote (OWASP); a number such as
+    -0.5 stays a number."""
+    if cell.startswith(FORMULA_START) and not NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _tsv_cell(cell: str) -> str:
+    """Quoted as csv does, and also when it holds a carriage return (csv leaves that bare, which splits the row
+    for most readers)."""
+    cell = neutralise(cell)
+    return '"' + cell.replace('"', '""') + '"' if any(c in cell for c in '\t\n\r"') else cell
+
+
+def write_tsv(candidates: list[dict], path: str | Path) -> None:
+    rows = [TSV_COLUMNS, *candidate_rows(candidates)]
+    text = "".join("\t".join(map(_tsv_cell, row)) + "\n" for row in rows)
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_vcf(candidates: list[dict], annotated_bcf: str, path: str | Path) -> None:
+    """The candidate records, as annotated, with their rank and score, bgzipped and indexed for IGV."""
+    wanted = {(c["chrom"], c["pos"], c["ref"], c["alt"]): c for c in candidates}
+    path = Path(path)
+    tmp = Path(temporary_name(path, suffix=".vcf.gz"))
+    with pysam.VariantFile(annotated_bcf) as source:
+        header = source.header.copy()
+        header.add_meta(
+            "INFO",
+            items=[
+                ("ID", "RAREVAR_RANK"),
+                ("Number", 1),
+                ("Type", "Integer"),
+                ("Description", "rarevar candidate rank (1 = best)"),
+            ],
+        )
+        header.add_meta(
+            "INFO",
+            items=[
+                ("ID", "RAREVAR_SCORE"),
+                ("Number", 1),
+                ("Type", "Float"),
+                ("Description", "rarevar score: phenotype score x variant score"),
+            ],
+        )
+        header.add_meta(
+            "INFO",
+            items=[
+                ("ID", "RAREVAR_MODE"),
+                ("Number", "."),
+                ("Type", "String"),
+                ("Description", "Inheritance modes the variant fits in the family"),
+            ],
+        )
+        with pysam.VariantFile(str(tmp), "wz", header=header) as out:
+            for record in source:
+                candidate = wanted.get((record.chrom, record.pos, record.ref, record.alts[0] if record.alts else "."))
+                if candidate is None:
+                    continue
+                record.translate(header)
+                record.info["RAREVAR_RANK"] = candidate["rank"]
+                record.info["RAREVAR_SCORE"] = candidate["score"]
+                modes = candidate["inheritance"] or candidate["possible_inheritance"]
+                if modes:
+                    record.info["RAREVAR_MODE"] = modes
+                out.write(record)
+    pysam.tabix_index(str(tmp), preset="vcf", force=True)
+    publish_indexed(tmp, path, "tbi")
+
+
+def write_json(payload: dict, path: str | Path) -> None:
+    write_json_atomic(path, payload)
+
+
+def read_json(path: str | Path) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)

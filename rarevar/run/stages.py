@@ -1,0 +1,183 @@
+"""The workflow's stages as functions of explicit files, so each Snakemake rule is one `rarevar <stage>` line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pysam
+
+from rarevar import __version__
+from rarevar.annotate.clinvar import read_codon_table
+from rarevar.annotate.consequence import detect_source
+from rarevar.base.bcftools import versions as htslib_versions
+from rarevar.base.funnel import read_steps
+from rarevar.errors import InputError
+from rarevar.evidence.acmg import AcmgContext, parentage_from_qc
+from rarevar.evidence.candidates import select_candidates
+from rarevar.evidence.rank import rank_candidates
+from rarevar.inputs.pedigree import family_for
+from rarevar.phenotype.hpo import gene_diseases, hpo_version, read_phenotype, term_labels
+from rarevar.report.outputs import (
+    mode_yield,
+    not_assessed,
+    read_json,
+    sample_table,
+    write_json,
+    write_tsv,
+    write_vcf,
+    yield_warnings,
+)
+from rarevar.resources.gene_disease import sha256
+
+HPO_ANNOTATION_RELEASE = "2025-01-16"  # of resources/hpo/gene_disease.tsv.gz (see its manifest)
+
+
+def consequence_key(vcf: str, source: str) -> str:
+    """The INFO key the candidate stage parses: what bcftools csq wrote, or the input's own annotation."""
+    with pysam.VariantFile(vcf) as handle:
+        present = set(handle.header.info)
+    if source == "bcftools-csq":
+        return "BCSQ"
+    return detect_source(present) or "BCSQ"
+
+
+def candidates_stage(
+    vcf: str, ped: str, family: str, build: str, settings: dict, source: str, out: str, funnel: str, modes_out: str,
+    genes: str | None = None, reference: str | None = None, constraint: str | None = None,
+) -> None:  # fmt: skip
+    from rarevar.annotate.hgvs import TranscriptModels
+
+    pedigree = family_for(ped, family)
+    models = TranscriptModels.from_gff(genes, reference=reference) if genes else None
+    gene_constraint = load_constraint(constraint) if constraint else None
+    select_candidates(
+        vcf, consequence_key(vcf, source), pedigree, build, settings, out, funnel, modes_out, models, gene_constraint
+    )
+
+
+def load_constraint(path: str) -> dict[str, dict]:
+    from rarevar.annotate.constraint import read_constraint
+
+    try:
+        return read_constraint(path)
+    except (ValueError, KeyError, UnicodeDecodeError) as error:
+        raise InputError(path, str(error), "Give gnomAD's constraint table as published (tab-separated)") from None
+
+
+def resource_versions(resources: dict[str, str]) -> dict:
+    """A checksum per resource file, so a report says exactly what it was made from."""
+    versions = {}
+    for name, path in resources.items():
+        manifest = Path(path).parent / "manifest.json"
+        known = {}
+        if manifest.is_file():
+            known = {f["name"]: f.get("sha256") for f in read_json(manifest).get("files", [])}
+        versions[name] = {"file": Path(path).name, "sha256": known.get(Path(path).name) or sha256(path)}
+    return versions
+
+
+def rank_stage(
+    candidates: str, funnels: list[str], modes: str, annotated: str, family: str, ped_family: str, ped: str,
+    hpo: str, qc_json: str, settings: dict, resources: dict, out_json: str, out_tsv: str, out_vcf: str,
+    scores_json: str | None = None,
+) -> None:  # fmt: skip
+    phenotype = read_phenotype(hpo, f"family {family}")
+    gene_diseases()  # load once, before ranking
+    table = pd.read_parquet(candidates)
+    codons = read_codon_table(f"{resources['clinvar']}.codons.tsv.gz") if resources.get("clinvar") else {}
+    qc = read_json(qc_json)
+    confirmed, note = parentage_from_qc(qc)
+    context = AcmgContext(confirmed, note, population_configured="population" in resources)
+    ranked = rank_candidates(table, phenotype, settings["max_population_af"], codons, context)
+    yields = mode_yield(ranked)
+    qc["warnings"] = qc.get("warnings", []) + yield_warnings(yields)
+    stopped = settings.get("qc_stop_on_failure") and not qc["passed"]
+    kept = [] if stopped else ranked[: settings["max_candidates"]]
+    inheritance = read_json(modes)
+    pedigree = family_for(ped, ped_family)
+    funnel = read_steps(funnels)
+    step = "reported: none, sample QC failed" if stopped else f"reported (top {settings['max_candidates']})"
+    funnel.append({"step": step, "variants": len(kept)})
+    scored = read_json(scores_json) if scores_json else None
+    limits = not_assessed(
+        inheritance["not_testable"], settings["keep_impacts"], "clinvar" in resources,
+        [s["name"] for s in scored["sources"]] if scored else None, "constraint" in resources,
+    )  # fmt: skip
+    cohort = cohort_summary(annotated, kept)
+    if not cohort["used"]:
+        limits.append("No local cohort database was used: variants recurrent in this lab's families were not filtered.")
+    if not qc["passed"]:
+        limits = [f"Sample QC failed: {failure}" for failure in qc["failures"]] + limits
+    payload = {
+        "family": family,
+        "versions": {
+            "rarevar": __version__,
+            **htslib_versions(),
+            "hpo_ontology": hpo_version(),
+            "hpo_annotations": HPO_ANNOTATION_RELEASE,
+            "resources": resource_versions(resources),
+            **({"scores": scored["sources"]} if scored and scored["sources"] else {}),
+        },
+        # The cohort's effective limits and state (families, samples, checksum token) belong with the settings.
+        "settings": {**settings, "local_cohort": {k: v for k, v in cohort.items() if k != "used"} or "not used"},
+        "samples": sample_table(pedigree, inheritance["samples"]),
+        "phenotype": {
+            "observed": term_labels(phenotype.observed),
+            "excluded": term_labels(phenotype.excluded),
+            "notes": phenotype.warnings(),
+        },
+        "funnel": funnel,
+        "cohort": cohort,
+        "qc": qc,
+        "yield": yields,
+        "not_assessed": limits,
+        "candidates": kept,
+    }
+    write_vcf(kept, annotated, out_vcf)
+    write_tsv(kept, out_tsv)
+    write_json(payload, out_json)
+
+
+def cohort_summary(annotated: str, candidates: list[dict]) -> dict:
+    """What the local cohort counts were made from (read from the annotated VCF's header). When a cohort was
+    used, an allele absent from it was seen in 0 of its families: say so on each candidate."""
+    from rarevar.annotate.cohort_db import read_header_summary
+
+    summary = read_header_summary(annotated)
+    if summary is None:
+        return {"used": False}
+    for candidate in candidates:
+        candidate["cohort_n_families"] = summary["n_families"]
+        for key in ("cohort_families", "cohort_homozygotes", "cohort_hemizygotes", "cohort_ac"):
+            if candidate.get(key) is None:
+                candidate[key] = 0
+    return {"used": True, **summary}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def report_stage(
+    candidates_json: str, out_html: str, out_xlsx: str, out_phenopacket: str, language: str = "en"
+) -> None:
+    from rarevar.report.html import write_report
+    from rarevar.report.phenopacket import write_phenopacket
+    from rarevar.report.xlsx import write_xlsx
+
+    payload = read_json(candidates_json)
+    now = _now()
+    write_xlsx(payload, out_xlsx)
+    # The run date lives only in the report and the Phenopacket (which requires it), so the other outputs are
+    # identical between runs.
+    write_phenopacket(payload, now.isoformat().replace("+00:00", "Z"), out_phenopacket)
+    payload["generated"] = now.strftime("%Y-%m-%d %H:%M UTC")
+    write_report(payload, out_html, language)
+
+
+def summary_stage(candidates_jsons: list[str], results_dir: str, out_html: str, language: str = "en") -> None:
+    from rarevar.report.summary import write_summary
+
+    write_summary(candidates_jsons, results_dir, _now().strftime("%Y-%m-%d %H:%M UTC"), out_html, language)
