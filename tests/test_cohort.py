@@ -15,6 +15,7 @@ import pysam
 import pytest
 
 from rarevar.annotate.cohort_db import add_family, family_counts, remove_family, stats
+from rarevar.base.funnel import COHORT_OR_CLINVAR
 from rarevar.errors import InputError
 from rarevar.inputs.pedigree import family_for
 from tests.conftest import DEMO, REPO, demo_row, rarevar, write_config
@@ -180,7 +181,8 @@ def test_filter_drops_a_recurrent_variant_and_keeps_a_clinvar_pathogenic_one(tmp
     assert annotated[artefact]["COHORT_FAMILIES"] == (3,)
     assert set(kept) == {known, private, ("chr11", 500, "G", "A")}
     assert funnel == [{"step": "local cohort: seen in at most 2 of 3 other families (ClinVar pathogenic kept)",
-                       "variants": 3}]  # fmt: skip
+                       "variants": 3,
+                       "message": {"id": COHORT_OR_CLINVAR, "fields": {"allowed": 2, "n": 3}}}]  # fmt: skip
     # As a fraction of the database: 1 of 3 families is above 0.2, so the private allele goes too.
     _, kept, _ = annotate(tmp_path, db, rare, "KID", "--max-frequency", "0.2")
     assert set(kept) == {known, ("chr11", 500, "G", "A")}

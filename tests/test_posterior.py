@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from rarevar.base.funnel import IMPACT_OR_EXON
 from rarevar.benchmark.calibration import reliability
 from rarevar.evidence import posterior
 from tests.conftest import DEMO
@@ -171,7 +172,7 @@ def test_an_exon_variant_of_a_non_coding_disease_gene_is_a_candidate_and_ranked_
     assert list(table["gene"]) == ["RNU4-2"] and bool(table["rna_gene_exon"].iloc[0])
     step = next(s for s in json.loads(funnel.read_text()) if s["step"].startswith("consequence impact"))
     assert step == {"step": "consequence impact HIGH/LOW/MODERATE, or an exon of a non-coding disease gene",
-                    "variants": 1}
+                    "variants": 1, "message": {"id": IMPACT_OR_EXON, "fields": {"impacts": "HIGH/LOW/MODERATE"}}}
     ranked = rank_candidates(table, read_phenotype("HP:0001263", "test"), 0.01)
     moderate = math.log10(posterior.IMPACT_LR["MODERATE"])
     assert ranked[0]["posterior"]["log10_lr_consequence"] == pytest.approx(moderate, abs=1e-4)

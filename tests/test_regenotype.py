@@ -9,6 +9,7 @@ import numpy as np
 import pysam
 import pytest
 
+from rarevar.base.funnel import REGENOTYPED
 from rarevar.errors import InputError
 from rarevar.evidence.candidates import read_records
 from rarevar.family import gates
@@ -205,7 +206,8 @@ def test_reference_block_confirms_de_novo_and_low_gq_block_fails_the_gate(tmp_pa
     assert summary["filled"] == 2 and summary["left_missing"] == 1
     assert summary["by_sample"]["mother"] == {"no_coverage": 1, "reference_block": 2}
     funnel = json.loads((tmp_path / "funnel.json").read_text())
-    assert funnel == [{"step": "missing genotypes looked up in gVCFs (2 filled, 1 left missing)", "variants": 4}]
+    assert funnel == [{"step": "missing genotypes looked up in gVCFs (2 filled, 1 left missing)", "variants": 4,
+                       "message": {"id": REGENOTYPED, "fields": {"filled": 2, "left": 1}}}]  # fmt: skip
 
 
 @pytest.mark.parametrize("style", sorted(BLOCK_STYLES))

@@ -14,6 +14,7 @@ import pytest
 from jinja2 import nodes
 from pypdf import PdfReader
 
+from rarevar.base.funnel import FITS, INPUT_RECORDS, step
 from rarevar.report.html import NOT_AVAILABLE, NOT_IN_POPULATION, _genotype_words, environment, render_report
 from rarevar.report.i18n import MESSAGES_ZH, SENTENCES_ZH, Translator, fields
 from rarevar.report.summary import write_summary
@@ -137,7 +138,7 @@ def payload() -> dict:
             {"id": "mother", "role": "mother", "sex": "female", "phenotype": "unaffected", "sequenced": True},
         ],  # fmt: skip
         "phenotype": {"observed": [{"id": "HP:0001639", "label": "Hypertrophic cardiomyopathy"}], "excluded": []},
-        "funnel": [{"step": "input records", "variants": 100}, {"step": "fits an inheritance mode", "variants": 2}],
+        "funnel": [step(INPUT_RECORDS, 100), step(FITS, 2)],
         "not_assessed": ["Structural and copy-number variants and repeat expansions are not assessed."],
         "candidates": [first, _candidate(2, "MYH7", 5000, inheritance=["autosomal_dominant"])],
     }
@@ -191,9 +192,10 @@ def test_demo_run_in_chinese_translates_every_sentence_of_the_report(demo_run_zh
     payload = json.loads((family / "candidates.json").read_text())
     t = Translator("zh")
     shown = [w for c in payload["candidates"] for w in c["why"]] + payload["not_assessed"]
-    shown += [s["step"] for s in payload["funnel"]] + payload["qc"]["failures"] + payload["qc"]["warnings"]
+    shown += payload["qc"]["failures"] + payload["qc"]["warnings"]
     shown += [text for c in payload["candidates"] if c.get("acmg") for text in _acmg_texts(c["acmg"])]
     untranslated = sorted({s for s in shown if t.sentence(s) == s})
+    untranslated += sorted(s["step"] for s in payload["funnel"] if t.message(s.get("message"), s["step"]) == s["step"])
     assert not untranslated, f"sentences of the demo report without Chinese: {untranslated}"
 
     html = (family / "report.html").read_text()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from rarevar.base.funnel import CONSEQUENCES
 from rarevar.errors import InputError
 from rarevar.inputs.config import load_config, validate_config
 from rarevar.phenotype.hpo import read_phenopacket
@@ -221,5 +222,6 @@ def test_records_without_bcsq_stay_as_bcftools_csq_writes_none_outside_transcrip
                 sink.write(record)
     out, funnel = tmp_path / "consequence.bcf", tmp_path / "funnel.json"
     assert add_consequences(str(vcf), "", "", "auto", str(out), str(funnel)) == "BCSQ"
-    assert json.loads(funnel.read_text()) == [{"step": "consequences annotated (BCSQ)", "variants": 2291}]
+    assert json.loads(funnel.read_text()) == [{"step": "consequences annotated (BCSQ)", "variants": 2291,
+                                               "message": {"id": CONSEQUENCES, "fields": {"source": "BCSQ"}}}]
     assert count_records(str(out)) == 2291

@@ -13,7 +13,7 @@ from rarevar.annotate.cohort_db import COHORT_COLUMNS, HEADER_KEY, cached_sites
 from rarevar.annotate.frequency import CLINVAR_PATHOGENIC
 from rarevar.base.atomic import publish_indexed, temporary_name
 from rarevar.base.bcftools import bcftools, count_records
-from rarevar.base.funnel import write_steps
+from rarevar.base.funnel import COHORT, COHORT_OR_CLINVAR, COHORT_UNLIMITED, step, write_steps
 
 
 def allowed_families(n_families: int, max_families: int | None, max_frequency: float | None) -> int | None:
@@ -54,13 +54,12 @@ def annotate_and_filter(vcf: str, db: str, exclude: set[str], max_families: int 
     tmp = temporary_name(out)
     bcftools("view", "--no-version", *keep, "-Ob", "-o", tmp, "-W", annotated)
     publish_indexed(tmp, out)
-    write_steps(funnel, [(funnel_step(summary, has_clinvar), count_records(out))])
+    write_steps(funnel, [funnel_step(summary, has_clinvar, count_records(out))])
     return summary
 
 
-def funnel_step(summary: dict, has_clinvar: bool) -> str:
+def funnel_step(summary: dict, has_clinvar: bool, variants: int) -> dict:
     n = summary["n_families"]
     if summary["allowed"] is None:
-        return f"local cohort annotated ({n} other families), no recurrence limit"
-    kept = " (ClinVar pathogenic kept)" if has_clinvar else ""
-    return f"local cohort: seen in at most {summary['allowed']} of {n} other families{kept}"
+        return step(COHORT_UNLIMITED, variants, {"n": n})
+    return step(COHORT_OR_CLINVAR if has_clinvar else COHORT, variants, {"allowed": summary["allowed"], "n": n})

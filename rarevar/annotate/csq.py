@@ -18,10 +18,9 @@ from rarevar.annotate.consequence import detect_source
 from rarevar.annotate.haplotypes import joint_consequences, record_key
 from rarevar.base.atomic import publish_indexed, temporary_name
 from rarevar.base.bcftools import BcftoolsError, bcftools, count_records
-from rarevar.base.funnel import write_json_atomic, write_steps
+from rarevar.base.funnel import CONSEQUENCES, CONSEQUENCES_INPUT, step, write_steps
 from rarevar.errors import InputError
 
-INPUT_STEP = "consequences annotated ({source} in the input; records without one set aside, each listed)"
 MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
 
 
@@ -42,16 +41,15 @@ def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str
             # bcftools csq writes no BCSQ outside transcripts: there, none means no consequence (as in our own run).
             bcftools("view", "--no-version", "-Ob", "-o", tmp, "-W", vcf)
             publish_indexed(tmp, out)
-            write_steps(funnel, [(f"consequences annotated ({existing})", count_records(out))])
+            write_steps(funnel, [step(CONSEQUENCES, count_records(out), {"source": existing})])
             return existing
         # VEP and snpEff annotate every record (intergenic ones too): a record without one was not annotated. It
         # is set aside here, counted and listed, rather than vanishing at the impact filter as if assessed.
         set_aside = unannotated(vcf, existing)
         bcftools("view", "--no-version", "-i", f'INFO/{existing}!="."', "-Ob", "-o", tmp, "-W", vcf)
         publish_indexed(tmp, out)
-        step = {"step": INPUT_STEP.format(source=existing), "variants": count_records(out),
-                "set_aside": set_aside[:MAX_LISTED], "set_aside_total": len(set_aside)}  # fmt: skip
-        write_json_atomic(funnel, [step])
+        write_steps(funnel, [step(CONSEQUENCES_INPUT, count_records(out), {"source": existing},
+                                  set_aside=set_aside[:MAX_LISTED], set_aside_total=len(set_aside))])  # fmt: skip
         return existing
     # -s - -l: consequences from REF/ALT alone, each record on its own. Without -l csq joins every record
     # into one haplotype, so a frameshift from one parent would hide the other parent's missense in the
@@ -88,7 +86,7 @@ def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str
     if changed:
         write_joint(tmp, changed)
     publish_indexed(tmp, out)
-    write_steps(funnel, [(f"consequences annotated ({used})", count_records(out))])
+    write_steps(funnel, [step(CONSEQUENCES, count_records(out), {"source": used})])
     return used
 
 

@@ -8,7 +8,7 @@ import pysam
 
 from rarevar.base.atomic import publish_indexed, temporary_name
 from rarevar.base.bcftools import bcftools, count_records
-from rarevar.base.funnel import write_steps
+from rarevar.base.funnel import RARE, RARE_OR_CLINVAR, step, write_steps
 
 # gnomAD field names (v2-v4) -> the INFO names rarevar writes. The first present of each list is used.
 FIELDS = {
@@ -82,5 +82,4 @@ def annotate_and_filter(vcf: str, population: str, max_af: float, annotated: str
     tmp = temporary_name(rare)
     bcftools("view", "--no-version", *THREADS, "-i", keep, "-Ob", "-o", tmp, "-W", annotated)
     publish_indexed(tmp, rare)
-    kept = " (ClinVar pathogenic kept at any frequency)" if clinvar else ""
-    write_steps(funnel, [(f"population AF <= {max_af} or not observed{kept}", count_records(rare))])
+    write_steps(funnel, [step(RARE_OR_CLINVAR if clinvar else RARE, count_records(rare), {"max_af": max_af})])

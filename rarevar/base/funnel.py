@@ -1,4 +1,9 @@
-"""The filtering funnel: every stage records how many variants it kept and why the rest went."""
+"""The filtering funnel: every stage records how many variants it kept and why the rest went.
+
+A step is `{"step": <English text>, "variants": N, ..., "message": {"id": <template>, "fields": {...}}}`: the
+English text for a reader of the file, the message for the report to render in its language. Every step's
+template is listed here (STEPS), so that each has a translation in every catalogue the report ships.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,46 @@ import json
 from pathlib import Path
 
 from rarevar.base.atomic import write_bytes_atomic
+from rarevar.base.messages import english, message
+
+# normalize
+INPUT_RECORDS = "input records"
+SPLIT = "after splitting multi-allelics"
+CARRIED = "alternate allele carried by a family member"
+ASSESSABLE = "alleles rarevar can assess ('*', reference-block and breakend alleles set aside, each listed)"
+DEDUPLICATED = "one record per allele (a record that left-aligns onto another's allele merged into the first)"
+# frequency
+RARE = "population AF <= {max_af} or not observed"
+RARE_OR_CLINVAR = "population AF <= {max_af} or not observed (ClinVar pathogenic kept at any frequency)"
+# cohort
+COHORT_UNLIMITED = "local cohort annotated ({n} other families), no recurrence limit"
+COHORT = "local cohort: seen in at most {allowed} of {n} other families"
+COHORT_OR_CLINVAR = "local cohort: seen in at most {allowed} of {n} other families (ClinVar pathogenic kept)"
+# consequence
+CONSEQUENCES = "consequences annotated ({source})"
+CONSEQUENCES_INPUT = "consequences annotated ({source} in the input; records without one set aside, each listed)"
+# regenotype
+REGENOTYPED = "missing genotypes looked up in gVCFs ({filled} filled, {left} left missing)"
+# candidates
+IMPACT = "consequence impact {impacts}"
+IMPACT_OR_EXON = "consequence impact {impacts}, or an exon of a non-coding disease gene"
+GATES = "an affected carrier passes genotype gates ({gates})"
+FITS = "fits an inheritance mode"
+# rank
+REPORTED = "reported (top {n})"
+REPORTED_NONE = "reported: none, sample QC failed"
+
+STEPS = (INPUT_RECORDS, SPLIT, CARRIED, ASSESSABLE, DEDUPLICATED, RARE, RARE_OR_CLINVAR, COHORT_UNLIMITED, COHORT,
+         COHORT_OR_CLINVAR, CONSEQUENCES, CONSEQUENCES_INPUT, REGENOTYPED, IMPACT, IMPACT_OR_EXON, GATES, FITS,
+         REPORTED, REPORTED_NONE)  # fmt: skip
+
+
+def step(template: str, variants: int, fields: dict | None = None, **extra) -> dict:
+    """One funnel step: its English text, its count, any `extra` keys (set-aside records), then its message."""
+    if template not in STEPS:
+        raise ValueError(f"funnel step {template!r} is not listed in rarevar.base.funnel.STEPS")
+    said = message(template, **(fields or {}))
+    return {"step": english(said), "variants": int(variants), **extra, "message": said}
 
 
 def write_json_atomic(path: str | Path, data) -> None:
@@ -13,9 +58,9 @@ def write_json_atomic(path: str | Path, data) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def write_steps(path: str | Path, steps: list[tuple[str, int]]) -> None:
-    """One stage's steps, in order: [(what remains, count), ...]."""
-    write_json_atomic(path, [{"step": step, "variants": int(count)} for step, count in steps])
+def write_steps(path: str | Path, steps: list[dict]) -> None:
+    """One stage's steps, in order, each made by `step`."""
+    write_json_atomic(path, steps)
 
 
 def read_steps(paths: list[str | Path]) -> list[dict]:

@@ -35,7 +35,7 @@ from rarevar.annotate.hgvs import TranscriptModels
 from rarevar.annotate.scores import LAYOUTS, pp3_bp4
 from rarevar.base.atomic import temporary_name
 from rarevar.base.bcftools import bcftools
-from rarevar.base.funnel import write_json_atomic, write_steps
+from rarevar.base.funnel import FITS, GATES, IMPACT, IMPACT_OR_EXON, step, write_json_atomic, write_steps
 from rarevar.evidence.acmg import exons
 from rarevar.evidence.acmg.repeats import tandem_repeat
 from rarevar.family.gates import GenotypeQuality, describe
@@ -263,11 +263,10 @@ def select_candidates(
     write_steps(
         funnel,
         [
-            (f"consequence impact {'/'.join(sorted(keep_impacts))}"
-             + ("" if "MODIFIER" in keep_impacts else ", or an exon of a non-coding disease gene"),
-             int(consequential.sum())),
-            (f"an affected carrier passes genotype gates ({gates})", int(in_play.sum())),
-            ("fits an inheritance mode", int(fits.sum())),
+            step(IMPACT if "MODIFIER" in keep_impacts else IMPACT_OR_EXON, int(consequential.sum()),
+                 {"impacts": "/".join(sorted(keep_impacts))}),
+            step(GATES, int(in_play.sum()), {"gates": gates}),
+            step(FITS, int(fits.sum())),
         ],
     )
     if models is not None:

@@ -15,7 +15,7 @@ import pysam
 
 from rarevar.base.atomic import copy_indexed, publish_indexed, temporary_name
 from rarevar.base.bcftools import bcftools, count_records
-from rarevar.base.funnel import write_json_atomic, write_steps
+from rarevar.base.funnel import REGENOTYPED, step, write_json_atomic, write_steps
 from rarevar.family.gvcf import FILLED, RG_DESCRIPTION, Genotype, Outcome, genotype_at, open_gvcfs
 
 # FORMAT fields a filled genotype may carry, added to the header when the family VCF lacks them.
@@ -105,9 +105,7 @@ def regenotype(vcf: str, gvcfs: list[str], out: str, summary: str, funnel: str) 
     write_json_atomic(summary, result)
     steps = []
     if by_sample:
-        step = (f"missing genotypes looked up in gVCFs ({result['filled']} filled, "
-                f"{result['left_missing']} left missing)")  # fmt: skip
-        steps.append((step, records))
+        steps.append(step(REGENOTYPED, records, {"filled": result["filled"], "left": result["left_missing"]}))
     write_steps(funnel, steps)
     return result
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rarevar.base.atomic import publish_indexed, temporary_name
 from rarevar.base.bcftools import BcftoolsError, bcftools, count_records, records_in, vcf_samples
-from rarevar.base.funnel import write_json_atomic
+from rarevar.base.funnel import ASSESSABLE, CARRIED, DEDUPLICATED, INPUT_RECORDS, SPLIT, step, write_steps
 from rarevar.errors import InputError
 
 # Intermediate files are BGZF-wrapped but uncompressed (level 0): still indexable, so each step's count comes from
@@ -49,14 +49,13 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
     finally:
         for leftover in (tmp_out, Path(f"{tmp_out}.csi"), small, Path(f"{small}.csi")):
             leftover.unlink(missing_ok=True)
-    write_json_atomic(funnel, [
-        {"step": "input records", "variants": n_input},
-        {"step": "after splitting multi-allelics", "variants": n_split},
+    write_steps(funnel, [
+        step(INPUT_RECORDS, n_input),
+        step(SPLIT, n_split),
         # After splitting, an allele may be carried by nobody in this family: counted, not silently lost later.
-        {"step": "alternate allele carried by a family member", "variants": n_carried},
-        {"step": SMALL_STEP, "variants": n_small, "set_aside": set_aside[:MAX_LISTED],
-         "set_aside_total": len(set_aside)},
-        {"step": DEDUPLICATED, "variants": unique},
+        step(CARRIED, n_carried),
+        step(ASSESSABLE, n_small, set_aside=set_aside[:MAX_LISTED], set_aside_total=len(set_aside)),
+        step(DEDUPLICATED, unique),
     ])  # fmt: skip
 
 
@@ -78,7 +77,6 @@ SET_ASIDE_ALLELES = ("*", "<NON_REF>", "<*>", "<X>")
 BREAKEND = '"[][]"'  # a regular expression: ALT holds '[' or ']'
 NOT_SMALL = " || ".join(f'ALT="{a}"' for a in SET_ASIDE_ALLELES) + f" || ALT~{BREAKEND}"
 SMALL = " && ".join(f'ALT!="{a}"' for a in SET_ASIDE_ALLELES) + f" && ALT!~{BREAKEND}"  # bcftools has no !(...)
-SMALL_STEP = "alleles rarevar can assess ('*', reference-block and breakend alleles set aside, each listed)"
 MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
 
 
@@ -140,9 +138,6 @@ def _uppercase(path: str) -> None:
             target.write(record)
     bcftools("index", tmp)
     publish_indexed(tmp, path)
-
-
-DEDUPLICATED = "one record per allele (a record that left-aligns onto another's allele merged into the first)"
 
 
 def _one_record_per_allele(src: str, out: str) -> int:

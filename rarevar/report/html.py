@@ -242,7 +242,7 @@ def _sample_row(sample: dict, t: Translator) -> dict:
 def _funnel(steps, t: Translator) -> list[dict]:
     """Bars for the filtering funnel. Lengths are log-scaled so the last, small steps stay visible."""
     rows = [
-        (_text(s.get("step")), _number(s.get("variants")))
+        (t.message(s.get("message"), _text(s.get("step"))), _number(s.get("variants")))
         for s in _list(steps)
         if isinstance(s, dict) and _number(s.get("variants")) is not None
     ]
@@ -250,7 +250,7 @@ def _funnel(steps, t: Translator) -> list[dict]:
     scale = math.log10(top + 1) or 1.0
     return [
         {
-            "step": t.sentence(step),
+            "step": step,
             "count": f"{int(n):,}",
             "width": round(max(2.0, FUNNEL_BAR_PX * math.log10(max(n, 0) + 1) / scale), 1),
         }

@@ -4,7 +4,9 @@ Two kinds of text are translated, both keyed by their English wording so that th
 what the code writes and a text without a translation stays in English (never dropped):
 - fixed texts of the templates and the report builder (`MESSAGES`): `t("Showing {shown} of {total} candidates",
   shown=..., total=...)`;
-- sentences the pipeline built in English (why-sentences, funnel steps, QC findings, not-assessed notes):
+- messages the pipeline writes as data (an id plus named fields: the funnel steps so far): `t.message(message,
+  english)` renders them from the gettext catalogues under `locale/` (rarevar.report.messages);
+- sentences the pipeline built in English (why-sentences, QC findings, not-assessed notes):
   `t.sentence(text)` matches them against sentence templates with named fields (`SENTENCES`) and fills the
   Chinese template with the same values. Ids, genes, HGVS and numbers pass through unchanged; a few fields
   (inheritance modes, consequence terms) are themselves translated word by word.
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
+
+from rarevar.report.messages import SOURCE_LANGUAGE, render
 
 LANGUAGES = ("en", "zh")
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
@@ -373,12 +377,7 @@ SENTENCES_ZH = [
     ("Phenotype match {score} to {disease} ({id}): {terms}.", "与 {disease}（{id}）的表型匹配度 {score}：{terms}。"),
     ("Phenotype match {score} to the phenotypes annotated to {gene}.", "与 {gene} 注释表型的匹配度 {score}。"),
     ("No HPO phenotype is annotated to {gene}: phenotype match 0.", "{gene} 没有注释的 HPO 表型：表型匹配度 0。"),
-    # funnel steps (normalize, frequency, consequence, regenotype, candidates and rank stages)
-    ("input records", "输入记录"),
-    ("after splitting multi-allelics", "拆分多等位位点后"),
-    ("alternate allele carried by a family member", "家系成员携带替代等位基因"),
-    ("alleles rarevar can assess ('*', reference-block and breakend alleles set aside, each listed)",
-     "rarevar 可评估的等位基因（'*'、gVCF 参考区块与断点等位基因另列，逐条列出）"),
+    # records the normalize and consequence stages set aside (the funnel steps are messages: locale/*.po)
     ("'*': the allele is removed by an overlapping deletion, which is assessed as its own record",
      "'*'：该等位基因被重叠的缺失删除，该缺失作为单独记录评估"),
     ("{alt}: a gVCF reference block (no alternate allele called)", "{alt}：gVCF 参考区块（未检出替代等位基因）"),
@@ -402,24 +401,7 @@ SENTENCES_ZH = [
      "inheritance fit {fit}.",
      "该变异解释表型的概率为 {p}：似然比——表型 {phenotype}，后果 {consequence_lr}，变异（ACMG 分值）{variant}，"
      "ClinVar {clinvar}，共分离 {segregation}，遗传方式符合度 {fit}。"),
-    ("one record per allele (a record that left-aligns onto another's allele merged into the first)",
-     "每个等位基因一条记录（左对齐后与另一条记录等位基因相同者并入第一条）"),
-    ("population AF <= {max_af} or not observed (ClinVar pathogenic kept at any frequency)",
-     "人群等位基因频率 ≤ {max_af} 或未观察到（ClinVar 致病变异不论频率均保留）"),
-    ("population AF <= {max_af} or not observed", "人群等位基因频率 ≤ {max_af} 或未观察到"),
-    ("consequences annotated ({source} in the input; records without one set aside, each listed)",
-     "已注释后果（输入文件中的 {source}；无注释的记录另列，逐条列出）"),
     ("no {tag} annotation in the input VCF: its consequence is not known", "输入 VCF 中无 {tag} 注释：其后果未知"),
-    ("consequences annotated ({source})", "已注释后果（{source}）"),
-    ("missing genotypes looked up in gVCFs ({filled} filled, {left} left missing)",
-     "在 gVCF 中查找缺失基因型（补齐 {filled} 个，仍缺失 {left} 个）"),
-    ("consequence impact {impacts}, or an exon of a non-coding disease gene",
-     "后果影响程度 {impacts}，或有已知疾病的非编码基因的外显子变异"),
-    ("consequence impact {impacts}", "后果影响程度 {impacts}"),
-    ("an affected carrier passes genotype gates ({gates})", "患病携带者通过基因型质量门槛（{gates}）"),
-    ("fits an inheritance mode", "符合某种遗传方式"),
-    ("reported (top {n})", "已报告（前 {n} 个）"),
-    ("reported: none, sample QC failed", "已报告：无，样本质控未通过"),
     # outputs.py: not assessed
     ("Structural and copy-number variants and repeat expansions are not assessed.",
      "未评估结构变异、拷贝数变异和重复扩增。"),
@@ -729,6 +711,12 @@ class Translator:
 
     def join(self, items: list[str], separator: str = ", ") -> str:
         return (MESSAGES_ZH.get(separator, separator) if self.zh else separator).join(items)
+
+    def message(self, message, english: str) -> str:
+        """A message (id + fields, rarevar.base.messages) in the report's language, from its catalogue; the
+        English text as written when the language is English or the entry carries no message (an older file)."""
+        rendered = None if self.language == SOURCE_LANGUAGE else render(message, self.language)
+        return english if rendered is None else rendered
 
     def sentence(self, text: str) -> str:
         if not self.zh:

@@ -12,7 +12,7 @@ from rarevar import __version__
 from rarevar.annotate.clinvar import read_codon_table
 from rarevar.annotate.consequence import detect_source
 from rarevar.base.bcftools import versions as htslib_versions
-from rarevar.base.funnel import read_steps
+from rarevar.base.funnel import REPORTED, REPORTED_NONE, read_steps, step
 from rarevar.errors import InputError
 from rarevar.evidence.acmg import AcmgContext, parentage_from_qc
 from rarevar.evidence.candidates import select_candidates
@@ -98,8 +98,8 @@ def rank_stage(
     inheritance = read_json(modes)
     pedigree = family_for(ped, ped_family)
     funnel = read_steps(funnels)
-    step = "reported: none, sample QC failed" if stopped else f"reported (top {settings['max_candidates']})"
-    funnel.append({"step": step, "variants": len(kept)})
+    funnel.append(step(REPORTED_NONE, len(kept)) if stopped else
+                  step(REPORTED, len(kept), {"n": settings["max_candidates"]}))  # fmt: skip
     scored = read_json(scores_json) if scores_json else None
     limits = not_assessed(
         inheritance["not_testable"], settings["keep_impacts"], "clinvar" in resources,
