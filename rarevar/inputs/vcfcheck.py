@@ -13,6 +13,7 @@ import pysam
 
 from rarevar.base.bcftools import BcftoolsError, bcftools
 from rarevar.base.genome import strip_chr
+from rarevar.base.text_input import BOM
 from rarevar.errors import InputError
 
 if TYPE_CHECKING:
@@ -71,9 +72,6 @@ def _header_lines(path: Path):
             yield number, line
 
 
-BOM = b"\xef\xbb\xbf"
-
-
 def check_header_text(path: Path) -> None:
     """What htslib reads without a word or refuses with a vague one ("no valid header"): a byte-order mark, header
     bytes that are not UTF-8 (Python would fail on them later), no ##fileformat first line, a header line with a
@@ -125,23 +123,16 @@ def _check_sample_names(path: Path, samples: list[str], where: str) -> None:
 
 def _header_problem(path: Path) -> str | None:
     """Say what is wrong with a #CHROM line htslib refused (it only says the header is invalid)."""
-    import gzip
-
-    with open(path, "rb") as raw:
-        opener = gzip.open if raw.read(2) == b"\x1f\x8b" else open
     try:
-        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.startswith("#CHROM"):
-                    text = line.rstrip("\n").rstrip("\r")
-                    if text != text.rstrip():
-                        return f"the #CHROM header line (line {number}) ends in whitespace (a trailing tab?)"
-                    if " " in text and "\t" not in text:
-                        return f"the #CHROM header line (line {number}) is separated by spaces, not tabs"
-                    return None
-                if not line.startswith("#"):
-                    break
-    except OSError:
+        for number, line in _header_lines(path):
+            if line.startswith(b"#CHROM"):
+                text = line.decode("utf-8", errors="replace").rstrip("\n").rstrip("\r")
+                if text != text.rstrip():
+                    return f"the #CHROM header line (line {number}) ends in whitespace (a trailing tab?)"
+                if " " in text and "\t" not in text:
+                    return f"the #CHROM header line (line {number}) is separated by spaces, not tabs"
+                return None
+    except (OSError, EOFError):
         return None
     return "no #CHROM header line before the first record"
 
