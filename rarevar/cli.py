@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -14,13 +13,14 @@ from typing import NoReturn
 import yaml
 
 from rarevar import __version__
-from rarevar.base.bcftools import FULL, BcftoolsError
+from rarevar.base.bcftools import BcftoolsError
 from rarevar.benchmark import cli as benchmark_cli
 from rarevar.errors import InputError
 from rarevar.phenotype import term_frequency
 from rarevar.report.i18n import LANGUAGES
 from rarevar.run import cohort_cli, resources_cli
 from rarevar.run.lock import Stopped, exclusive, run_in_group
+from rarevar.run.outcome import check_profile, disk_full
 from rarevar.run.results_folder import check_results_dir, mark, remove_stale_temporaries
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -267,19 +267,6 @@ def _print_warnings(families) -> None:
             print(f"rarevar: warning: {warning}", file=sys.stderr)
 
 
-def check_profile(profile: str) -> None:
-    """A Snakemake profile is a folder with a config.yaml (or config.v8+.yaml, profile.yaml), given as a path or as
-    the name of a folder in Snakemake's user or system profile folders."""
-    folders = [Path(profile)]
-    if "/" not in profile:
-        folders += [Path.home() / ".config" / "snakemake" / profile, Path("/etc/xdg/snakemake") / profile]
-    for folder in folders:
-        if any((folder / name).is_file() for name in ("config.yaml", "config.v8+.yaml", "profile.yaml")):
-            return
-    raise InputError(profile, "is not a Snakemake profile (no folder with a config.yaml of that path or name)",
-                     f"Give a profile folder, e.g. {REPO_ROOT / 'workflow' / 'profiles' / 'slurm'}", "--profile")
-
-
 def run_workflow(args) -> int:
     from rarevar.inputs.config import load_config
     from rarevar.run.validate import validate_batch
@@ -326,7 +313,7 @@ def run_workflow(args) -> int:
                        f"output was published. Run the same command again to resume")  # fmt: skip
             print(f"rarevar: error: {message}", file=sys.stderr)
             return 128 + stop.signum
-        full = _disk_full(results, started) if status != 0 else None  # before the clean-up frees space
+        full = disk_full(results, started) if status != 0 else None  # before the clean-up frees space
         # A failed job's temporaries go now, not at the next run: on a full disk they hold the space.
         remove_stale_temporaries(results, ids)
     if full:
@@ -336,24 +323,6 @@ def run_workflow(args) -> int:
         for family in families:
             print(f"  {results / family.row.family_id / 'report.html'}")
     return status
-
-
-def _disk_full(results: Path, since: float) -> str | None:
-    """Whether a failed run ran out of space, and where: a job's log says so, or the disk is still full (a job
-    could not even write its error). One line saying so and what to do."""
-    fix = "Free space there, or give another results folder, and run the same command again: finished steps are kept"
-    for log in sorted((results / "logs").rglob("*.log")) if (results / "logs").is_dir() else []:
-        try:
-            text = log.read_text(encoding="utf-8", errors="replace") if log.stat().st_mtime >= since else ""
-        except OSError:
-            continue
-        if "no space left on device" in text.lower():
-            return f"{results}: no space left on device (a job stopped: {log}). {fix}"
-    try:
-        free = shutil.disk_usage(results).free
-    except OSError:
-        return None
-    return f"{results}: no space left on device ({free // 1024} KB free). {fix}" if free < FULL else None
 
 
 def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
