@@ -16,13 +16,16 @@ from pypdf import PdfReader
 
 from rarevar.base.funnel import FITS, INPUT_RECORDS, step
 from rarevar.report.html import NOT_AVAILABLE, NOT_IN_POPULATION, _genotype_words, environment, render_report
-from rarevar.report.i18n import MESSAGES_ZH, SENTENCES_ZH, Translator, fields
+from rarevar.base.messages import template_fields as fields
+from rarevar.report.i18n import SENTENCES_ZH, Translator
+from rarevar.report.messages import catalogue
 from rarevar.report.summary import write_summary
 from tests.conftest import demo_row, rarevar, write_config
 from tests.test_report import Page, _candidate
 
 TEMPLATES = ["report.html.j2", "summary.html.j2", "reanalysis.html.j2"]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+MESSAGES_ZH = catalogue("zh")
 HOSTILE_GENE = '"><script>alert(1)</script>'
 
 

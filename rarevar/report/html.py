@@ -123,12 +123,12 @@ def build_context(payload: dict, language: str = "en") -> dict:
         "pedigree_svg": Markup(draw_pedigree(samples, t.word)),
         "observed": _terms(phenotype.get("observed")),
         "excluded": _terms(phenotype.get("excluded")),
-        "replaced_terms": [t.sentence(_text(x)) for x in _list(phenotype.get("notes")) if _text(x)],
+        "replaced_terms": t.said(phenotype, "notes"),
         "candidates": candidates,
         "top": candidates[:TOP_CARDS],
         "funnel": _funnel(payload.get("funnel"), t),
         "set_aside": _set_aside(payload.get("funnel"), t),
-        "not_assessed": [t.sentence(_text(x)) for x in _list(payload.get("not_assessed")) if _text(x)],
+        "not_assessed": t.said(payload, "not_assessed"),
         "qc": _qc(payload.get("qc"), t),
     }
 
@@ -171,8 +171,8 @@ def _qc(qc, t: Translator) -> dict | None:
     ]  # fmt: skip
     return {
         "passed": bool(qc.get("passed")),
-        "failures": [t.sentence(_text(x)) for x in _list(qc.get("failures")) if _text(x)],
-        "warnings": [t.sentence(_text(x)) for x in _list(qc.get("warnings")) if _text(x)],
+        "failures": t.said(qc, "failures"),
+        "warnings": t.said(qc, "warnings"),
         "samples": samples,
         "pairs": pairs,
         "trios": trios,
@@ -265,7 +265,7 @@ def _set_aside(steps, t: Translator) -> dict:
         if isinstance(step, dict) and "set_aside" in step:
             total += int(_number(step.get("set_aside_total")) or 0)
             rows += [{key: _text(r.get(key)) for key in ("chrom", "pos", "ref", "alt")}
-                     | {"reason": t.sentence(_text(r.get("reason")))}
+                     | {"reason": "".join(t.said(r, "reason"))}
                      for r in _list(step.get("set_aside")) if isinstance(r, dict)]  # fmt: skip
     return {"rows": rows, "total": total}
 
@@ -305,7 +305,7 @@ def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str, 
         "disease": {"id": _text(disease.get("id")), "name": _text(disease.get("name"))} if disease else None,
         "disease_url": _omim_url(disease.get("id")),
         "matched_terms": _terms(c.get("matched_terms")),
-        "why": [t.sentence(_text(w)) for w in _list(c.get("why")) if _text(w)],
+        "why": t.said(c, "why"),
         "acmg": _acmg(c, t),
         "links": [(t(label), url) for label, url in _links(c, build)],
     }
@@ -322,11 +322,11 @@ def _acmg(c: dict, t: Translator) -> dict:
     criteria = [
         {"label": _text(item.get("label")) or _text(item.get("code")),
          "strength": t.word(_text(item.get("strength")).replace("_", " ").replace("stand alone", "stand-alone")),
-         "points": _text(item.get("points")), "evidence": t.sentence(_text(item.get("evidence")))}
+         "points": _text(item.get("points")), "evidence": "".join(t.said(item, "evidence"))}
         for item in map(_dict, _list(acmg.get("criteria")))
     ]  # fmt: skip
     review = [
-        {"code": _text(item.get("code")), "reason": t.sentence(_text(item.get("reason")))}
+        {"code": _text(item.get("code")), "reason": "".join(t.said(item, "reason"))}
         for item in map(_dict, _list(acmg.get("for_review")))
     ]
     return {

@@ -18,306 +18,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from rarevar.report.messages import SOURCE_LANGUAGE, render
+from rarevar.report.messages import SOURCE_LANGUAGE, lookup, render
 
 LANGUAGES = ("en", "zh")
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
 
-# --- words ---------------------------------------------------------------------------------------
 # fmt: off
-
-INHERITANCE_ZH = {
-    "de novo": "新发（de novo）",
-    "autosomal dominant": "常染色体显性",
-    "autosomal recessive (homozygous)": "常染色体隐性（纯合）",
-    "compound heterozygous": "复合杂合",
-    "X-linked": "X 连锁",
-    "X-linked recessive": "X 连锁隐性",
-    "X-linked dominant": "X 连锁显性",
-    "X-linked de novo": "X 连锁新发",
-    "homozygous by uniparental isodisomy": "单亲同二体所致纯合",
-    "homozygous by uniparental isodisomy (one parent carries, the other does not)":
-        "单亲同二体所致纯合（一方亲本携带，另一方不携带）",
-    "mitochondrial": "线粒体",
-    "mitochondrial (maternal or de novo)": "线粒体（母系遗传或新发）",
-}
-
-# Sequence Ontology consequence terms (the common ones); others are shown as the English term.
-CONSEQUENCE_ZH = {
-    "transcript_ablation": "转录本缺失",
-    "splice_acceptor_variant": "剪接受体变异",
-    "splice_donor_variant": "剪接供体变异",
-    "stop_gained": "无义变异（提前终止）",
-    "frameshift_variant": "移码变异",
-    "stop_lost": "终止密码子丢失",
-    "start_lost": "起始密码子丢失",
-    "transcript_amplification": "转录本扩增",
-    "inframe_insertion": "框内插入",
-    "inframe_deletion": "框内缺失",
-    "missense_variant": "错义变异",
-    "protein_altering_variant": "蛋白改变变异",
-    "splice_region_variant": "剪接区变异",
-    "splice_donor_5th_base_variant": "剪接供体第 5 位碱基变异",
-    "splice_donor_region_variant": "剪接供体区变异",
-    "splice_polypyrimidine_tract_variant": "剪接多嘧啶区变异",
-    "incomplete_terminal_codon_variant": "不完整末端密码子变异",
-    "start_retained_variant": "起始密码子保留变异",
-    "stop_retained_variant": "终止密码子保留变异",
-    "synonymous_variant": "同义变异",
-    "coding_sequence_variant": "编码序列变异",
-    "mature_miRNA_variant": "成熟 miRNA 变异",
-    "5_prime_UTR_variant": "5′ 非翻译区变异",
-    "3_prime_UTR_variant": "3′ 非翻译区变异",
-    "non_coding_transcript_exon_variant": "非编码转录本外显子变异",
-    "intron_variant": "内含子变异",
-    "NMD_transcript_variant": "NMD 转录本变异",
-    "non_coding_transcript_variant": "非编码转录本变异",
-    "upstream_gene_variant": "基因上游变异",
-    "downstream_gene_variant": "基因下游变异",
-    "regulatory_region_variant": "调控区变异",
-    "intergenic_variant": "基因间变异",
-    # bcftools csq's own terms
-    "missense": "错义变异",
-    "synonymous": "同义变异",
-    "stop_gained_NMD": "无义变异（NMD）",
-    "frameshift": "移码变异",
-    "splice_acceptor": "剪接受体变异",
-    "splice_donor": "剪接供体变异",
-    "splice_region": "剪接区变异",
-    "inframe_deletion_NMD": "框内缺失（NMD）",
-    "start_lost_NMD": "起始密码子丢失（NMD）",
-    "intron": "内含子变异",
-    "5_prime_utr": "5′ 非翻译区变异",
-    "3_prime_utr": "3′ 非翻译区变异",
-    "non_coding": "非编码变异",
-}
-
-IMPACT_ZH = {"high": "高", "moderate": "中", "low": "低", "modifier": "修饰"}
-
-# --- fixed texts (templates and report builder) ---------------------------------------------------
-
-MESSAGES_ZH = {
-    "Records set aside as not interpretable ({n})": "未解读而另列的记录（{n}）",
-    "Counted in the filtering steps above and not analysed further:": "已计入上方的过滤步骤，不再进一步分析：",
-    "Position": "位置",
-    "The first {shown} of {n} are listed; candidates.json lists up to {shown}.":
-        "列出 {n} 条中的前 {shown} 条；candidates.json 最多列出 {shown} 条。",
-    # header and summary
-    "Rare-disease variant report": "罕见病变异报告",
-    "Variant report: {family}": "变异报告：{family}",
-    "Family:": "家系：",
-    "Report generated:": "报告生成时间：",
-    "Genome build:": "基因组版本：",
-    "Versions:": "版本：",
-    "This report ranks variants for clinical review. A candidate is not a diagnosis:":
-        "本报告对变异进行排序，供临床审阅。候选变异不等于诊断：",
-    "interpret it together with the clinical picture and confirm it by an accredited method before reporting.":
-        "请结合临床表现进行解读，并在出具报告前以经认证的方法验证。",
-    "{n} candidate variant": "{n} 个候选变异",
-    "{n} candidate variants": "{n} 个候选变异",
-    "ranked.": "已排序。",
-    "Top candidate:": "首位候选：",
-    ", score {score}.": "，评分 {score}。",
-    "No candidate variants found": "未发现候选变异",
-    "No variant in this family passed the filters listed under “Settings” below.":
-        "本家系中没有变异通过下方“设置”中列出的筛选条件。",
-    "This is not a negative genetic test.": "这不是阴性的基因检测结果。",
-    "It means only that no candidate was found among the variant types this analysis can assess.":
-        "这仅表示在本分析能够评估的变异类型中未发现候选变异。",
-    "The following could": "以下内容",
-    "not": "未能",
-    "be assessed and may still explain the phenotype:": "评估，仍可能解释患者表型：",
-    "The pipeline did not record what it could not assess, so the limits of this result are unknown.":
-        "流程未记录其无法评估的内容，因此本结果的局限性未知。",
-    # family
-    "Family": "家系",
-    "male": "男", "female": "女", "sex unknown": "性别未知", "filled = affected": "实心 = 患病",
-    "empty = unaffected": "空心 = 未患病", "grey “?” = status unknown": "灰色“?” = 状态未知",
-    "arrow = proband": "箭头 = 先证者",
-    "Sample": "样本", "Role": "角色", "Sex": "性别", "Status": "状态", "Sequenced": "已测序",
-    "Father": "父亲", "Mother": "母亲",
-    "No family members were listed.": "未列出家系成员。",
-    "Pedigree drawing": "系谱图", "Pedigree": "系谱", "No family members listed.": "未列出家系成员。",
-    "sequenced": "已测序",
-    "proband": "先证者", "father": "父亲", "mother": "母亲", "sibling": "同胞", "sister": "姐妹",
-    "brother": "兄弟", "relative": "亲属", "affected": "患病", "unaffected": "未患病", "unknown": "未知",
-    "not stated": "未说明", "yes": "是", "no": "否",
-    # QC
-    "Sample quality control": "样本质量控制",
-    "QC failed.": "质控未通过。",
-    "Check these before acting on any candidate:": "在依据任何候选变异采取行动之前，请先核查以下问题：",
-    "All sample checks passed.": "所有样本检查均已通过。",
-    "All sample checks passed, with warnings.": "所有样本检查均已通过，但有警告。",
-    "Sex from genotypes": "基因型推断性别", "Sex check": "性别核查", "Call rate": "检出率",
-    "Het/hom": "杂合/纯合比", "Mean DP": "平均深度（DP）", "Mean GQ": "平均基因型质量（GQ）",
-    "Pair": "样本对", "Expected (PED)": "预期（PED）", "From genotypes": "基因型推断", "Kinship": "亲缘系数",
-    "Check": "核查", "Trio": "三人家系", "Mendelian errors": "孟德尔错误", "Rate": "比例",
-    "pass": "通过", "FAIL": "未通过", "not assessed": "未评估",
-    "{inferred} (PED: {ped})": "{inferred}（PED：{ped}）",
-    "{child} (mother {mother}, father {father})": "{child}（母亲 {mother}，父亲 {father}）",
-    "{errors} of {sites}": "{sites} 个中 {errors} 个",
-    # phenotype
-    "Clinical features (HPO terms)": "临床表型（HPO 术语）",
-    "Observed in the proband": "先证者具有的表型",
-    "Explicitly excluded": "明确排除的表型",
-    "No observed features were given.": "未提供观察到的表型。",
-    "No excluded features were given.": "未提供排除的表型。",
-    "(no label)": "（无名称）",
-    "HPO term labels are shown in English: no Chinese HPO translation is available offline.":
-        "HPO 术语名称以英文显示：离线环境中没有可用的中文 HPO 译名。",
-    # candidate cards
-    "Top candidates": "首选候选变异",
-    "Probability {score}": "概率 {score}",
-    "Variant (genomic)": "变异（基因组）", "Variant (HGVS)": "变异（HGVS）", "Effect": "效应",
-    "(impact: {impact})": "（影响程度：{impact}）",
-    "Shown: {choice}": "显示：{choice}",
-    "; {n} other transcript in candidates.json": "；candidates.json 中另有 {n} 个转录本",
-    "; {n} other transcripts in candidates.json": "；candidates.json 中另有 {n} 个转录本",
-    "Inheritance": "遗传方式",
-    "possibly {modes} (relatives missing)": "可能为{modes}（缺少亲属数据）",
-    " or ": "或",
-    ", ": "、",
-    "Population frequency": "人群频率", "Local cohort": "本地队列", "ClinVar": "ClinVar",
-    "not in ClinVar": "未收录于 ClinVar",
-    "In-silico scores": "计算机预测评分", "Gene constraint": "基因约束", "Phenotype match": "表型匹配",
-    ", best matching disease:": "，最匹配的疾病：",
-    "Matching features:": "匹配的表型：",
-    "Variant score": "变异评分",
-    "Family member": "家系成员", "Genotype": "基因型", "Meaning": "含义",
-    "Why this variant is ranked here": "该变异排在此位的原因",
-    "ACMG/AMP class (2015 rules)": "ACMG/AMP 分类（2015 组合规则）",
-    "ACMG/AMP class (points)": "ACMG/AMP 分类（计分法）",
-    "{points} points": "{points} 分", "{points} point": "{points} 分",
-    "ACMG/AMP evidence": "ACMG/AMP 证据",
-    "Code": "代码", "Strength": "强度", "Points": "分值", "Evidence": "证据",
-    "No ACMG/AMP criterion met automatically.": "没有自动判定满足的 ACMG/AMP 证据。",
-    "For review (not assessed automatically):": "待人工审阅（未自动评估）：",
-    "not assessed by this version": "本版本未评估",
-    "stand-alone": "独立",
-    "Automated evidence for a reviewer, not a clinical classification.": "供审阅者参考的自动证据，而非临床分类。",
-    "ClinVar (gene)": "ClinVar（基因）", "ClinVar (position)": "ClinVar（位置）",
-    # report builder values
-    "MANE Select transcript": "MANE Select 转录本",
-    "Ensembl canonical transcript": "Ensembl 典型转录本",
-    "most severe consequence (no MANE Select or canonical transcript tagged)":
-        "后果最严重的转录本（未标注 MANE Select 或典型转录本）",
-    "not available": "不可用",
-    "not observed in the population database": "人群数据库中未观察到",
-    "{af} (about 1 in {one_in})": "{af}（约 1/{one_in}）",
-    "unnamed family": "未命名家系",
-    "no gene": "无基因",
-    "local cohort not used": "未使用本地队列",
-    "seen in {seen} of {total} families ({hom} homozygous)": "在 {total} 个家系中的 {seen} 个出现（纯合 {hom} 个）",
-    "seen in {seen} of {total} families ({hom} homozygous, {hemi} hemizygous)":
-        "在 {total} 个家系中的 {seen} 个出现（纯合 {hom} 个，半合子 {hemi} 个）",
-    "no score for this variant": "该变异无评分",
-    "not assessed (no score files configured)": "未评估（未配置评分文件）",
-    "{scores}; evidence: {evidence}": "{scores}；证据：{evidence}",
-    "{criterion} {strength} from {source}": "{criterion} {strength}（来自 {source}）",
-    "supporting": "支持", "moderate": "中等", "strong": "强", "very strong": "非常强",
-    "intolerant of loss of function": "不耐受功能丧失",
-    "{stars} star": "{stars} 星", "{stars} stars": "{stars} 星",
-    "variation {id}": "变异编号 {id}",
-    "same amino-acid change": "相同的氨基酸改变",
-    "another change at this codon": "同一密码子的另一改变",
-    "no call": "未检出",
-    "does not carry the variant": "未携带该变异",
-    "hemizygous (one copy, carries the variant)": "半合子（一个拷贝，携带该变异）",
-    "heterozygous (one copy)": "杂合（一个拷贝）",
-    "homozygous (two copies)": "纯合（两个拷贝）",
-    "carries two different variant alleles": "携带两个不同的变异等位基因",
-    "not sequenced": "未测序",
-    "no genotype reported": "未报告基因型",
-    # ClinVar significance words
-    "pathogenic": "致病", "likely pathogenic": "可能致病", "Pathogenic": "致病", "Likely pathogenic": "可能致病",
-    "Pathogenic/Likely pathogenic": "致病/可能致病", "uncertain significance": "意义不明",
-    "Uncertain significance": "意义不明", "likely benign": "可能良性", "Likely benign": "可能良性",
-    "benign": "良性", "Benign": "良性", "Benign/Likely benign": "良性/可能良性",
-    "Conflicting classifications of pathogenicity": "致病性分类有冲突",
-    # review
-    "Team review": "团队审阅",
-    "Decisions and comments stay in this browser, with this report; export them as JSON for the record.":
-        "判断和备注仅保存在此浏览器中，与本报告关联；可导出为 JSON 存档。",
-    "Reviewer": "审阅人",
-    "Export review (JSON)": "导出审阅（JSON）",
-    "Rank": "排名", "Gene": "基因", "Variant": "变异", "Decision": "判断", "Comment": "备注",
-    "Decision for {gene} {variant}": "{gene} {variant} 的判断",
-    "Comment on {gene} {variant}": "关于 {gene} {variant} 的备注",
-    "not reviewed": "未审阅",
-    "likely explains the phenotype": "可能解释表型",
-    "possibly explains it: follow up": "或许能解释：需随访",
-    "does not explain it": "不能解释表型",
-    "sequencing or calling artefact": "测序或变异检出假象",
-    # all candidates
-    "All candidates ({n})": "全部候选变异（{n}）",
-    "Filter": "筛选",
-    "gene, variant, inheritance…": "基因、变异、遗传方式…",
-    "Click a column header to sort.": "点击列标题可排序。",
-    "Showing {shown} of {total} candidates": "显示 {total} 个候选变异中的 {shown} 个",
-    "HGVS": "HGVS", "Population AF": "人群等位基因频率", "Phenotype score": "表型评分", "Probability": "概率",
-    # funnel, not assessed, reproducibility
-    "How the variants were filtered": "变异的筛选过程",
-    "Number of variants after each filtering step": "每一步筛选后的变异数",
-    "Number of variants remaining after each step. Bar lengths use a logarithmic scale.":
-        "每一步之后剩余的变异数。条形长度采用对数刻度。",
-    "The filtering steps were not recorded.": "未记录筛选步骤。",
-    "What could not be assessed": "未能评估的内容",
-    "See the list under “No candidate variants found” at the top of this report.":
-        "见本报告顶部“未发现候选变异”下的列表。",
-    "These variant types or situations were outside this analysis; a causal variant may lie among them.":
-        "以下变异类型或情形不在本分析范围内；致病变异可能位于其中。",
-    "The pipeline did not record what it could not assess.": "流程未记录其无法评估的内容。",
-    "Settings and versions": "设置与版本",
-    "Settings": "设置",
-    "Software and data versions": "软件与数据版本",
-    "Not recorded.": "未记录。",
-    "Generated by rarevar for family {family} on {generated}. This file is self-contained and works offline.":
-        "由 rarevar 为家系 {family} 于 {generated} 生成。本文件自成一体，可离线使用。",
-    # batch summary
-    "Batch summary: {n} families": "批次汇总：{n} 个家系",
-    "Batch summary": "批次汇总",
-    "{n} families; {with_candidates} with candidates, {qc_failed} failing sample QC.":
-        "{n} 个家系；{with_candidates} 个有候选变异，{qc_failed} 个样本质控未通过。",
-    "Generated {generated} by rarevar {version}. Each family's report has the evidence; a candidate is not a "
-    "diagnosis.": "由 rarevar {version} 于 {generated} 生成。证据见各家系的报告；候选变异不等于诊断。",
-    "Candidates": "候选变异数", "Sample QC": "样本质控", "Top candidate": "首位候选", "Class": "分类",
-    "passed": "通过", "failed": "未通过", "no candidate": "无候选变异", "candidates found": "发现候选变异",
-    "stopped: sample QC failed": "已停止：样本质控未通过",
-    "not classified": "未分类",
-    "possibly {mode}": "可能为{mode}",
-    # reanalysis
-    "Reanalysis: {family}": "重新分析：{family}",
-    "Previous run:": "上一次运行：", "Current run:": "本次运行：",
-    "reclassified": "重新分类", "new": "新增", "gone": "消失", "moved in rank": "排名变动",
-    "phenotype score changed": "表型评分变化", "unchanged": "未变化",
-    "Reclassified (ClinVar or ACMG)": "重新分类（ClinVar 或 ACMG）",
-    "ClinVar before → after": "ClinVar 之前 → 之后", "ACMG before → after": "ACMG 之前 → 之后",
-    "No candidate was reclassified.": "没有候选变异被重新分类。",
-    "New candidates": "新增候选变异", "Why it is new": "新增原因", "No new candidate.": "没有新增候选变异。",
-    "Gone candidates": "消失的候选变异", "Previous rank": "之前排名", "Why it is gone": "消失原因",
-    "No candidate of the previous run is missing.": "上一次运行的候选变异均未消失。",
-    "Moved in rank": "排名变动", "Rank before → after": "排名 之前 → 之后", "Why": "原因",
-    "No candidate changed rank.": "没有候选变异的排名发生变化。",
-    "Phenotype score changed": "表型评分变化",
-    "Phenotype score before → after": "表型评分 之前 → 之后",
-    "No phenotype score changed.": "没有表型评分发生变化。",
-    "What changed in the run": "运行中的变化",
-    "Patient's HPO terms": "患者的 HPO 术语",
-    "Setting or version": "设置或版本", "Before": "之前", "After": "之后",
-    "Versions, resources and settings are the same in both runs.": "两次运行的版本、资源和设置相同。",
-    "Written by rarevar reanalyze. Candidates are matched by chromosome, position, reference and alternate allele.":
-        "由 rarevar reanalyze 生成。候选变异按染色体、位置、参考和替代等位基因匹配。",
-    # relatedness words (qc.py)
-    "the same person": "同一个人", "parent and child": "亲子", "full siblings": "全同胞", "parent-child": "亲子",
-    "siblings": "同胞", "unrelated": "无亲缘关系", "duplicate": "重复样本",
-    "a duplicated sample (or identical twins)": "重复样本（或同卵双胞胎）",
-    "a sample swap, or non-paternity / non-maternity": "是否样本调换，或非亲生父亲/母亲",
-    "a sample swap, or relatives the PED does not record": "是否样本调换，或存在 PED 未记录的亲属",
-    "a sample swap or a wrong relationship in the PED": "是否样本调换或 PED 中的亲属关系有误",
-    "related terms": "相关表型",
-    "up": "上升", "down": "下降", "added": "新增", "removed": "移除", "observed": "观察到", "excluded": "排除",
-}
-
 # --- sentences built by the pipeline ------------------------------------------------------------
 
 # (English template, Chinese template). Fields match any text; those named in FIELD_WORDS are translated.
@@ -631,15 +337,6 @@ CLAUSES_ZH = [
 # Endings acmg/ appends to a sentence when the criterion is considered but not applied.
 SUFFIXES_ZH = [(" Below 0.5 points: not applied.", "不足 0.5 分：未采用。"),
                (" Not added to PVS1 (SVI).", "不与 PVS1 叠加（SVI）。"), (" PVS1 not applied.", "未采用 PVS1。")]
-# Single words inside the ACMG sentences.
-ACMG_WORDS_ZH = {
-    "highly specific": "高度特异", "consistent": "相符", "weakly consistent": "弱相符", "medium": "中等",
-    "unknown": "未知", "high": "高", "pathogenic": "致病", "likely pathogenic": "可能致病", "dominant": "显性",
-    "recessive": "隐性", "Synonymous": "同义变异", "Deep intronic": "深部内含子变异", "synonymous": "同义变异",
-    "deep intronic": "深部内含子变异", "homozygotes": "纯合子",
-    "homozygotes (hemizygotes as the database counts them)": "纯合子（数据库将半合子计为纯合子）",
-}
-
 # fmt: on
 
 # Fields whose value is itself translated: inheritance modes (joined as rank.py joins them) and single words.
@@ -680,7 +377,8 @@ def fields(template: str) -> set[str]:
 
 
 class Translator:
-    """`t(text, **fields)` for fixed texts, `t.sentence(text)` for sentences the pipeline wrote in English."""
+    """`t(text, **fields)` for the report's fixed texts, `t.message(message, english)` for what the pipeline wrote;
+    both from the gettext catalogue of the report's language (rarevar.report.messages)."""
 
     def __init__(self, language: str = "en"):
         if language not in LANGUAGES:
@@ -689,34 +387,49 @@ class Translator:
         self.html_lang = HTML_LANG[language]
         self.zh = language == "zh"
 
+    def _lookup(self, text: str, context: str | None = None) -> str:
+        return text if self.language == SOURCE_LANGUAGE else lookup(text, self.language, context)
+
     def __call__(self, text: str, **values) -> str:
-        template = MESSAGES_ZH.get(text, text) if self.zh else text
+        template = self._lookup(text)
         return template.format(**values) if values else template
 
     def word(self, text: str) -> str:
         """One value from a known vocabulary (status, role, significance); unknown ones stay as they are."""
-        return MESSAGES_ZH.get(text, text) if self.zh else text
+        return self._lookup(text)
 
     def mode(self, words: str) -> str:
-        return INHERITANCE_ZH.get(words, words) if self.zh else words
+        return self._lookup(words)
 
     def consequence(self, term: str) -> str:
         """An SO term (or several joined by '&') for display: 'missense variant' in English."""
-        if not self.zh:
+        if self.language == SOURCE_LANGUAGE:
             return term.replace("_", " ").replace("&", ", ")
-        return "、".join(CONSEQUENCE_ZH.get(t, t.replace("_", " ")) for t in term.split("&"))
+        terms = [self._lookup(t) if self._lookup(t) != t else t.replace("_", " ") for t in term.split("&")]
+        return self._lookup("&").join(terms)
 
     def impact(self, impact: str) -> str:
-        return IMPACT_ZH.get(impact.lower(), impact.lower()) if self.zh else impact.lower()
+        return self._lookup(impact.lower(), context="impact")
 
     def join(self, items: list[str], separator: str = ", ") -> str:
-        return (MESSAGES_ZH.get(separator, separator) if self.zh else separator).join(items)
+        return self._lookup(separator).join(items)
 
     def message(self, message, english: str) -> str:
         """A message (id + fields, rarevar.base.messages) in the report's language, from its catalogue; the
         English text as written when the language is English or the entry carries no message (an older file)."""
         rendered = None if self.language == SOURCE_LANGUAGE else render(message, self.language)
-        return english if rendered is None else rendered
+        return self.sentence(english) if rendered is None else rendered
+
+    def said(self, holder: dict, key: str) -> list[str]:
+        """The texts the pipeline wrote under `key` (a string or a list of them) in the report's language, each
+        from its message under `key + "_messages"` (or `"_message"`) where the file carries one."""
+        texts = holder.get(key)
+        if isinstance(texts, str):
+            return [self.message(holder.get(key + "_message"), texts)] if texts else []
+        texts = texts if isinstance(texts, list) else []
+        said = holder.get(key + "_messages")
+        said = said if isinstance(said, list) and len(said) == len(texts) else [None] * len(texts)
+        return [self.message(m, str(text)) for text, m in zip(texts, said, strict=True) if str(text or "")]
 
     def sentence(self, text: str) -> str:
         if not self.zh:
@@ -764,7 +477,7 @@ class Translator:
         if name in WORD_FIELDS:
             return self.word(value)
         if name in ACMG_WORD_FIELDS:
-            return ACMG_WORDS_ZH.get(value, value)
+            return self.word(value)
         if name in CLAUSE_FIELDS:
             return self._clause(value) or value
         return value

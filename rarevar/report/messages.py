@@ -1,8 +1,10 @@
 """Messages rendered in the report's language from gettext catalogues.
 
-A message is `{"id": <English template>, "fields": {...}}` (rarevar.base.messages). English is the template
-filled in; another language is read from `locale/<language>/LC_MESSAGES/rarevar.po` (msgid the English template,
-msgstr the translation with the same fields), shipped with the package and parsed with Babel.
+A message is `{"id": <English template>, "fields": {...}}` (rarevar.base.messages); a field may itself be a message
+or a join of items. English is the template filled in; another language is read from
+`locale/<language>/LC_MESSAGES/rarevar.po` (msgid the English template, msgstr the translation with the same
+fields), shipped with the package and parsed with Babel. An entry with a context (`msgctxt`) is looked up by
+`(context, id)`: the same English word may need two translations (an impact "moderate", a strength "moderate").
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from rarevar.base.messages import template_fields
+from rarevar.base.messages import capitalized, is_join, is_message, template_fields
 
 LOCALE = Path(__file__).parent / "locale"
 DOMAIN = "rarevar"
@@ -24,24 +26,45 @@ def catalogue_path(language: str) -> Path:
 
 
 @cache
-def catalogue(language: str) -> dict[str, str]:
-    """msgid → msgstr of one language's catalogue: translated, not fuzzy entries only (none for English)."""
+def catalogue(language: str) -> dict:
+    """msgid (or (msgctxt, msgid)) → msgstr of one language's catalogue: translated, not fuzzy entries only (none
+    for English)."""
     if language == SOURCE_LANGUAGE:
         return {}
     with catalogue_path(language).open("rb") as handle:
         entries = read_po(handle, domain=DOMAIN)
-    return {entry.id: entry.string for entry in entries if entry.id and entry.string and not entry.fuzzy}
+    return {
+        (entry.context, entry.id) if entry.context else entry.id: entry.string
+        for entry in entries
+        if entry.id and entry.string and not entry.fuzzy
+    }
 
 
-def render(message, language: str) -> str | None:
-    """The message in `language`, or None when it is not a well-formed message (an old payload, a hand-edited
-    file). A message the catalogue does not translate is shown in English."""
-    if not isinstance(message, dict) or not isinstance(message.get("id"), str):
-        return None
-    template, fields = message["id"], message.get("fields") or {}
-    if not isinstance(fields, dict) or set(fields) != template_fields(template):
-        return None
-    try:
-        return catalogue(language).get(template, template).format(**fields)
-    except (IndexError, KeyError, ValueError):
-        return None
+def lookup(text: str, language: str, context: str | None = None) -> str:
+    """One template or word in `language`; the English when the catalogue has none."""
+    return catalogue(language).get((context, text) if context else text, text)
+
+
+def render(value, language: str) -> str | None:
+    """A message (or join) in `language`, or None when it is not well formed (an old payload, a hand-edited file).
+    A template the catalogue does not translate is shown in English."""
+    if is_join(value):
+        items = [render(item, language) for item in value["items"]]
+        if None in items:
+            return None
+        text = lookup(value["join"], language).join(items)
+        return capitalized(text) if value.get("capitalize") else text
+    if is_message(value):
+        template, fields = value["id"], value["fields"]
+        if set(fields) != template_fields(template):
+            return None
+        values = {name: render(field, language) for name, field in fields.items()}
+        if None in values.values():
+            return None
+        try:
+            return lookup(template, language).format(**values)
+        except (IndexError, KeyError, ValueError):
+            return None
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None

@@ -49,7 +49,7 @@ def family_row(candidates_json: Path, results_dir: Path, t: Translator) -> dict:
         "status": t(status),
         "flagged": status != "candidates found",
         "qc_passed": qc.get("passed", True),
-        "qc_flags": [t.sentence(str(f)) for f in list(qc.get("failures", [])) + list(qc.get("warnings", []))],
+        "qc_flags": t.said(qc, "failures") + t.said(qc, "warnings"),
         "n_candidates": len(candidates),
         "top": _top(candidates[0], t) if candidates else None,
     }
