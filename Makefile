@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 
-.PHONY: demo test test-cluster bench-cluster lint setup clean fuzz chromium cjk-fonts pdf-libs bench
+.PHONY: demo test test-cluster bench-cluster lint setup clean fuzz chromium cjk-fonts pdf-libs bench catalogues
 
 # Re-install only when the project's dependencies change.
 $(BIN)/rarevar: pyproject.toml
@@ -61,6 +61,16 @@ lint: setup
 	$(BIN)/ruff check rarevar tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/snakemake --lint --configfile config/config.yaml --cores 1
+
+# The report's translations: extract every text rarevar shows (babel.cfg) into the template, merge new texts into
+# each language's catalogue (a translator fills the empty msgstr), and compile them (also done when the package is
+# built). The tests fail while a catalogue misses a text or holds one no code writes.
+LOCALE := rarevar/report/locale
+catalogues: setup
+	$(BIN)/pybabel extract -F babel.cfg --project rarevar --version $$($(BIN)/python -c 'import rarevar; print(rarevar.__version__)') \
+		--no-location --sort-output -w 120 -o $(LOCALE)/rarevar.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/rarevar.pot -d $(LOCALE) -D rarevar --no-fuzzy-matching --ignore-obsolete -w 120
+	$(BIN)/pybabel compile -d $(LOCALE) -D rarevar --statistics
 
 clean:
 	rm -rf results .snakemake

@@ -11,34 +11,34 @@ import json
 from pathlib import Path
 
 from rarevar.base.atomic import write_bytes_atomic
-from rarevar.base.messages import english, message
+from rarevar.base.messages import N_, english, message
 
 # normalize
-INPUT_RECORDS = "input records"
-SPLIT = "after splitting multi-allelics"
-CARRIED = "alternate allele carried by a family member"
-ASSESSABLE = "alleles rarevar can assess ('*', reference-block and breakend alleles set aside, each listed)"
-DEDUPLICATED = "one record per allele (a record that left-aligns onto another's allele merged into the first)"
+INPUT_RECORDS = N_("input records")
+SPLIT = N_("after splitting multi-allelics")
+CARRIED = N_("alternate allele carried by a family member")
+ASSESSABLE = N_("alleles rarevar can assess ('*', reference-block and breakend alleles set aside, each listed)")
+DEDUPLICATED = N_("one record per allele (a record that left-aligns onto another's allele merged into the first)")
 # frequency
-RARE = "population AF <= {max_af} or not observed"
-RARE_OR_CLINVAR = "population AF <= {max_af} or not observed (ClinVar pathogenic kept at any frequency)"
+RARE = N_("population AF <= {max_af} or not observed")
+RARE_OR_CLINVAR = N_("population AF <= {max_af} or not observed (ClinVar pathogenic kept at any frequency)")
 # cohort
-COHORT_UNLIMITED = "local cohort annotated ({n} other families), no recurrence limit"
-COHORT = "local cohort: seen in at most {allowed} of {n} other families"
-COHORT_OR_CLINVAR = "local cohort: seen in at most {allowed} of {n} other families (ClinVar pathogenic kept)"
+COHORT_UNLIMITED = N_("local cohort annotated ({n} other families), no recurrence limit")
+COHORT = N_("local cohort: seen in at most {allowed} of {n} other families")
+COHORT_OR_CLINVAR = N_("local cohort: seen in at most {allowed} of {n} other families (ClinVar pathogenic kept)")
 # consequence
-CONSEQUENCES = "consequences annotated ({source})"
-CONSEQUENCES_INPUT = "consequences annotated ({source} in the input; records without one set aside, each listed)"
+CONSEQUENCES = N_("consequences annotated ({source})")
+CONSEQUENCES_INPUT = N_("consequences annotated ({source} in the input; records without one set aside, each listed)")
 # regenotype
-REGENOTYPED = "missing genotypes looked up in gVCFs ({filled} filled, {left} left missing)"
+REGENOTYPED = N_("missing genotypes looked up in gVCFs ({filled} filled, {left} left missing)")
 # candidates
-IMPACT = "consequence impact {impacts}"
-IMPACT_OR_EXON = "consequence impact {impacts}, or an exon of a non-coding disease gene"
-GATES = "an affected carrier passes genotype gates ({gates})"
-FITS = "fits an inheritance mode"
+IMPACT = N_("consequence impact {impacts}")
+IMPACT_OR_EXON = N_("consequence impact {impacts}, or an exon of a non-coding disease gene")
+GATES = N_("an affected carrier passes genotype gates ({gates})")
+FITS = N_("fits an inheritance mode")
 # rank
-REPORTED = "reported (top {n})"
-REPORTED_NONE = "reported: none, sample QC failed"
+REPORTED = N_("reported (top {n})")
+REPORTED_NONE = N_("reported: none, sample QC failed")
 
 STEPS = (INPUT_RECORDS, SPLIT, CARRIED, ASSESSABLE, DEDUPLICATED, RARE, RARE_OR_CLINVAR, COHORT_UNLIMITED, COHORT,
          COHORT_OR_CLINVAR, CONSEQUENCES, CONSEQUENCES_INPUT, REGENOTYPED, IMPACT, IMPACT_OR_EXON, GATES, FITS,

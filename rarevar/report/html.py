@@ -21,27 +21,28 @@ from markupsafe import Markup
 
 from rarevar.annotate.scores import LABELS
 from rarevar.base.atomic import write_bytes_atomic
+from rarevar.base.messages import N_
 from rarevar.report.i18n import Translator
 from rarevar.report.pedigree_svg import draw_pedigree
 
 TOP_CARDS = 5
 FUNNEL_BAR_PX = 600  # longest bar in the funnel chart
-NOT_AVAILABLE = "not available"
-NOT_IN_POPULATION = "not observed in the population database"
+NOT_AVAILABLE = N_("not available")
+NOT_IN_POPULATION = N_("not observed in the population database")
 
 INHERITANCE_WORDS = {
-    "de_novo": "de novo",
-    "autosomal_dominant": "autosomal dominant",
-    "autosomal_recessive": "autosomal recessive (homozygous)",
-    "homozygous_recessive": "autosomal recessive (homozygous)",
-    "compound_het": "compound heterozygous",
-    "compound_heterozygous": "compound heterozygous",
-    "x_linked": "X-linked",
-    "x_linked_recessive": "X-linked recessive",
-    "x_linked_dominant": "X-linked dominant",
-    "x_linked_de_novo": "X-linked de novo",
-    "uniparental_isodisomy": "homozygous by uniparental isodisomy",
-    "mitochondrial": "mitochondrial",
+    "de_novo": N_("de novo"),
+    "autosomal_dominant": N_("autosomal dominant"),
+    "autosomal_recessive": N_("autosomal recessive (homozygous)"),
+    "homozygous_recessive": N_("autosomal recessive (homozygous)"),
+    "compound_het": N_("compound heterozygous"),
+    "compound_heterozygous": N_("compound heterozygous"),
+    "x_linked": N_("X-linked"),
+    "x_linked_recessive": N_("X-linked recessive"),
+    "x_linked_dominant": N_("X-linked dominant"),
+    "x_linked_de_novo": N_("X-linked de novo"),
+    "uniparental_isodisomy": N_("homozygous by uniparental isodisomy"),
+    "mitochondrial": N_("mitochondrial"),
 }
 
 # Build-dependent resources; a build not listed here gets no position-based links.
@@ -363,9 +364,10 @@ def _evidence(c: dict, scores_configured: bool, t: Translator) -> dict:
         scores_text = t("{scores}; evidence: {evidence}", scores="; ".join(scores), evidence=t.join(evidence))
     elif scores:
         scores_text = "; ".join(scores)
+    elif scores_configured:
+        scores_text = t("no score for this variant")
     else:
-        missing = "no score for this variant" if scores_configured else "not assessed (no score files configured)"
-        scores_text = t(missing)
+        scores_text = t("not assessed (no score files configured)")
     constraint = _dict(c.get("constraint"))
     constraint_text = t("not assessed")
     if constraint:
@@ -398,8 +400,8 @@ def _clinvar_text(c: dict, t: Translator) -> list[str]:
             f"{t('variation {id}', id=_text(own.get('id')))})"
         )
     codon = _dict(c.get("clinvar_codon"))
-    for kind, label in (("same_amino_acid_change", "same amino-acid change"),
-                        ("other_change_at_codon", "another change at this codon")):  # fmt: skip
+    for kind, label in (("same_amino_acid_change", N_("same amino-acid change")),
+                        ("other_change_at_codon", N_("another change at this codon"))):  # fmt: skip
         for hit in _list(codon.get(kind)):
             hit = _dict(hit)
             significance = t.word(_text(hit.get("significance")).replace("_", " "))
@@ -459,17 +461,17 @@ def _genotype_words(gt: str) -> str:
     """In English; the caller translates."""
     alleles = [a for a in re.split(r"[/|]", gt) if a]
     if not alleles or all(a == "." for a in alleles):
-        return "no call"
+        return N_("no call")
     alt = [a for a in alleles if a not in ("0", ".")]
     if not alt:
-        return "does not carry the variant"
+        return N_("does not carry the variant")
     if len(alleles) == 1:
-        return "hemizygous (one copy, carries the variant)"
+        return N_("hemizygous (one copy, carries the variant)")
     if len(alt) == 1:
-        return "heterozygous (one copy)"
+        return N_("heterozygous (one copy)")
     if len(set(alt)) == 1:
-        return "homozygous (two copies)"
-    return "carries two different variant alleles"
+        return N_("homozygous (two copies)")
+    return N_("carries two different variant alleles")
 
 
 def _genotypes(c: dict, samples: list[dict], roles: dict[str, str], t: Translator) -> list[dict]:
@@ -484,7 +486,7 @@ def _genotypes(c: dict, samples: list[dict], roles: dict[str, str], t: Translato
             words = _genotype_words(gt)
         else:
             gt = ""
-            words = "not sequenced" if sequenced.get(sid) is False else "no genotype reported"
+            words = N_("not sequenced") if sequenced.get(sid) is False else N_("no genotype reported")
         rows.append({"sample": sid, "role": t.word(roles.get(sid, "")), "gt": gt, "words": t(words)})
     return rows
 
@@ -508,7 +510,7 @@ def _links(c: dict, build: str) -> list[tuple[str, str]]:
         links += _position_links(ref, chrom, int(pos), _text(c.get("ref")), _text(c.get("alt")))
     if gene:
         term = quote(f"{gene}[gene]", safe="")
-        links.append(("ClinVar (gene)", f"https://www.ncbi.nlm.nih.gov/clinvar/?term={term}"))
+        links.append((N_("ClinVar (gene)"), f"https://www.ncbi.nlm.nih.gov/clinvar/?term={term}"))
         links.append(("DECIPHER", f"https://www.deciphergenomics.org/gene/{quote(gene, safe='')}"))
     transcript = _text(c.get("transcript"))
     host = ref["ensembl"] if ref else "www.ensembl.org"
@@ -527,7 +529,8 @@ def _position_links(ref: dict, chrom: str, pos: int, ref_allele: str, alt: str) 
         query = urlencode({"dataset": ref["gnomad"]})
         links.append(("gnomAD", f"https://gnomad.broadinstitute.org/variant/{variant}?{query}"))
     clinvar_term = f"{chrom}[Chromosome] AND {pos}[Base Position for Assembly {ref['name']}]"
-    links.append(("ClinVar (position)", f"https://www.ncbi.nlm.nih.gov/clinvar/?{urlencode({'term': clinvar_term})}"))
+    clinvar_url = f"https://www.ncbi.nlm.nih.gov/clinvar/?{urlencode({'term': clinvar_term})}"
+    links.append((N_("ClinVar (position)"), clinvar_url))
     ucsc_chrom = "chrM" if chrom.upper() in ("M", "MT") else f"chr{chrom}"
     window = f"{ucsc_chrom}:{max(1, pos - 50)}-{pos + max(len(ref_allele), 1) + 50}"
     query = urlencode({"db": ref["ucsc"], "position": window})

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
+from rarevar.base.messages import N_
+
 SIZE = 36  # symbol width and height
 COL = 100  # horizontal distance between neighbouring symbols
 ROW = 120  # vertical distance between generations (room for two label lines)
@@ -287,7 +289,7 @@ def _individual(person: _Person, word: Callable[[str], str]) -> str:
 
 
 def _sequenced_note(person: _Person) -> str:
-    return {True: "sequenced", False: "not sequenced"}.get(person.sequenced, "")
+    return {True: N_("sequenced"), False: N_("not sequenced")}.get(person.sequenced, "")
 
 
 def _proband_arrow(x: float, y: float) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rarevar import __version__
 from rarevar.base.atomic import write_bytes_atomic
+from rarevar.base.messages import N_
 from rarevar.report.html import INHERITANCE_WORDS, environment
 from rarevar.report.i18n import Translator
 from rarevar.report.outputs import read_json
@@ -39,9 +40,9 @@ def family_row(candidates_json: Path, results_dir: Path, t: Translator) -> dict:
     qc = payload.get("qc", {})
     candidates = payload.get("candidates", [])
     if not qc.get("passed", True) and payload.get("settings", {}).get("qc_stop_on_failure"):
-        status = "stopped: sample QC failed"
+        status = N_("stopped: sample QC failed")
     else:
-        status = "candidates found" if candidates else "no candidate"
+        status = N_("candidates found") if candidates else N_("no candidate")
     report = candidates_json.parent / "report.html"
     return {
         "family": payload.get("family", candidates_json.parent.name),
