@@ -15,13 +15,15 @@ from pathlib import Path
 from rarevar.annotate.clinvar import is_benign, is_pathogenic
 from rarevar.base.atomic import write_bytes_atomic
 from rarevar.base.genome import strip_chr
+from rarevar.base.messages import N_, english, joined, message, word
 from rarevar.errors import InputError
-from rarevar.report.reanalyze_trace import trace
+from rarevar.report.reanalyze_trace import clinvar_words, term, traced
 
 CANDIDATES = "candidates.json"
 # A phenotype score is shown with two decimals; smaller differences are noise, not news.
 SCORE_CHANGE = 0.005
-NOT_TOLD = "not told by the two runs' outputs"
+SCORES = {"phenotype_score": N_("phenotype score {before} -> {after}"),
+          "variant_score": N_("variant score {before} -> {after}")}  # fmt: skip
 
 
 # --- reading the runs ----------------------------------------------------------------------------
@@ -148,12 +150,8 @@ def _clinvar(candidate: dict | None) -> dict | None:
             "id": own.get("id")}  # fmt: skip
 
 
-def _clinvar_words(record: dict | None) -> str:
-    if record is None:
-        return "not in ClinVar"
-    stars = record["stars"]
-    star_text = "" if stars is None else f" ({stars} star{'' if stars == 1 else 's'})"
-    return f"{record['significance'].replace('_', ' ')}{star_text}"
+def _clinvar_words(record: dict | None) -> dict | str:
+    return word("not in ClinVar") if record is None else clinvar_words(record["significance"], record["stars"])
 
 
 def _acmg(candidate: dict | None) -> str | None:
@@ -183,8 +181,20 @@ def _population_af(candidate: dict) -> float | None:
     return max((v for v in values if v is not None), default=None)
 
 
-def _untold(changes: list[dict]) -> str:
-    return f"{NOT_TOLD}; what changed in the run: {', '.join(row['key'] for row in changes) or 'nothing recorded'}"
+def _was(value) -> dict | str:
+    """A setting's value in a reason: "absent" is a word, translated."""
+    return word("absent") if value is None else _shown(value)
+
+
+def _reasons(messages: list[dict]) -> dict:
+    """The reasons of an item: the English texts, and beside them the messages for the report's language."""
+    return {"reasons": [english(m) for m in messages], "reasons_messages": messages}
+
+
+def _untold(changes: list[dict]) -> dict:
+    keys = [row["key"] for row in changes]
+    return message("not told by the two runs' outputs; what changed in the run: {changes}",
+                   changes=joined(keys, ", ") if keys else word("nothing recorded"))  # fmt: skip
 
 
 def _qc_stopped(payload: dict) -> bool:
@@ -192,7 +202,7 @@ def _qc_stopped(payload: dict) -> bool:
     return not payload.get("candidates") and any("sample QC failed" in str(s.get("step")) for s in steps)
 
 
-def _gone_reasons(old: dict, previous: dict, current: dict, changes: list[dict]) -> list[str]:
+def _gone_reasons(old: dict, previous: dict, current: dict, changes: list[dict]) -> list[dict]:
     """Why a candidate of the previous run is not in the current one, as far as the two payloads tell."""
     before, after = _settings(previous), _settings(current)
     reasons = []
@@ -200,43 +210,52 @@ def _gone_reasons(old: dict, previous: dict, current: dict, changes: list[dict])
     was_pathogenic = is_pathogenic((_clinvar(old) or {}).get("significance"))
     if af is not None and limit is not None and af > limit:
         if was_pathogenic:
-            reasons.append(f"its population AF {af:g} is above the limit {limit:g}: it was kept only because ClinVar "
-                           "called it pathogenic, and the current run no longer does")  # fmt: skip
+            reasons.append(message("its population AF {af} is above the limit {limit}: it was kept only because "
+                                   "ClinVar called it pathogenic, and the current run no longer does",
+                                   af=f"{af:g}", limit=f"{limit:g}"))  # fmt: skip
         else:
-            reasons.append(f"now filtered by population frequency: AF {af:g} is above the limit {limit:g} "
-                           f"(was {_shown(before.get('max_population_af'))})")  # fmt: skip
+            reasons.append(message("now filtered by population frequency: AF {af} is above the limit {limit} "
+                                   "(was {before})", af=f"{af:g}", limit=f"{limit:g}",
+                                   before=_was(before.get("max_population_af"))))  # fmt: skip
     impacts = after.get("keep_impacts")
     if isinstance(impacts, list) and old.get("impact") and old["impact"] not in impacts:
-        reasons.append(f"its impact {old['impact']} is no longer kept (keep_impacts: {', '.join(map(str, impacts))})")
+        reasons.append(message("its impact {impact} is no longer kept (keep_impacts: {impacts})",
+                               impact=str(old["impact"]), impacts=", ".join(map(str, impacts))))  # fmt: skip
     rank, top = _number(old.get("rank")), _number(after.get("max_candidates"))
     if rank is not None and top is not None and rank > top:
-        reasons.append(f"no longer within the top {int(top)}: it was ranked {int(rank)} and the limit is now "
-                       f"{int(top)} (was {_shown(before.get('max_candidates'))})")  # fmt: skip
+        reasons.append(message("no longer within the top {top}: it was ranked {rank} and the limit is now {limit} "
+                               "(was {before})", top=int(top), rank=int(rank), limit=int(top),
+                               before=_was(before.get("max_candidates"))))  # fmt: skip
     elif top is not None and len(current.get("candidates") or []) >= top:
         lowest = min((s for s in (_number(c.get("score")) for c in current["candidates"] if isinstance(c, dict))
                       if s is not None), default=None)  # fmt: skip
-        floor = f" (lowest reported score now {lowest:.3g}, its previous score {_shown(old.get('score'))})"
-        reasons.append(f"no longer reaching the top {int(top)}" + (floor if lowest is not None else ""))
+        reasons.append(message("no longer reaching the top {top}", top=int(top)) if lowest is None else
+                       message("no longer reaching the top {top} (lowest reported score now {lowest}, its previous "
+                               "score {score})", top=int(top), lowest=f"{lowest:.3g}",
+                               score=_was(old.get("score"))))  # fmt: skip
     for gate in ("min_gq", "min_dp"):
         if before.get(gate) != after.get(gate) and gate in after:
-            reasons.append(f"genotype gate {gate} changed from {_shown(before.get(gate))} to {_shown(after[gate])}")
+            reasons.append(message("genotype gate {gate} changed from {before} to {after}", gate=gate,
+                                   before=_was(before.get(gate)), after=_was(after[gate])))  # fmt: skip
     return reasons or [_untold(changes)]
 
 
-def _new_reasons(new: dict, previous: dict, current: dict) -> list[str]:
+def _new_reasons(new: dict, previous: dict, current: dict) -> list[dict]:
     before, after = _settings(previous), _settings(current)
     reasons = []
     record = _clinvar(new)
     if record and is_pathogenic(record["significance"]):
-        reasons.append(f"ClinVar classifies it {_clinvar_words(record)}")
+        reasons.append(message("ClinVar classifies it {classification}", classification=_clinvar_words(record)))
     af, limit = _population_af(new), _number(before.get("max_population_af"))
     if af is not None and limit is not None and af > limit:
-        reasons.append(f"its population AF {af:g} was above the previous limit {limit:g}")
+        reasons.append(message("its population AF {af} was above the previous limit {limit}", af=f"{af:g}",
+                               limit=f"{limit:g}"))  # fmt: skip
     top = _number(before.get("max_candidates"))
     if top is not None and len(previous.get("candidates") or []) >= top and (_number(new.get("rank")) or 0) <= top:
-        reasons.append(f"it now reaches the top {int(top)}")
+        reasons.append(message("it now reaches the top {top}", top=int(top)))
     if _number(after.get("max_candidates")) and top and _number(after["max_candidates"]) > top:
-        reasons.append(f"the candidate limit was raised from {int(top)} to {int(after['max_candidates'])}")
+        reasons.append(message("the candidate limit was raised from {before} to {after}", before=int(top),
+                               after=int(after["max_candidates"])))  # fmt: skip
     return reasons
 
 
@@ -245,20 +264,22 @@ def _moved(old: dict, new: dict) -> dict | None:
     if before is None or after is None or before == after:
         return None
     return {"rank_before": int(before), "rank_after": int(after), "direction": "up" if after < before else "down",
-            "reasons": _move_reasons(old, new)}  # fmt: skip
+            **_reasons(_move_reasons(old, new))}  # fmt: skip
 
 
-def _move_reasons(old: dict, new: dict) -> list[str]:
+def _move_reasons(old: dict, new: dict) -> list[dict]:
     """What changed in the candidate's own evidence; if nothing did, others moved around it."""
     reasons = []
     reclassified = _reclassified(old, new) or {}
-    reasons += [f"{name} {reclassified[key]}" for name, key in (("ClinVar", "clinvar_text"), ("ACMG", "acmg_text"))
-                if key in reclassified]  # fmt: skip
-    for label, field in (("phenotype score", "phenotype_score"), ("variant score", "variant_score")):
+    if "clinvar_text_message" in reclassified:
+        reasons.append(message("ClinVar {change}", change=reclassified["clinvar_text_message"]))
+    if "acmg_text_message" in reclassified:
+        reasons.append(message("ACMG {change}", change=reclassified["acmg_text_message"]))
+    for field, template in SCORES.items():
         before, after = _number(old.get(field)), _number(new.get(field))
         if before is not None and after is not None and abs(after - before) >= SCORE_CHANGE:
-            reasons.append(f"{label} {before:.2f} -> {after:.2f}")
-    return reasons or ["its own scores are unchanged: other candidates moved past it or fell behind it"]
+            reasons.append(message(template, before=f"{before:.2f}", after=f"{after:.2f}"))
+    return reasons or [message("its own scores are unchanged: other candidates moved past it or fell behind it")]
 
 
 def _reclassified(old: dict, new: dict) -> dict | None:
@@ -274,15 +295,25 @@ def _reclassified(old: dict, new: dict) -> dict | None:
     if not same_clinvar:
         out["clinvar_before"] = clinvar_before
         out["clinvar_after"] = clinvar_after
-        out["clinvar_text"] = f"{_clinvar_words(clinvar_before)} -> {_clinvar_words(clinvar_after)}"
+        out.update(_text("clinvar_text", _clinvar_words(clinvar_before), _clinvar_words(clinvar_after)))
         significance = (clinvar_after or {}).get("significance")
         out["direction"] = ("now pathogenic" if is_pathogenic(significance) else
                             "now benign" if is_benign(significance) else "changed")  # fmt: skip
     if acmg_before != acmg_after:
         out["acmg_before"] = acmg_before
         out["acmg_after"] = acmg_after
-        out["acmg_text"] = f"{acmg_before or 'not classified'} -> {acmg_after or 'not classified'}"
+        out.update(_text("acmg_text", _acmg_words(acmg_before), _acmg_words(acmg_after)))
     return out
+
+
+def _acmg_words(classification: str | None) -> dict | str:
+    return term(classification) if classification else word("not classified")
+
+
+def _text(key: str, before, after) -> dict:
+    """A before -> after change as its English text under `key` and its message under `key + "_message"`."""
+    said = message("{before} -> {after}", before=before, after=after)
+    return {key: english(said), key + "_message": said}
 
 
 def _score_change(old: dict, new: dict) -> dict | None:
@@ -296,7 +327,8 @@ def compare(previous: dict, current: dict, trace=None) -> dict:
     """The differences between two candidates.json payloads of one family.
 
     `trace(candidate)` may follow a gone candidate through the current run's own files and return the reasons it
-    stopped; without it, or when it cannot tell, the reasons are inferred from the two payloads.
+    stopped, as messages; without it, or when it cannot tell, the reasons are inferred from the two payloads. Each
+    item's `reasons` (English) has its messages beside it in `reasons_messages`.
     """
     if str(previous.get("family")) != str(current.get("family")):
         raise InputError(
@@ -315,15 +347,15 @@ def compare(previous: dict, current: dict, trace=None) -> dict:
     for key, candidate in new.items():
         if key not in old:
             reasons = _new_reasons(candidate, previous, current) or [_untold(changes)]
-            result["new"].append({**_summary(candidate, key), "rank": candidate.get("rank"), "reasons": reasons})
+            result["new"].append({**_summary(candidate, key), "rank": candidate.get("rank"), **_reasons(reasons)})
     for key, candidate in old.items():
         if key not in new:
             if _qc_stopped(current):
-                reasons = ["the current run reported no candidates: its sample QC failed"]
+                reasons = [message("the current run reported no candidates: its sample QC failed")]
             else:
                 reasons = (trace(candidate) if trace else []) or _gone_reasons(candidate, previous, current, changes)
             result["gone"].append({**_summary(candidate, key), "previous_rank": candidate.get("rank"),
-                                   "reasons": reasons})  # fmt: skip
+                                   **_reasons(reasons)})  # fmt: skip
     changed = set()
     for key in [k for k in new if k in old]:
         for kind, found in (("moved", _moved(old[key], new[key])), ("reclassified", _reclassified(old[key], new[key])),
@@ -354,7 +386,7 @@ def reanalyze(previous_dir, current_dir, out_dir, language: str = "en") -> dict:
     result = {
         "previous": {"folder": str(Path(previous_dir))},
         "current": {"folder": str(Path(current_dir))},
-        **compare(previous, current, lambda candidate: trace(current_dir, candidate, _settings(current))),
+        **compare(previous, current, lambda candidate: traced(current_dir, candidate, _settings(current))),
     }
     out = Path(out_dir)
     html = render_html(result, language)  # render first: a template error leaves no half of the pair behind
