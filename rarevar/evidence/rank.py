@@ -22,8 +22,10 @@ import pandas as pd
 
 from rarevar.annotate.clinvar import codon_evidence, is_benign, is_pathogenic, stars
 from rarevar.annotate.scores import LABELS, LAYOUTS
+from rarevar.base.messages import N_, english, joined, message, word
 from rarevar.evidence import posterior
-from rarevar.evidence.acmg import AcmgContext, assess, summary_sentence
+from rarevar.evidence.acmg import AcmgContext, assess, summary_message
+from rarevar.evidence.acmg.model import STRENGTH_WORDS
 from rarevar.phenotype.hpo import Phenotype
 from rarevar.phenotype.likelihood import GeneLR, gene_inheritance, inheritance_consistent, score_genes
 
@@ -35,15 +37,15 @@ CLINVAR_PATHOGENIC_FLOOR = 0.95
 CLINVAR_BENIGN_FACTOR = 0.1
 CODON_BOOST = 1.3
 MODE_LABELS = {
-    "de_novo": "de novo",
-    "autosomal_dominant": "autosomal dominant",
-    "autosomal_recessive": "autosomal recessive (homozygous)",
-    "compound_heterozygous": "compound heterozygous",
-    "x_linked_recessive": "X-linked recessive",
-    "x_linked_dominant": "X-linked dominant",
-    "x_linked_de_novo": "X-linked de novo",
-    "uniparental_isodisomy": "homozygous by uniparental isodisomy (one parent carries, the other does not)",
-    "mitochondrial": "mitochondrial (maternal or de novo)",
+    "de_novo": N_("de novo"),
+    "autosomal_dominant": N_("autosomal dominant"),
+    "autosomal_recessive": N_("autosomal recessive (homozygous)"),
+    "compound_heterozygous": N_("compound heterozygous"),
+    "x_linked_recessive": N_("X-linked recessive"),
+    "x_linked_dominant": N_("X-linked dominant"),
+    "x_linked_de_novo": N_("X-linked de novo"),
+    "uniparental_isodisomy": N_("homozygous by uniparental isodisomy (one parent carries, the other does not)"),
+    "mitochondrial": N_("mitochondrial (maternal or de novo)"),
 }
 
 
@@ -125,78 +127,115 @@ def _lr_text(log10_lr: float) -> str:
     return f"{10**log10_lr:.3g}" if -3 <= log10_lr <= 4 else f"10^{log10_lr:.1f}"
 
 
-def _phenotype_sentences(match: GeneLR | None, gene: str, modes: list[str]) -> list[str]:
+def _phenotype_sentences(match: GeneLR | None, gene: str, modes: list[str]) -> list[dict]:
     if match is None:
-        return [f"No HPO disease is annotated to {gene or 'this locus'}: counted as a gene of unknown phenotype "
-                f"(likelihood ratio {posterior.UNANNOTATED_GENE_LR:g})."]
+        return [
+            message(
+                "No HPO disease is annotated to {gene}: counted as a gene of unknown phenotype (likelihood "
+                "ratio {lr}).",
+                gene=gene or "this locus",
+                lr=f"{posterior.UNANNOTATED_GENE_LR:g}",
+            )
+        ]
     disease = match.disease
-    terms = ", ".join(f"{t.label} (LR {_lr_text(math.log10(t.lr))})" for t in match.matched_terms) or "no term"
-    why = [f"Phenotype likelihood ratio {_lr_text(match.log10_lr)} for {disease['name']} ({disease['id']}); "
-           f"explained: {terms}."]  # fmt: skip
+    terms = ", ".join(f"{t.label} (LR {_lr_text(math.log10(t.lr))})" for t in match.matched_terms)
+    why = [message("Phenotype likelihood ratio {lr} for {disease} ({id}); explained: {terms}.",
+                   lr=_lr_text(match.log10_lr), disease=disease["name"], id=disease["id"],
+                   terms=terms or word("no term"))]  # fmt: skip
     if match.excluded_terms:
         against = ", ".join(f"{t.label} (LR {_lr_text(math.log10(t.lr))})" for t in match.excluded_terms)
-        why.append(f"Excluded in the patient but usual in {disease['name']}: {against}.")
+        why.append(message("Excluded in the patient but usual in {disease}: {terms}.", disease=disease["name"],
+                           terms=against))  # fmt: skip
     consistent = inheritance_consistent(disease, modes)
     if consistent is not None:
-        disease_modes = " or ".join(disease["inheritance"])
-        verdict = "fits" if consistent else "does not fit"
-        why.append(f"The inheritance seen here {verdict} the disease's {disease_modes} inheritance.")
+        template = (
+            N_("The inheritance seen here fits the disease's {disease_modes} inheritance.")
+            if consistent
+            else N_("The inheritance seen here does not fit the disease's {disease_modes} inheritance.")
+        )
+        why.append(message(template, disease_modes=" or ".join(disease["inheritance"])))
     return why
 
 
-def _clinvar_sentences(scored: Scored) -> list[str]:
+def _significance(significance: str) -> dict:
+    """A ClinVar classification as words: 'Likely_pathogenic' -> 'Likely pathogenic'."""
+    return word(significance.replace("_", " "))
+
+
+def _clinvar_sentences(scored: Scored) -> list[dict]:
     sentences = []
     clinvar = scored.clinvar
     if clinvar:
-        conditions = (
-            f" for {', '.join(c.replace('_', ' ') for c in clinvar['conditions'])}" if clinvar["conditions"] else ""
-        )
-        sentences.append(
-            f"ClinVar: {clinvar['significance'].replace('_', ' ')}{conditions} "
-            f"({clinvar['stars']} star{'s' if clinvar['stars'] != 1 else ''}, variation {clinvar['id']})."
-        )
+        sentences.append(_clinvar_sentence(clinvar))
     for hit in scored.codon["same_amino_acid_change"]:
         sentences.append(
-            f"The same amino-acid change is {hit.significance.replace('_', ' ')} in ClinVar ({hit.clinvar_id})."
+            message(
+                "The same amino-acid change is {significance} in ClinVar ({id}).",
+                significance=_significance(hit.significance),
+                id=str(hit.clinvar_id),
+            )
         )
     for hit in scored.codon["other_change_at_codon"]:
-        sentences.append(
-            f"Another change at this codon (to {hit.alt_aa}) is {hit.significance.replace('_', ' ')} in ClinVar "
-            f"({hit.clinvar_id}, {hit.stars} stars)."
-        )
+        sentences.append(message("Another change at this codon (to {aa}) is {significance} in ClinVar ({id}, {stars} "
+                                 "stars).", aa=str(hit.alt_aa), significance=_significance(hit.significance),
+                                 id=str(hit.clinvar_id), stars=hit.stars))  # fmt: skip
     return sentences
 
 
+CLINVAR_SENTENCES = {  # (conditions known, one star): template
+    (True, False): N_("ClinVar: {significance} for {conditions} ({stars} stars, variation {id})."),
+    (True, True): N_("ClinVar: {significance} for {conditions} ({stars} star, variation {id})."),
+    (False, False): N_("ClinVar: {significance} ({stars} stars, variation {id})."),
+    (False, True): N_("ClinVar: {significance} ({stars} star, variation {id})."),
+}
+
+
+def _clinvar_sentence(clinvar: dict) -> dict:
+    fields = {"significance": _significance(clinvar["significance"]), "stars": clinvar["stars"],
+              "id": str(clinvar["id"])}  # fmt: skip
+    if clinvar["conditions"]:
+        fields["conditions"] = ", ".join(c.replace("_", " ") for c in clinvar["conditions"])
+    return message(CLINVAR_SENTENCES[bool(clinvar["conditions"]), clinvar["stars"] == 1], **fields)
+
+
 PHASE_SENTENCES = {
-    "parents": "The parents' genotypes show the two variants are on different copies of the gene.",
-    "reads": "Sequencing reads show the two variants are on different copies of the gene (read-backed phase).",
-    "unphased": "Not known whether the two variants are on different copies (no parents or read phase to tell).",
+    "parents": N_("The parents' genotypes show the two variants are on different copies of the gene."),
+    "reads": N_("Sequencing reads show the two variants are on different copies of the gene (read-backed phase)."),
+    "unphased": N_("Not known whether the two variants are on different copies (no parents or read phase to tell)."),
 }
 DE_NOVO_SENTENCES = {
-    "high": "De novo call confidence high: both parents well covered with at most one stray alt read, child's allele "
-    "balance fits.",
-    "medium": "De novo call confidence medium: a parent's depth or genotype quality is low, or read counts missing.",
-    "low": "De novo call confidence low: the parents show alt reads or one is not assessable, or the child's allele "
-    "balance is off.",
+    "high": N_(
+        "De novo call confidence high: both parents well covered with at most one stray alt read, child's "
+        "allele balance fits."
+    ),
+    "medium": N_(
+        "De novo call confidence medium: a parent's depth or genotype quality is low, or read counts missing."
+    ),
+    "low": N_(
+        "De novo call confidence low: the parents show alt reads or one is not assessable, or the child's "
+        "allele balance is off."
+    ),
 }
 
 
-def _call_evidence_sentences(row: dict) -> list[str]:
+def _call_evidence_sentences(row: dict) -> list[dict]:
     """Phase evidence, de novo confidence and unassessable parents (tables before these columns have none)."""
     sentences = []
     if row.get("phase_evidence") in PHASE_SENTENCES:
-        sentences.append(PHASE_SENTENCES[row["phase_evidence"]])
+        sentences.append(message(PHASE_SENTENCES[row["phase_evidence"]]))
     if row.get("de_novo_confidence") in DE_NOVO_SENTENCES:
-        sentences.append(DE_NOVO_SENTENCES[row["de_novo_confidence"]])
+        sentences.append(message(DE_NOVO_SENTENCES[row["de_novo_confidence"]]))
     levels = json.loads(row.get("heteroplasmy") or "{}")
     if levels:
-        sentences.append("Heteroplasmy (alt fraction): " + ", ".join(f"{s} {v:.0%}" for s, v in levels.items()) + ".")
+        sentences.append(
+            message(
+                "Heteroplasmy (alt fraction): {levels}.", levels=", ".join(f"{s} {v:.0%}" for s, v in levels.items())
+            )
+        )
     missing = json.loads(row.get("unassessable_parents") or "[]")
     if missing:
-        sentences.append(
-            f"Parent not assessable here ({', '.join(missing)}: genotype missing or failed the quality gates); "
-            "the call stays possible."
-        )
+        sentences.append(message("Parent not assessable here ({parents}: genotype missing or failed the quality "
+                                 "gates); the call stays possible.", parents=", ".join(missing)))  # fmt: skip
     return sentences
 
 
@@ -209,7 +248,12 @@ def _json_list(row: dict, column: str) -> list:
     return json.loads(value) if isinstance(value, str) and value else []
 
 
-def _other_transcript_sentence(row: dict) -> list[str]:
+def _consequence(consequence: str) -> dict:
+    """SO terms joined by '&' (stop_gained&splice_region_variant), each a word."""
+    return joined([word(term) for term in consequence.split("&")], "&")
+
+
+def _other_transcript_sentence(row: dict) -> list[dict]:
     """Say so when another transcript carries a more severe consequence than the one displayed."""
     transcripts = _json_list(row, "transcripts")
     if not transcripts or transcripts[0]["transcript"] == row["transcript"]:
@@ -218,62 +262,83 @@ def _other_transcript_sentence(row: dict) -> list[str]:
     if worst["consequence"].split("&")[0] == row["consequence"]:
         return []
     change = worst["hgvs_p"] or worst["hgvs_c"]
-    return [f"More severe on another transcript: {worst['consequence']} in {worst['gene']} ({worst['transcript']}"
-            + (f", {change}" if change else "") + ")."]  # fmt: skip
+    fields = {"consequence": _consequence(worst["consequence"]), "gene": worst["gene"],
+              "transcript": worst["transcript"]}  # fmt: skip
+    if change:
+        return [message("More severe on another transcript: {consequence} in {gene} ({transcript}, {change}).",
+                        change=change, **fields)]  # fmt: skip
+    return [message("More severe on another transcript: {consequence} in {gene} ({transcript}).", **fields)]
 
 
-def _evidence_sentences(row: dict) -> list[str]:
+def _evidence_sentences(row: dict) -> list[dict]:
     sentences = []
     for e in _json_list(row, "computational_evidence"):
-        direction = "damaging" if e["criterion"] == "PP3" else "benign"
-        relation = ">=" if e["criterion"] == "PP3" else "<="
-        sentences.append(
-            f"{e['criterion']} ({e['strength'].replace('_', ' ')}): {LABELS.get(e['source'], e['source'])} "
-            f"{e['value']:g} {relation} {e['threshold']:g} predicts {direction}."
-        )
+        template = (N_("{criterion} ({strength}): {source} {value} >= {threshold} predicts damaging.")
+                    if e["criterion"] == "PP3"
+                    else N_("{criterion} ({strength}): {source} {value} <= {threshold} predicts benign."))  # fmt: skip
+        sentences.append(message(template, criterion=e["criterion"], strength=_strength(e["strength"]),
+                                 source=LABELS.get(e["source"], e["source"]), value=f"{e['value']:g}",
+                                 threshold=f"{e['threshold']:g}"))  # fmt: skip
     consequences = {t["consequence"] for t in _json_list(row, "transcripts") if t["gene"] == row["gene"]}
     consequences.add(row["consequence"])
     lof = any(set(c.split("&")) & LOSS_OF_FUNCTION for c in consequences)
     if lof and row.get("gene_lof_intolerant") is True:
         parts = [f"LOEUF {row['gene_loeuf']:.2f}" if _nan_to_none(row.get("gene_loeuf")) is not None else "",
                  f"pLI {row['gene_pli']:.2f}" if _nan_to_none(row.get("gene_pli")) is not None else ""]  # fmt: skip
-        sentences.append(
-            f"Predicted loss of function in {row['gene']}, a gene intolerant of loss of function "
-            f"(gnomAD {row.get('constraint_version') or ''} {', '.join(p for p in parts if p)})."
-        )
+        details = f"{row.get('constraint_version') or ''} {', '.join(p for p in parts if p)}"
+        sentences.append(message("Predicted loss of function in {gene}, a gene intolerant of loss of function "
+                                 "(gnomAD {details}).", gene=row["gene"], details=details))  # fmt: skip
     return sentences
 
 
-def explain(scored: Scored, max_af: float) -> list[str]:
-    """Plain sentences a clinician can check, one per piece of evidence."""
+def _strength(strength: str) -> dict:
+    return word(STRENGTH_WORDS.get(strength, strength.replace("_", " ")))
+
+
+def _modes(modes: list[str], separator: str) -> dict:
+    return joined([word(MODE_LABELS[m]) for m in modes], separator)
+
+
+def explain(scored: Scored, max_af: float) -> list[dict]:
+    """Plain sentences a clinician can check, one per piece of evidence, as messages (their English: `english`)."""
     row, match = scored.row, scored.match
     why = []
     modes = json.loads(row["inheritance"])
     possible = json.loads(row["possible_inheritance"])
     if modes:
-        why.append("Inheritance fits " + " and ".join(MODE_LABELS[m] for m in modes) + " in this family.")
+        why.append(message("Inheritance fits {modes} in this family.", modes=_modes(modes, " and ")))
     elif possible:
-        why.append(
-            "Inheritance could fit "
-            + " or ".join(MODE_LABELS[m] for m in possible)
-            + " if the genotypes of missing relatives are favourable."
-        )
+        why.append(message("Inheritance could fit {modes_or} if the genotypes of missing relatives are favourable.",
+                           modes_or=_modes(possible, " or ")))  # fmt: skip
     partners = json.loads(row["partners"])
     if partners:
-        why.append(f"Second variant of the compound heterozygote in {row['gene']}: {', '.join(partners)}.")
+        why.append(message("Second variant of the compound heterozygote in {gene}: {partners}.", gene=row["gene"],
+                           partners=", ".join(partners)))  # fmt: skip
     why.extend(_call_evidence_sentences(row))
     change = row["hgvs_p"] or row["hgvs_c"]
-    why.append(f"{row['consequence']} in {row['gene']}" + (f" ({change})." if change else "."))
+    consequence = _consequence(row["consequence"])
+    why.append(
+        message("{consequence} in {gene} ({change}).", consequence=consequence, gene=row["gene"], change=change)
+        if change
+        else message("{consequence} in {gene}.", consequence=consequence, gene=row["gene"])
+    )
     why.extend(_other_transcript_sentence(row))
     why.extend(_evidence_sentences(row))
     af = _nan_to_none(row["pop_af"])
     why.extend(_clinvar_sentences(scored))
     if af is None:
-        why.append("Not observed in the population database.")
+        why.append(message("Not observed in the population database."))
     else:
-        why.append(f"Population allele frequency {af:.2g} (at most {max_af:g} allowed).")
+        why.append(message("Population allele frequency {af} (at most {max_af} allowed).", af=f"{af:.2g}",
+                           max_af=f"{max_af:g}"))  # fmt: skip
     why.extend(_phenotype_sentences(match, row["gene"], modes or possible))
     return why
+
+
+def _say(candidate: dict, said: dict) -> None:
+    """One more why-sentence: its English under `why`, its message under `why_messages`."""
+    candidate["why"].append(english(said))
+    candidate["why_messages"].append(said)
 
 
 def rank_candidates(
@@ -293,7 +358,7 @@ def rank_candidates(
             [c["posterior"]["log10_lr"] for c in candidates]), strict=True):  # fmt: skip
         candidate["score"] = _four_digits(probability)
         candidate["posterior"]["probability"] = candidate["score"]
-        candidate["why"].append(_posterior_sentence(candidate))
+        _say(candidate, _posterior_sentence(candidate))
     order = sorted(range(len(candidates)), key=lambda i: (
         -candidates[i]["posterior"]["log10_lr"], -candidates[i]["variant_score"], candidates[i]["chrom"],
         candidates[i]["pos"], candidates[i]["alt"]))  # fmt: skip
@@ -311,16 +376,22 @@ def _four_digits(value: float) -> float:
 def _candidate(scored: Scored, max_af: float, context: AcmgContext | None = None) -> dict:
     candidate = _candidate_fields(scored, max_af)
     candidate["acmg"] = assess(candidate, context)
-    candidate["why"].append(summary_sentence(candidate["acmg"]))
+    _say(candidate, summary_message(candidate["acmg"]))
     candidate["posterior"] = _posterior(candidate, scored.match)
     if candidate["posterior"]["novel_disease"]:
-        fit = _lr_text(candidate["posterior"]["log10_lr_inheritance_fit"])
-        candidate["why"].append(
-            f"The patient's phenotype fits the known diseases of {candidate['gene']} worse than a disease of the gene "
-            f"not described yet would: counted as a gene of unknown phenotype (likelihood ratio "
-            f"{posterior.NOVEL_DISEASE_LR:g}; inheritance fit {fit}, the family's mode against those of the gene's "
-            f"known diseases).")  # fmt: skip
+        _say(candidate, _novel_disease_sentence(candidate))
     return candidate
+
+
+def _novel_disease_sentence(candidate: dict) -> dict:
+    return message(
+        "The patient's phenotype fits the known diseases of {gene} worse than a disease of the gene not described yet "
+        "would: counted as a gene of unknown phenotype (likelihood ratio {lr}; inheritance fit {fit}, the family's "
+        "mode against those of the gene's known diseases).",
+        gene=candidate["gene"],
+        lr=f"{posterior.NOVEL_DISEASE_LR:g}",
+        fit=_lr_text(candidate["posterior"]["log10_lr_inheritance_fit"]),
+    )
 
 
 def _posterior(candidate: dict, match: GeneLR | None) -> dict:
@@ -373,14 +444,20 @@ def _splice_region(candidate: dict) -> bool:
     return any(set((c or "").split("&")) & posterior.SPLICE_REGION_TERMS for c in consequences)
 
 
-def _posterior_sentence(candidate: dict) -> str:
+def _posterior_sentence(candidate: dict) -> dict:
     p = candidate["posterior"]
-    shown = "> 0.999" if p["probability"] > 0.999 else f"{p['probability']:.3g}"
-    return (f"Probability {shown} that this variant explains the phenotype: likelihood ratios "
-            f"phenotype {_lr_text(p['log10_lr_phenotype'])}, consequence {_lr_text(p['log10_lr_consequence'])}, "
-            f"variant (ACMG points) {_lr_text(p['log10_lr_variant'])}, ClinVar {_lr_text(p['log10_lr_clinvar'])}, "
-            f"segregation {_lr_text(p['log10_lr_segregation'])}, inheritance fit "
-            f"{_lr_text(p['log10_lr_inheritance_fit'])}.")  # fmt: skip
+    return message(
+        "Probability {p} that this variant explains the phenotype: likelihood ratios phenotype {phenotype}, "
+        "consequence {consequence_lr}, variant (ACMG points) {variant}, ClinVar {clinvar}, segregation {segregation}, "
+        "inheritance fit {fit}.",
+        p="> 0.999" if p["probability"] > 0.999 else f"{p['probability']:.3g}",
+        phenotype=_lr_text(p["log10_lr_phenotype"]),
+        consequence_lr=_lr_text(p["log10_lr_consequence"]),
+        variant=_lr_text(p["log10_lr_variant"]),
+        clinvar=_lr_text(p["log10_lr_clinvar"]),
+        segregation=_lr_text(p["log10_lr_segregation"]),
+        fit=_lr_text(p["log10_lr_inheritance_fit"]),
+    )
 
 
 def _codon_hits_dict(codon: dict) -> dict:
@@ -436,8 +513,12 @@ def _candidate_fields(scored: Scored, max_af: float) -> dict:
         **_phenotype_fields(scored.match, json.loads(row["inheritance"]) or json.loads(row["possible_inheritance"])),
         "variant_score": scored.variant_score,
         "score": scored.score,
-        "why": explain(scored, max_af),
+        **_why(explain(scored, max_af)),
     }
+
+
+def _why(said: list[dict]) -> dict:
+    return {"why": [english(m) for m in said], "why_messages": said}
 
 
 def _phenotype_fields(match: GeneLR | None, modes: list[str]) -> dict:

@@ -19,15 +19,21 @@ from __future__ import annotations
 
 import re
 
-from rarevar.evidence.acmg.model import Criterion, met, strength_for_points
+from rarevar.base.messages import N_, message, word
+from rarevar.evidence.acmg.model import Criterion, clauses, met, strength_for_points
 
 DE_NOVO_MODES = {"de_novo", "x_linked_de_novo"}
 # HPO match score -> (phenotype fit, points if confirmed de novo); an assumed de novo gets half.
-PHENOTYPE_FIT = ((0.8, "highly specific", 2.0), (0.3, "consistent", 1.0), (1e-9, "weakly consistent", 0.5))
+PHENOTYPE_FIT = ((0.8, N_("highly specific"), 2.0), (0.3, N_("consistent"), 1.0), (1e-9, N_("weakly consistent"), 0.5))
+# The de novo call confidences (rarevar.family) as the PM6 sentence says them.
+CONFIDENCE_WORDS = (N_("high"), N_("medium"), N_("unknown"))  # "low" has a sentence of its own
 PM3_POINTS = {("trans", "pathogenic"): 1.0, ("trans", "likely"): 0.5,
               ("unknown", "pathogenic"): 0.5, ("unknown", "likely"): 0.25}  # fmt: skip
 HOMOZYGOUS_PM3_POINTS = 0.5
+PHASE_CLAUSES = {"parents": N_("in trans (phase from parents)"), "reads": N_("in trans (phase from reads)"),
+                 "unknown": N_("phase unknown")}  # fmt: skip
 SPLICEAI_NO_IMPACT = 0.1  # Walker et al. 2023: BP7 and BP4 at <= 0.1
+SOURCES = {"cadd": "CADD", "revel": "REVEL", "alphamissense": "AlphaMissense", "spliceai": "SpliceAI"}
 DEEP_INTRONIC = re.compile(r"[+](\d+)|-(\d+)[ACGTN]")  # c.100+25A>G / c.101-30C>T
 
 
@@ -38,34 +44,43 @@ def _phenotype_fit(score: float | None) -> tuple[str, float] | None:
     return None
 
 
+def below_half_point(sentence: dict) -> dict:
+    return message("{sentence} Below 0.5 points: not applied.", sentence=sentence)
+
+
 def de_novo(c: dict, parentage_confirmed: bool | None, parentage_note: str) -> Criterion | None:
-    """PS2 (confirmed de novo) or PM6 (assumed), with SVI points."""
+    """PS2 (confirmed de novo) or PM6 (assumed), with SVI points. `parentage_note`: a fixed clause of
+    parentage_from_qc, said as it is."""
     modes = set(c.get("inheritance") or [])
     if not modes & DE_NOVO_MODES:
         if set(c.get("possible_inheritance") or []) & DE_NOVO_MODES:
-            return Criterion("PM6", "moderate", False, "De novo only possible (a parent is not genotyped here): "
-                             "neither PS2 nor PM6 applied.")  # fmt: skip
+            return Criterion("PM6", "moderate", False, message("De novo only possible (a parent is not genotyped "
+                             "here): neither PS2 nor PM6 applied."))  # fmt: skip
         return None
     confidence = c.get("de_novo_confidence") or "unknown"
     fit = _phenotype_fit(c.get("phenotype_score"))
     if confidence == "low":
-        return Criterion("PM6", "moderate", False, "De novo call confidence low (alt reads in a parent or the "
-                         "child's allele balance is off): neither PS2 nor PM6 applied.")  # fmt: skip
+        return Criterion("PM6", "moderate", False, message("De novo call confidence low (alt reads in a parent or "
+                         "the child's allele balance is off): neither PS2 nor PM6 applied."))  # fmt: skip
     if fit is None:
-        return Criterion("PS2", "strong", False, "De novo, but the patient's phenotype does not match the gene's "
-                         "(HPO match 0): neither PS2 nor PM6 applied.")  # fmt: skip
+        return Criterion("PS2", "strong", False, message("De novo, but the patient's phenotype does not match the "
+                         "gene's (HPO match 0): neither PS2 nor PM6 applied."))  # fmt: skip
     words, points = fit
     confirmed = confidence == "high" and bool(parentage_confirmed) and c.get("parents_genotyped") == "both"
     code = "PS2" if confirmed else "PM6"
     if not confirmed:
         points /= 2
-    why = ("de novo confirmed: both parents genotyped, call confidence high, " + parentage_note if confirmed
-           else f"de novo assumed, not confirmed: call confidence {confidence}; {parentage_note}")  # fmt: skip
+    parentage = message(parentage_note)
+    why = ([message("de novo confirmed: both parents genotyped, call confidence high, {parentage}",
+                    parentage=parentage)] if confirmed
+           else [message("de novo assumed, not confirmed: call confidence {confidence}", confidence=word(confidence)),
+                 parentage])  # fmt: skip
     strength = strength_for_points(points)
-    sentence = (f"{why[0].upper()}{why[1:]}; phenotype {words} (HPO match {c.get('phenotype_score') or 0:.2f}): "
-                f"{points:g} SVI de novo points.")  # fmt: skip
+    sentence = clauses([*why, message("phenotype {fit} (HPO match {score}): {points} SVI de novo points",
+                                      fit=word(words), score=f"{c.get('phenotype_score') or 0:.2f}",
+                                      points=f"{points:g}")])  # fmt: skip
     if strength is None:
-        return Criterion(code, "supporting", False, sentence + " Below 0.5 points: not applied.")
+        return Criterion(code, "supporting", False, below_half_point(sentence))
     return met(code, strength, sentence)
 
 
@@ -78,8 +93,8 @@ def _partner_class(clinvar: dict | None) -> str | None:
     return None
 
 
-def pm3(c: dict, partner_clinvar: dict[str, dict | None]) -> tuple[Criterion | None, str | None]:
-    """(PM3 for a recessive call, or None; a for-review reason where a partner's classification is missing)."""
+def pm3(c: dict, partner_clinvar: dict[str, dict | None]) -> tuple[Criterion | None, tuple[str, dict] | None]:
+    """(PM3 for a recessive call, or None; (code, reason) for review where a partner's classification is missing)."""
     modes = set(c.get("inheritance") or [])
     if "compound_heterozygous" in modes:
         phase = "trans" if c.get("phase_evidence") in ("parents", "reads") else "unknown"
@@ -89,19 +104,20 @@ def pm3(c: dict, partner_clinvar: dict[str, dict | None]) -> tuple[Criterion | N
             if kind:
                 scored.append((PM3_POINTS[(phase, kind)], partner, kind))
         if not scored:
-            return None, ("PM3: no compound-heterozygous partner is (likely) pathogenic in ClinVar; classify the "
-                          "partner first.")  # fmt: skip
+            return None, ("PM3", message("no compound-heterozygous partner is (likely) pathogenic in ClinVar; classify "
+                                         "the partner first."))  # fmt: skip
         points, partner, kind = max(scored)
-        how = f"in trans (phase from {c['phase_evidence']})" if phase == "trans" else "phase unknown"
-        label = "pathogenic" if kind == "pathogenic" else "likely pathogenic"
         strength = strength_for_points(points)
-        sentence = f"With {partner}, {label} in ClinVar, {how}: {points:g} SVI PM3 points."
+        sentence = message("With {partner}, {label} in ClinVar, {how}: {points} SVI PM3 points.", partner=partner,
+                           label=word(N_("pathogenic") if kind == "pathogenic" else N_("likely pathogenic")),
+                           how=message(PHASE_CLAUSES[c["phase_evidence"] if phase == "trans" else "unknown"]),
+                           points=f"{points:g}")  # fmt: skip
         if strength is None:
-            return Criterion("PM3", "supporting", False, sentence + " Below 0.5 points: not applied."), None
+            return Criterion("PM3", "supporting", False, below_half_point(sentence)), None
         return met("PM3", strength, sentence), None
     if modes & {"autosomal_recessive", "uniparental_isodisomy"}:
-        return met("PM3", strength_for_points(HOMOZYGOUS_PM3_POINTS),
-                   f"Homozygous in the proband: {HOMOZYGOUS_PM3_POINTS:g} SVI PM3 points.") , None  # fmt: skip
+        sentence = message("Homozygous in the proband: {points} SVI PM3 points.", points=f"{HOMOZYGOUS_PM3_POINTS:g}")
+        return met("PM3", strength_for_points(HOMOZYGOUS_PM3_POINTS), sentence), None
     return None, None
 
 
@@ -117,45 +133,59 @@ def ps1_pm5(c: dict) -> list[Criterion]:
         best = max(same, key=lambda h: h.get("stars") or 0)
         stars = best.get("stars") or 0
         strength = "strong" if stars >= 2 else "moderate" if stars == 1 else "supporting"
-        out.append(met("PS1", strength, f"The same amino-acid change ({c.get('hgvs_p')}) from another nucleotide "
-                       f"change ({best['variant']}) is {best['significance'].replace('_', ' ')} in ClinVar "
-                       f"({best['id']}, {stars} stars); its splicing effect is not compared."))  # fmt: skip
+        sentence = message(
+            "The same amino-acid change ({hgvs_p}) from another nucleotide change ({variant}) is {significance} in "
+            "ClinVar ({id}, {stars} stars); its splicing effect is not compared.",
+            hgvs_p=str(c.get("hgvs_p")),
+            **_hit_fields(best),
+        )
+        out.append(met("PS1", strength, sentence))
     other = codon.get("other_change_at_codon") or []
     if other:
         best = max(other, key=lambda h: h.get("stars") or 0)
-        stars = best.get("stars") or 0
-        out.append(met("PM5", "moderate" if stars >= 2 else "supporting",
-                       f"Another missense change at this codon (to {best['alt_aa']}, {best['variant']}) is "
-                       f"{best['significance'].replace('_', ' ')} in ClinVar ({best['id']}, {stars} stars)."))
+        sentence = message(
+            "Another missense change at this codon (to {aa}, {variant}) is {significance} in ClinVar ({id}, {stars} "
+            "stars).",
+            aa=str(best["alt_aa"]),
+            **_hit_fields(best),
+        )
+        out.append(met("PM5", "moderate" if (best.get("stars") or 0) >= 2 else "supporting", sentence))
     return out
+
+
+def _hit_fields(hit: dict) -> dict:
+    """A ClinVar hit at the codon as fields of a sentence; its classification as words ('Likely pathogenic')."""
+    return {"variant": str(hit["variant"]), "significance": word(hit["significance"].replace("_", " ")),
+            "id": str(hit["id"]), "stars": hit.get("stars") or 0}  # fmt: skip
 
 
 def pm4(c: dict, terms: set[str]) -> Criterion | None:
     if "stop_lost" in terms:
-        return met("PM4", "moderate", "Stop lost: the protein is lengthened.")
+        return met("PM4", "moderate", message("Stop lost: the protein is lengthened."))
     if not terms & {"inframe_insertion", "inframe_deletion"}:
         return None
     repeat = c.get("repeat_region")
     if repeat is True:
-        return Criterion("PM4", "moderate", False, "In-frame indel in a tandem repeat of its own sequence in the "
-                         "reference: PM4 not applied.")  # fmt: skip
+        return Criterion("PM4", "moderate", False, message("In-frame indel in a tandem repeat of its own sequence in "
+                         "the reference: PM4 not applied."))  # fmt: skip
     if repeat is False:
-        return met("PM4", "moderate", "In-frame indel outside a tandem repeat of its own sequence: protein length "
-                   "changed.")  # fmt: skip
-    return met("PM4", "supporting", "In-frame indel; whether it lies in a repeat is not known (no reference at "
-               "hand), so Supporting.")  # fmt: skip
+        return met("PM4", "moderate", message("In-frame indel outside a tandem repeat of its own sequence: protein "
+                   "length changed."))  # fmt: skip
+    return met("PM4", "supporting", message("In-frame indel; whether it lies in a repeat is not known (no reference "
+               "at hand), so Supporting."))  # fmt: skip
 
 
 def computational(c: dict, pvs1_met: bool) -> list[Criterion]:
     """PP3/BP4 as computed from calibrated scores; PP3 is not added to PVS1 (the same evidence twice)."""
     out = []
     for e in c.get("computational_evidence") or []:
-        relation = ">=" if e["criterion"] == "PP3" else "<="
-        source = {"cadd": "CADD", "revel": "REVEL", "alphamissense": "AlphaMissense", "spliceai": "SpliceAI"}
-        sentence = (f"{source.get(e['source'], e['source'])} {e['value']:g} {relation} {e['threshold']:g} "
-                    "(calibrated threshold).")  # fmt: skip
+        template = (N_("{source} {value} >= {threshold} (calibrated threshold).") if e["criterion"] == "PP3"
+                    else N_("{source} {value} <= {threshold} (calibrated threshold)."))  # fmt: skip
+        sentence = message(template, source=SOURCES.get(e["source"], e["source"]), value=f"{e['value']:g}",
+                           threshold=f"{e['threshold']:g}")  # fmt: skip
         if e["criterion"] == "PP3" and pvs1_met:
-            out.append(Criterion("PP3", e["strength"], False, sentence + " Not added to PVS1 (SVI)."))
+            out.append(Criterion("PP3", e["strength"], False, message("{sentence} Not added to PVS1 (SVI).",
+                                                                      sentence=sentence)))  # fmt: skip
             continue
         out.append(met(e["criterion"], e["strength"], sentence))
     return out
@@ -170,15 +200,17 @@ def _deep_intronic(hgvs_c: str) -> bool:
     return (donor is not None and int(donor) >= 7) or (acceptor is not None and int(acceptor) >= 21)
 
 
-def bp7(c: dict, terms: set[str]) -> tuple[Criterion | None, str | None]:
+def bp7(c: dict, terms: set[str]) -> tuple[Criterion | None, tuple[str, dict] | None]:
+    """(BP7 met or not, else None; (code, reason) for review when no SpliceAI score can rule out splicing)."""
     synonymous = "synonymous_variant" in terms
     if not synonymous and not ("intron_variant" in terms and _deep_intronic(c.get("hgvs_c") or "")):
         return None, None
-    kind = "synonymous" if synonymous else "deep intronic"
+    kind, capital = (N_("synonymous"), N_("Synonymous")) if synonymous else (N_("deep intronic"), N_("Deep intronic"))
     spliceai = (c.get("scores") or {}).get("spliceai")
     if spliceai is None:
-        return None, f"BP7: {kind}, but no SpliceAI score to rule out a splicing effect."
+        return None, ("BP7", message("{kind}, but no SpliceAI score to rule out a splicing effect.", kind=word(kind)))
     if spliceai <= SPLICEAI_NO_IMPACT:
-        return met("BP7", "supporting", f"{kind.capitalize()} with SpliceAI {spliceai:g} <= 0.1: no predicted "
-                   "splicing effect (conservation not checked)."), None  # fmt: skip
-    return Criterion("BP7", "supporting", False, f"{kind.capitalize()}, but SpliceAI {spliceai:g} > 0.1."), None
+        return met("BP7", "supporting", message("{kind} with SpliceAI {value} <= 0.1: no predicted splicing effect "
+                   "(conservation not checked).", kind=word(capital), value=f"{spliceai:g}")), None  # fmt: skip
+    return Criterion("BP7", "supporting", False, message("{kind}, but SpliceAI {value} > 0.1.",
+                     kind=word(capital), value=f"{spliceai:g}")), None  # fmt: skip

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rarevar.base.messages import N_, english, joined, message
+
 STRENGTHS = ("supporting", "moderate", "strong", "very_strong", "stand_alone")
 POINTS = {"supporting": 1, "moderate": 2, "strong": 4, "very_strong": 8, "stand_alone": 8}
+# Strengths as words in a sentence ("very strong").
+STRENGTH_WORDS = {"supporting": N_("supporting"), "moderate": N_("moderate"), "strong": N_("strong"),
+                  "very_strong": N_("very strong")}  # fmt: skip
 SUFFIX = {"supporting": "Supporting", "moderate": "Moderate", "strong": "Strong", "very_strong": "VeryStrong",
           "stand_alone": "StandAlone"}  # fmt: skip
 # The strength each code has in Richards et al. 2015, by its letters.
@@ -42,7 +47,11 @@ class Criterion:
     code: str  # PVS1, PS2, ... BP7
     strength: str  # one of STRENGTHS
     met: bool
-    evidence: str  # one sentence: the data that triggered it (or why it is not met)
+    message: dict  # one sentence as a message (rarevar.base.messages): the data that triggered it, or why not met
+
+    @property
+    def evidence(self) -> str:
+        return english(self.message)
 
     @property
     def pathogenic(self) -> bool:
@@ -61,8 +70,13 @@ class Criterion:
 
     def as_dict(self) -> dict:
         return {"code": self.code, "label": self.label, "strength": self.strength, "points": self.points,
-                "evidence": self.evidence}  # fmt: skip
+                "evidence": self.evidence, "evidence_message": self.message}  # fmt: skip
 
 
-def met(code: str, strength: str | None, evidence: str) -> Criterion:
-    return Criterion(code, strength or default_strength(code), True, evidence)
+def met(code: str, strength: str | None, said: dict) -> Criterion:
+    return Criterion(code, strength or default_strength(code), True, said)
+
+
+def clauses(parts: list) -> dict:
+    """Clauses (messages) joined by '; ' into one sentence, its first letter capitalised: 'A; b; c.'"""
+    return message("{clauses}.", clauses=joined(parts, "; ", capitalize=True))

@@ -16,6 +16,7 @@ Where a call fits modes of both kinds, pathogenic evidence takes the stricter li
 
 from __future__ import annotations
 
+from rarevar.base.messages import N_, message, word
 from rarevar.evidence.acmg.model import Criterion, met
 
 RECESSIVE = {"autosomal_recessive", "compound_heterozygous", "uniparental_isodisomy", "x_linked_recessive"}
@@ -28,7 +29,7 @@ BS2_MIN_HOMOZYGOTES = {"dominant": 6, "recessive": 3}
 def mode_kinds(c: dict) -> set[str]:
     """'dominant' and/or 'recessive' for the call's modes (confirmed ones, else the possible ones)."""
     modes = c.get("inheritance") or c.get("possible_inheritance") or []
-    return {"recessive" if m in RECESSIVE else "dominant" for m in modes} or {"dominant"}
+    return {N_("recessive") if m in RECESSIVE else N_("dominant") for m in modes} or {"dominant"}
 
 
 def frequency(c: dict) -> tuple[float | None, str]:
@@ -40,19 +41,30 @@ def frequency(c: dict) -> tuple[float | None, str]:
 
 def pm2(c: dict, population_configured: bool) -> Criterion | None:
     if not population_configured:
-        return Criterion("PM2", "supporting", False, "No population database was configured: PM2 not assessed.")
+        return Criterion("PM2", "supporting", False, message("No population database was configured: PM2 not "
+                                                             "assessed."))  # fmt: skip
     af, name = frequency(c)
     kinds = mode_kinds(c)
     kind = "dominant" if "dominant" in kinds else "recessive"
     limit = PM2_MAX_AF[kind]
     homozygotes = c.get("population_homozygotes") or 0
     if af is None:
-        return met("PM2", "supporting", "Absent from the population database (coverage at the site not checked).")
+        return met("PM2", "supporting", message("Absent from the population database (coverage at the site not "
+                                                "checked)."))  # fmt: skip
+    fields = {"name": name, "af": f"{af:.2g}", "limit": f"{limit:g}", "kind": word(kind)}
     if af <= limit and (kind == "dominant" or homozygotes == 0):
-        extra = " and no homozygote" if kind == "recessive" else ""
-        return met("PM2", "supporting", f"Population {name} {af:.2g} <= {limit:g}, the limit for a {kind} call{extra}.")
-    return Criterion("PM2", "supporting", False, f"Population {name} {af:.2g} above the {kind} limit {limit:g}"
-                     + (f" or {homozygotes:g} homozygotes" if homozygotes else "") + ".")  # fmt: skip
+        template = (
+            N_("Population {name} {af} <= {limit}, the limit for a {kind} call and no homozygote.")
+            if kind == "recessive"
+            else N_("Population {name} {af} <= {limit}, the limit for a {kind} call.")
+        )
+        return met("PM2", "supporting", message(template, **fields))
+    if homozygotes:
+        return Criterion("PM2", "supporting", False, message(
+            "Population {name} {af} above the {kind} limit {limit} or {n} homozygotes.", n=f"{homozygotes:g}",
+            **fields))  # fmt: skip
+    return Criterion("PM2", "supporting", False, message("Population {name} {af} above the {kind} limit {limit}.",
+                                                         **fields))  # fmt: skip
 
 
 def ba1_bs1(c: dict) -> Criterion | None:
@@ -60,27 +72,30 @@ def ba1_bs1(c: dict) -> Criterion | None:
     if af is None:
         return None
     if af > BA1_MIN_AF:
-        return met("BA1", "stand_alone", f"Population {name} {af:.3g} > {BA1_MIN_AF:g}.")
+        return met("BA1", "stand_alone", message("Population {name} {af} > {limit}.", name=name, af=f"{af:.3g}",
+                                                 limit=f"{BA1_MIN_AF:g}"))  # fmt: skip
     kind = "recessive" if "recessive" in mode_kinds(c) else "dominant"
     limit = BS1_MIN_AF[kind]
     if af > limit:
-        return met("BS1", "strong", f"Population {name} {af:.3g} > {limit:g}, more than a {kind} disease allele "
-                   "could credibly have.")  # fmt: skip
+        return met("BS1", "strong", message("Population {name} {af} > {limit}, more than a {kind} disease allele "
+                   "could credibly have.", name=name, af=f"{af:.3g}", limit=f"{limit:g}", kind=word(kind)))  # fmt: skip
     return None
 
 
-def bs2(c: dict) -> tuple[Criterion | None, str | None]:
-    """(BS2 when met, else None; a for-review reason when the count is borderline)."""
+def bs2(c: dict) -> tuple[Criterion | None, tuple[str, dict] | None]:
+    """(BS2 when met, else None; (code, reason) for review when the count is borderline)."""
     homozygotes = c.get("population_homozygotes")
     if not homozygotes:
         return None, None
     kind = "recessive" if "recessive" in mode_kinds(c) else "dominant"
     needed = BS2_MIN_HOMOZYGOTES[kind]
     x_linked = any(m.startswith("x_linked") for m in (c.get("inheritance") or []))
-    who = "homozygotes (hemizygotes as the database counts them)" if x_linked else "homozygotes"
+    who = word(N_("homozygotes (hemizygotes as the database counts them)") if x_linked else N_("homozygotes"))
     if homozygotes >= needed:
-        return met("BS2", "strong", f"{homozygotes:g} {who} in the population database, too many for an early-onset "
-                   f"fully penetrant {kind} disease.") , None  # fmt: skip
+        return met("BS2", "strong", message("{n} {who} in the population database, too many for an early-onset "
+                   "fully penetrant {kind} disease.", n=f"{homozygotes:g}", who=who,
+                   kind=word(kind))), None  # fmt: skip
     if kind == "recessive":
-        return None, f"BS2: {homozygotes:g} {who} in the population database; consider onset and penetrance."
+        return None, ("BS2", message("{n} {who} in the population database; consider onset and penetrance.",
+                                     n=f"{homozygotes:g}", who=who))  # fmt: skip
     return None, None

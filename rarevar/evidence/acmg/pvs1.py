@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 
-from rarevar.evidence.acmg.model import Criterion, weaker
+from rarevar.base.messages import N_, message, word
+from rarevar.evidence.acmg.model import Criterion, clauses, weaker
 
 NULL_TERMS = {"stop_gained", "frameshift_variant", "splice_acceptor_variant", "splice_donor_variant", "start_lost",
               "transcript_ablation"}  # fmt: skip
@@ -49,15 +50,15 @@ def _codons(context: dict) -> int | None:
     return (cds[1] - cds[0] + 1) // 3 if cds else None
 
 
-def _nmd(terms: set[str], hgvs_p: str, context: dict) -> tuple[bool, str]:
-    """(NMD predicted, why) for a nonsense or frameshift variant. Unknown -> False (the weaker branch)."""
+def _nmd(terms: set[str], hgvs_p: str, context: dict) -> tuple[bool, dict]:
+    """(NMD predicted, why: a clause) for a nonsense or frameshift variant. Unknown -> False (the weaker branch)."""
     stop = _stop_codon(terms, hgvs_p)
     if context.get("source") == "gene models":
         junction, cds = context.get("last_junction"), context.get("cds")
         if junction is None:
-            return False, "single-exon transcript, so no NMD is expected"
+            return False, message("single-exon transcript, so no NMD is expected")
         if "new_stop" in context and context["new_stop"] is None:
-            return False, "the new reading frame meets no stop codon before the transcript ends: no NMD"
+            return False, message("the new reading frame meets no stop codon before the transcript ends: no NMD")
         if context.get("new_stop") is not None:
             where = context["new_stop"]  # translated from the reference: the frameshift's own stop codon
         elif stop is not None and cds:
@@ -65,40 +66,47 @@ def _nmd(terms: set[str], hgvs_p: str, context: dict) -> tuple[bool, str]:
         elif context["tx_pos"] > junction - NMD_BOUNDARY:
             where = context["tx_pos"]  # the new stop can only lie further 3'
         else:
-            return False, "NMD not assessed: the new stop codon's position is not known here"
+            return False, message("NMD not assessed: the new stop codon's position is not known here")
         if where > junction:
-            return False, "the premature stop lies in the last exon, so NMD is not predicted"
+            return False, message("the premature stop lies in the last exon, so NMD is not predicted")
         if where > junction - NMD_BOUNDARY:
-            return False, "the premature stop lies in the last 50 nt of the penultimate exon, so NMD is not predicted"
-        return True, f"the premature stop lies {junction - where + 1} nt before the last exon junction: NMD predicted"
+            return False, message("the premature stop lies in the last 50 nt of the penultimate exon, so NMD is not "
+                                  "predicted")  # fmt: skip
+        return True, message("the premature stop lies {nt} nt before the last exon junction: NMD predicted",
+                             nt=junction - where + 1)  # fmt: skip
     exon = context.get("exon")
     if not exon:
-        return False, "NMD not assessed: the variant's exon is not known (no gene models, no exon number)"
+        return False, message("NMD not assessed: the variant's exon is not known (no gene models, no exon number)")
     k, n = exon
     if n == 1:
-        return False, "single-exon transcript, so no NMD is expected"
+        return False, message("single-exon transcript, so no NMD is expected")
     if k == n:
-        return False, f"in the last exon ({k}/{n}), so NMD is not predicted"
+        return False, message("in the last exon ({exon}), so NMD is not predicted", exon=f"{k}/{n}")
     if k == n - 1:
-        return False, f"in the penultimate exon ({k}/{n}): the 50-nt rule needs the gene models, NMD not assumed"
+        return False, message("in the penultimate exon ({exon}): the 50-nt rule needs the gene models, NMD not "
+                              "assumed", exon=f"{k}/{n}")  # fmt: skip
     if "frameshift_variant" in terms and stop is None:
-        return False, "NMD not assessed: the new stop codon's position is not known here"
-    return True, f"in exon {k}/{n}, before the penultimate exon: NMD predicted (by exon number)"
+        return False, message("NMD not assessed: the new stop codon's position is not known here")
+    return True, message("in exon {exon}, before the penultimate exon: NMD predicted (by exon number)", exon=f"{k}/{n}")
 
 
-def _by_removed_share(removed: int | None, codons: int | None, what: str) -> tuple[str, str]:
+def _by_removed_share(removed: int | None, codons: int | None, what: dict) -> tuple[str, list[dict]]:
     if removed is None or not codons:
-        return "moderate", f"{what}; the share of the protein removed is not known (no gene models): Moderate"
+        return "moderate", [what, message("the share of the protein removed is not known (no gene models): Moderate")]
     share = removed / codons
-    strength = "strong" if share > REMOVED_STRONG else "moderate"
-    return strength, (f"{what}; the region's role is not known here and {share:.0%} of the {codons} codons are "
-                      f"removed ({'more' if strength == 'strong' else 'not more'} than 10%): {strength.title()}")
+    strong = share > REMOVED_STRONG
+    template = (N_("the region's role is not known here and {share} of the {codons} codons are removed (more than "
+                   "10%): Strong") if strong
+                else N_("the region's role is not known here and {share} of the {codons} codons are removed (not more "
+                        "than 10%): Moderate"))  # fmt: skip
+    return "strong" if strong else "moderate", [what, message(template, share=f"{share:.0%}", codons=codons)]
 
 
-def _truncating(terms: set[str], hgvs_p: str, context: dict) -> tuple[str, str]:
-    nmd, why = _nmd(terms, hgvs_p, context)
+def _truncating(terms: set[str], hgvs_p: str, context: dict, kind: str) -> tuple[str, list[dict]]:
+    nmd, nmd_why = _nmd(terms, hgvs_p, context)
+    why = message("{kind}: {why}", kind=word(kind), why=nmd_why)  # nonsense: ... / frameshift: ...
     if nmd:
-        return "very_strong", why
+        return "very_strong", [why]
     stop = _stop_codon(terms, hgvs_p)
     start = FRAMESHIFT_START.match(hgvs_p or "")
     first_lost = stop if stop is not None else (int(start.group(1)) if start else None)
@@ -109,40 +117,45 @@ def _truncating(terms: set[str], hgvs_p: str, context: dict) -> tuple[str, str]:
     return _by_removed_share(removed, codons, why)
 
 
-def _splice(context: dict) -> tuple[str | None, str]:
+def _splice(context: dict) -> tuple[str | None, list[dict]]:
     exon = context.get("affected_exon")
     if not exon:
-        return "moderate", ("canonical splice site; the splicing outcome is not modelled (no gene models): "
-                            "Moderate")  # fmt: skip
+        return "moderate", [
+            message("canonical splice site"),
+            message("the splicing outcome is not modelled (no gene models): Moderate"),
+        ]
     k, n, coding = exon["number"], (context.get("intron") or [0, 0])[1] + 1, exon["coding_length"]
     codons = _codons(context)
     if coding == 0:
-        return None, f"canonical splice site of exon {k}, which holds no coding sequence: PVS1 not applicable"
+        return None, [message("canonical splice site of exon {exon}, which holds no coding sequence: PVS1 not "
+                              "applicable", exon=k)]  # fmt: skip
     if coding % 3:
         if k <= n - 2:
-            return "very_strong", (f"canonical splice site: skipping exon {k}/{n} ({coding} coding nt) shifts the "
-                                   "frame with at least two exons downstream: NMD predicted")  # fmt: skip
+            return "very_strong", [message("canonical splice site: skipping exon {exon} ({nt} coding nt) shifts the "
+                                           "frame with at least two exons downstream: NMD predicted",
+                                           exon=f"{k}/{n}", nt=coding)]  # fmt: skip
         removed = exon["coding_from_exon"] // 3
-        return _by_removed_share(removed, codons, f"canonical splice site: skipping exon {k}/{n} shifts the frame "
-                                                  "too close to the end for NMD")  # fmt: skip
-    return _by_removed_share(coding // 3, codons, f"canonical splice site: skipping exon {k}/{n} keeps the frame")
+        return _by_removed_share(removed, codons, message("canonical splice site: skipping exon {exon} shifts the "
+                                 "frame too close to the end for NMD", exon=f"{k}/{n}"))  # fmt: skip
+    return _by_removed_share(coding // 3, codons, message("canonical splice site: skipping exon {exon} keeps the "
+                                                          "frame", exon=f"{k}/{n}"))  # fmt: skip
 
 
-def _variant_branch(terms: set[str], c: dict) -> tuple[str | None, str]:
+def _variant_branch(terms: set[str], c: dict) -> tuple[str | None, list[dict]]:
+    """The variant step: (strength, or None when PVS1 does not apply; the clauses saying why)."""
     context = c.get("exon_context") or {}
     if "transcript_ablation" in terms:
-        return "very_strong", "the whole transcript is deleted"
+        return "very_strong", [message("the whole transcript is deleted")]
     if terms & {"stop_gained", "frameshift_variant"}:
-        kind = "nonsense" if "stop_gained" in terms else "frameshift"
-        strength, why = _truncating(terms, c.get("hgvs_p") or "", context)
-        return strength, f"{kind}: {why}"
+        kind = N_("nonsense") if "stop_gained" in terms else N_("frameshift")
+        return _truncating(terms, c.get("hgvs_p") or "", context, kind)
     if terms & {"splice_acceptor_variant", "splice_donor_variant"}:
         return _splice(context)
-    return "supporting", ("start lost: alternative start codons and pathogenic variants upstream of the next "
-                          "in-frame start are not checked here: Supporting")  # fmt: skip
+    return "supporting", [message("start lost: alternative start codons and pathogenic variants upstream of the next "
+                                  "in-frame start are not checked here: Supporting")]  # fmt: skip
 
 
-def _mechanism(c: dict, strength: str) -> tuple[str | None, str]:
+def _mechanism(c: dict, strength: str) -> tuple[str | None, dict]:
     """The gene-level step: is loss of function a plausible mechanism, from gnomAD constraint."""
     gene = c.get("gene") or "the gene"
     modes = set(c.get("inheritance") or []) | set(c.get("possible_inheritance") or [])
@@ -151,16 +164,20 @@ def _mechanism(c: dict, strength: str) -> tuple[str | None, str]:
     values = ", ".join(f"{name} {constraint[key]:.2f}" for name, key in (("LOEUF", "loeuf"), ("pLI", "pli"))
                        if constraint.get(key) is not None)  # fmt: skip
     if known and constraint.get("lof_intolerant"):
-        return strength, f"{gene} is intolerant of loss of function in gnomAD ({values})"
+        return strength, message("{gene} is intolerant of loss of function in gnomAD ({values})", gene=gene,
+                                 values=values)  # fmt: skip
     if modes & RECESSIVE_MODES:
-        down = weaker(strength)
-        return down, ("recessive call: gnomAD constraint does not speak to biallelic loss and the disease "
-                      "mechanism is not known here, so one step weaker"
-                      + (f" ({values})" if values else ""))  # fmt: skip
+        if values:
+            return weaker(strength), message("recessive call: gnomAD constraint does not speak to biallelic loss and "
+                                             "the disease mechanism is not known here, so one step weaker ({values})",
+                                             values=values)  # fmt: skip
+        return weaker(strength), message("recessive call: gnomAD constraint does not speak to biallelic loss and the "
+                                         "disease mechanism is not known here, so one step weaker")  # fmt: skip
     if known:
-        return None, (f"{gene} tolerates heterozygous loss of function in gnomAD ({values}): haploinsufficiency, "
-                      "which a dominant or de novo null variant needs, is not supported")  # fmt: skip
-    return weaker(strength), "gene constraint is not known (no gnomAD constraint table), so one step weaker"
+        return None, message("{gene} tolerates heterozygous loss of function in gnomAD ({values}): haploinsufficiency, "
+                             "which a dominant or de novo null variant needs, is not supported", gene=gene,
+                             values=values)  # fmt: skip
+    return weaker(strength), message("gene constraint is not known (no gnomAD constraint table), so one step weaker")
 
 
 def pvs1(c: dict) -> Criterion | None:
@@ -170,9 +187,9 @@ def pvs1(c: dict) -> Criterion | None:
         return None
     strength, why = _variant_branch(terms, c)
     if strength is None:
-        return Criterion("PVS1", "very_strong", False, why[0].upper() + why[1:] + ".")
+        return Criterion("PVS1", "very_strong", False, clauses(why))
     final, gene_step = _mechanism(c, strength)
-    sentence = f"{why[0].upper()}{why[1:]}; {gene_step}."
+    sentence = clauses([*why, gene_step])
     if final is None:
-        return Criterion("PVS1", strength, False, sentence + " PVS1 not applied.")
+        return Criterion("PVS1", strength, False, message("{sentence} PVS1 not applied.", sentence=sentence))
     return Criterion("PVS1", final, True, sentence)
