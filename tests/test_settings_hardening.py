@@ -201,7 +201,9 @@ def test_records_without_the_inputs_consequence_are_counted_and_listed(tmp_path)
     assert (step["variants"], step["set_aside_total"], len(step["set_aside"])) == (6, 2285, 1000)
     first = step["set_aside"][0]
     assert first == {"chrom": "chr1", "pos": 69, "ref": "G", "alt": "A",
-                     "reason": "no CSQ annotation in the input VCF: its consequence is not known"}  # fmt: skip
+                     "reason": "no CSQ annotation in the input VCF: its consequence is not known",
+                     "reason_message": {"id": "no {tag} annotation in the input VCF: its consequence is not known",
+                                        "fields": {"tag": "CSQ"}}}  # fmt: skip
 
 
 def test_records_without_bcsq_stay_as_bcftools_csq_writes_none_outside_transcripts(tmp_path):

@@ -19,7 +19,9 @@ from rarevar.annotate.haplotypes import joint_consequences, record_key
 from rarevar.base.atomic import publish_indexed, temporary_name
 from rarevar.base.bcftools import BcftoolsError, bcftools, count_records
 from rarevar.base.funnel import CONSEQUENCES, CONSEQUENCES_INPUT, step, write_steps
+from rarevar.base.messages import message
 from rarevar.errors import InputError
+from rarevar.inputs.normalize import set_aside_record
 
 MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
 
@@ -92,15 +94,13 @@ def add_consequences(vcf: str, reference: str, genes: str, source: str, out: str
 
 def unannotated(vcf: str, tag: str) -> list[dict]:
     """The records of `vcf` without INFO/`tag`, with where they are and why they are set aside."""
-    reason = f"no {tag} annotation in the input VCF: its consequence is not known"
+    reason = message("no {tag} annotation in the input VCF: its consequence is not known", tag=tag)
     with tempfile.TemporaryDirectory() as tmp:
         listing = os.path.join(tmp, "unannotated.tsv")
         bcftools("query", "-i", f'INFO/{tag}="."', "-f", "%CHROM\t%POS\t%REF\t%ALT\n", "-o", listing, vcf)
         with open(listing, encoding="utf-8") as handle:
             rows = [line.rstrip("\n").split("\t") for line in handle if line.strip()]
-    return [
-        {"chrom": chrom, "pos": int(pos), "ref": ref, "alt": alt, "reason": reason} for chrom, pos, ref, alt in rows
-    ]
+    return [set_aside_record(chrom, pos, ref, alt, reason) for chrom, pos, ref, alt in rows]
 
 
 def write_joint(path: str, changed: dict[tuple, list[str]]) -> None:

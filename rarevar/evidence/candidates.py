@@ -36,6 +36,7 @@ from rarevar.annotate.scores import LAYOUTS, pp3_bp4
 from rarevar.base.atomic import temporary_name
 from rarevar.base.bcftools import bcftools
 from rarevar.base.funnel import FITS, GATES, IMPACT, IMPACT_OR_EXON, step, write_json_atomic, write_steps
+from rarevar.base.messages import english, message
 from rarevar.evidence.acmg import exons
 from rarevar.evidence.acmg.repeats import tandem_repeat
 from rarevar.family.gates import GenotypeQuality, describe
@@ -275,13 +276,22 @@ def select_candidates(
     tmp = temporary_name(out)
     table.to_parquet(tmp, index=False)
     os.replace(tmp, out)
-    notes = dict(result.not_testable)
+    notes = dict(result.not_testable_messages)
     for field, values in (("GQ", records.gq), ("DP", records.dp)):
         if len(values) and np.isnan(values).all():
-            notes[f"gate_{field}"] = f"Genotype quality gate on {field} not applied: the VCF has no FORMAT/{field}."
+            notes[f"gate_{field}"] = message(
+                "Genotype quality gate on {field} not applied: the VCF has no FORMAT/{field}.", field=field
+            )
     if len(records.gq) and np.isnan(records.quality.allele_balance).all():
-        notes["gate_AB"] = "Allele-balance gate not applied: the VCF has no FORMAT/AD."
-    write_json_atomic(modes_out, {"not_testable": notes, "samples": samples})
+        notes["gate_AB"] = message("Allele-balance gate not applied: the VCF has no FORMAT/AD.")
+    write_json_atomic(
+        modes_out,
+        {
+            "not_testable": {key: english(why) for key, why in notes.items()},
+            "not_testable_messages": notes,
+            "samples": samples,
+        },
+    )
 
 
 def _rna_gene_exons(records: Records) -> np.ndarray:

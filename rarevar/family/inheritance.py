@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rarevar.base import genome
+from rarevar.base.messages import english, message, word
 from rarevar.inputs.pedigree import Pedigree
 
 HOM_REF, HET, HOM_ALT, MISSING = 0, 1, 2, -1
@@ -73,9 +74,15 @@ class InheritanceResult:
     modes: dict[str, np.ndarray]  # mode -> bool per record: fits that mode in this family
     possible: dict[str, np.ndarray]  # mode -> bool per record: fits only if unknowns are favourable
     partners: Partners  # per record: its compound-het partner records (same gene)
-    not_testable: dict[str, str] = field(default_factory=dict)  # mode -> why it could not be tested
+    # mode -> why it could not be tested, as a message (rarevar.base.messages)
+    not_testable_messages: dict[str, dict] = field(default_factory=dict)
     # per record: how its compound-het partners were shown to be on the other copy (PHASE_EVIDENCE), or ''
     phase_evidence: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+
+    @property
+    def not_testable(self) -> dict[str, str]:
+        """mode -> why it could not be tested, in English."""
+        return {mode: english(why) for mode, why in self.not_testable_messages.items()}
 
 
 # How a compound het's two alleles were placed on different copies, strongest first.
@@ -529,18 +536,25 @@ def compound_heterozygous(family: Family, gene: np.ndarray, usable: np.ndarray) 
 # --- the public entry point -----------------------------------------------------------------------
 
 
-def _not_testable(family: Family, pedigree: Pedigree, chrom: np.ndarray) -> dict[str, str]:
+def _not_testable(family: Family, pedigree: Pedigree, chrom: np.ndarray) -> dict[str, dict]:
+    """mode -> why it cannot be tested in this family (a message)."""
     if not pedigree.affected:
-        return {mode: f"{mode.replace('_', ' ')}: family has no affected individual" for mode in MODES}
+        return {
+            mode: message("{mode}: family has no affected individual", mode=word(mode.replace("_", " ")))
+            for mode in MODES
+        }
     if not family.affected:
-        return {mode: f"{mode.replace('_', ' ')}: no affected individual is sequenced" for mode in MODES}
+        return {
+            mode: message("{mode}: no affected individual is sequenced", mode=word(mode.replace("_", " ")))
+            for mode in MODES
+        }
     reasons = {}
     if not family.affected_trios:
-        reasons["de_novo"] = "de novo: no affected individual has both parents sequenced"
-        reasons["x_linked_de_novo"] = "x-linked de novo: no affected individual has both parents sequenced"
-        reasons["uniparental_isodisomy"] = "uniparental isodisomy: no affected individual has both parents sequenced"
+        for mode, said in (("de_novo", "de novo"), ("x_linked_de_novo", "x-linked de novo"),
+                           ("uniparental_isodisomy", "uniparental isodisomy")):  # fmt: skip
+            reasons[mode] = message("{mode}: no affected individual has both parents sequenced", mode=word(said))
     if genome.is_y(chrom).any():
-        reasons["y_linked"] = "Y-linked: not assessed yet"
+        reasons["y_linked"] = message("Y-linked: not assessed yet")
     return reasons
 
 
@@ -612,6 +626,6 @@ def inheritance_modes(
         modes={mode: fit.sure.copy() for mode, fit in fits.items()},
         possible={mode: fit.maybe & ~fit.sure for mode, fit in fits.items()},
         partners=partners,
-        not_testable=not_testable,
+        not_testable_messages=not_testable,
         phase_evidence=phase_evidence,
     )

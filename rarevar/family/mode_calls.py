@@ -85,7 +85,7 @@ def call_modes(
         modes={mode: run_of[mode].modes[mode] for mode in MODES},
         possible={mode: run_of[mode].possible[mode] for mode in MODES},
         partners=compound.partners,
-        not_testable=run_of["default"].not_testable,
+        not_testable_messages=run_of["default"].not_testable_messages,
         phase_evidence=compound.phase_evidence,
     )
     default_family = family_from_pedigree(pedigree, samples, gated[unique.index(by_mode["default"])])

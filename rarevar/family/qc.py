@@ -15,8 +15,10 @@ record x sample arrays and answers three questions a clinician must trust before
 The result (qc.json) holds `samples` (per sample: call_rate, het_hom_ratio, mean_dp, mean_gq, n_variants,
 x_heterozygosity, x_sites, y_calls, y_alt_calls, inferred_sex, ped_sex, sex_ok, het_hom_sites),
 `relatedness` (per pair), `mendelian` (per trio), `failures` (worst first), `warnings`, `passed`, and the
-`records` read and `settings` used. Mendelian error examples read "chrom:pos ref>alt mother x father -> child",
-e.g. "1:101 A>G 0/0 x 0/0 -> 0/1". A check without enough data is None (not judged), never a failure.
+`records` read and `settings` used; `failures_messages` and `warnings_messages` hold the same findings as messages
+(rarevar.base.messages), for the report's other languages. Mendelian error examples read
+"chrom:pos ref>alt mother x father -> child", e.g. "1:101 A>G 0/0 x 0/0 -> 0/1". A check without enough data is None
+(not judged), never a failure.
 Everything is vectorised over records; the only Python loops are over samples, pairs and trios.
 """
 
@@ -33,6 +35,7 @@ import pysam
 from rarevar.base import genome
 from rarevar.base.bcftools import query_table
 from rarevar.base.funnel import write_json_atomic
+from rarevar.base.messages import N_, english, message, word
 from rarevar.family.genotype_table import decoded, genotype_codes
 from rarevar.family.inheritance import HET, HOM_ALT, HOM_REF, MISSING
 from rarevar.inputs.pedigree import Pedigree, family_for
@@ -411,8 +414,8 @@ def relatedness(g: Genotypes, where: Regions, good: np.ndarray, pedigree: Pedigr
     return pairs
 
 
-def _relatedness_message(pair: dict) -> str:
-    a, b, expected, inferred = pair["sample_a"], pair["sample_b"], pair["expected"], pair["inferred"]
+def _relatedness_message(pair: dict) -> dict:
+    expected, inferred = pair["expected"], pair["inferred"]
     looks = {
         "duplicate": "the same person",
         "parent-child": "parent and child",
@@ -427,10 +430,18 @@ def _relatedness_message(pair: dict) -> str:
         why = "a sample swap, or relatives the PED does not record"
     else:
         why = "a sample swap or a wrong relationship in the PED"
-    return (
-        f"{a} and {b} are recorded in the PED as {expected} but their genotypes look {looks} "
-        f"(kinship {pair['kinship']:.3f}, expected {pair['expected_kinship']:.3f}; IBS0 {pair['ibs0']:.4f} "
-        f"over {pair['n_sites']:,} sites): check for {why}."
+    return message(
+        "{a} and {b} are recorded in the PED as {expected} but their genotypes look {looks} (kinship {kinship}, "
+        "expected {expected_kinship}; IBS0 {ibs0} over {n} sites): check for {why}.",
+        a=pair["sample_a"],
+        b=pair["sample_b"],
+        expected=word(expected),
+        looks=word(looks),
+        kinship=f"{pair['kinship']:.3f}",
+        expected_kinship=f"{pair['expected_kinship']:.3f}",
+        ibs0=f"{pair['ibs0']:.4f}",
+        n=f"{pair['n_sites']:,}",
+        why=word(why),
     )
 
 
@@ -575,53 +586,82 @@ def _settings(settings: dict | None) -> dict:
 
 # Failure kinds, worst first: the order of `failures`.
 DUPLICATE, RELATIONSHIP, SEX, MENDELIAN = range(4)
-Findings = tuple[list[tuple[int, str]], list[str]]  # (kind, sentence) failures, warning sentences
+Findings = tuple[list[tuple[int, dict]], list[dict]]  # (kind, message) failures, warning messages
 
 
 def _sex_findings(metrics: dict, settings: dict) -> Findings:
     failures, warnings, unchecked = [], [], []
     for sample, m in metrics.items():
-        x = f"chrX heterozygosity {m['x_heterozygosity'] or 0:.2f} over {m['x_sites']:,} calls"
-        evidence = x if m["x_sites"] >= settings["min_x_sites"] else f"{m['y_alt_calls']:,} chrY alt calls"
+        x = message(
+            "chrX heterozygosity {het} over {n} calls", het=f"{m['x_heterozygosity'] or 0:.2f}", n=f"{m['x_sites']:,}"
+        )
+        y = message("{n} chrY alt calls", n=f"{m['y_alt_calls']:,}")
         if m["sex_ok"] is False:
             failures.append(
                 (
                     SEX,
-                    f"{sample} is recorded as {m['ped_sex']} in the PED but looks {m['inferred_sex']} ({evidence}): "
-                    "check for a sample swap or a wrong sex in the PED.",
+                    message(
+                        "{sample} is recorded as {ped_sex} in the PED but looks {inferred_sex} ({evidence}): check "
+                        "for a sample swap or a wrong sex in the PED.",
+                        sample=sample,
+                        ped_sex=word(m["ped_sex"]),
+                        inferred_sex=word(m["inferred_sex"]),
+                        evidence=x if m["x_sites"] >= settings["min_x_sites"] else y,
+                    ),
                 )
             )
         elif m["inferred_sex"] == "unknown" and m["x_sites"] >= settings["min_x_sites"]:
             warnings.append(
-                f"{sample} has an ambiguous {x} (male up to {settings['x_male_max_het']}, female from "
-                f"{settings['x_female_min_het']}): possible contamination or a sex-chromosome aneuploidy."
+                message(
+                    "{sample} has an ambiguous {x} (male up to {male}, female from {female}): possible contamination "
+                    "or a sex-chromosome aneuploidy.",
+                    sample=sample,
+                    x=x,
+                    male=f"{settings['x_male_max_het']}",
+                    female=f"{settings['x_female_min_het']}",
+                )
             )
         elif m["inferred_sex"] == "unknown":
             unchecked.append(sample)
     if unchecked:
         warnings.append(
-            f"Sex could not be checked for {', '.join(unchecked)}: fewer than {settings['min_x_sites']} "
-            "good-quality non-reference chrX calls."
+            message(
+                "Sex could not be checked for {samples}: fewer than {n} good-quality non-reference chrX calls.",
+                samples=", ".join(unchecked),
+                n=f"{settings['min_x_sites']}",
+            )
         )
     return failures, warnings
 
 
-def _sample_warnings(metrics: dict, settings: dict) -> list[str]:
+# The het/hom-alt ratio warning, by the side of the expected range the ratio falls on.
+LOW_HET_HOM = N_(
+    "{sample} has an unusual het/hom-alt ratio of {ratio} (expected {range}): possible long runs of homozygosity "
+    "(consanguinity) or a poor-quality sample."
+)
+HIGH_HET_HOM = N_(
+    "{sample} has an unusual het/hom-alt ratio of {ratio} (expected {range}): possible contamination or a "
+    "poor-quality sample."
+)
+
+
+def _sample_warnings(metrics: dict, settings: dict) -> list[dict]:
     warnings = []
     low, high = settings["het_hom_ratio_range"]
     for sample, m in metrics.items():
         if m["call_rate"] is not None and m["call_rate"] < settings["min_call_rate"]:
             warnings.append(
-                f"{sample} has a low call rate: {m['call_rate']:.1%} of autosomal records are called "
-                f"(warning below {settings['min_call_rate']:.0%})."
+                message(
+                    "{sample} has a low call rate: {rate} of autosomal records are called (warning below {limit}).",
+                    sample=sample,
+                    rate=f"{m['call_rate']:.1%}",
+                    limit=f"{settings['min_call_rate']:.0%}",
+                )
             )
         ratio = m["het_hom_ratio"]
         if ratio is not None and m["het_hom_sites"] >= settings["min_het_hom_sites"] and not low <= ratio <= high:
-            cause = "long runs of homozygosity (consanguinity)" if ratio < low else "contamination"
-            warnings.append(
-                f"{sample} has an unusual het/hom-alt ratio of {ratio:.2f} (expected {low}-{high}): "
-                f"possible {cause} or a poor-quality sample."
-            )
+            template = LOW_HET_HOM if ratio < low else HIGH_HET_HOM
+            warnings.append(message(template, sample=sample, ratio=f"{ratio:.2f}", range=f"{low}-{high}"))
     return warnings
 
 
@@ -639,8 +679,11 @@ def _relatedness_findings(pairs: list[dict], settings: dict) -> Findings:
     unchecked = [f"{p['sample_a']}-{p['sample_b']}" for p in pairs if p["inferred"] == "insufficient data"]
     if unchecked:
         warnings.append(
-            f"Relatedness could not be checked for {', '.join(unchecked)}: fewer than "
-            f"{settings['min_relatedness_sites']:,} autosomal SNVs called in both samples."
+            message(
+                "Relatedness could not be checked for {pairs}: fewer than {n} autosomal SNVs called in both samples.",
+                pairs=", ".join(unchecked),
+                n=f"{settings['min_relatedness_sites']:,}",
+            )
         )
     return failures, warnings
 
@@ -648,20 +691,30 @@ def _relatedness_findings(pairs: list[dict], settings: dict) -> Findings:
 def _mendelian_findings(trios: list[dict], settings: dict) -> Findings:
     failures, warnings = [], []
     for t in trios:
-        trio = f"{t['child']} (father {t['father']}, mother {t['mother']})"
+        trio = {"child": t["child"], "father": t["father"], "mother": t["mother"], "sites": f"{t['sites']:,}"}
         if t["ok"] is False:
             failures.append(
                 (
                     MENDELIAN,
-                    f"{trio} has {t['errors']:,} Mendelian errors in {t['sites']:,} sites ({t['error_rate']:.1%}, "
-                    f"limit {settings['max_mendelian_error_rate']:.0%}): a parent may be wrong "
-                    "(sample swap, non-paternity) or the genotypes poor.",
+                    message(
+                        "{child} (father {father}, mother {mother}) has {errors} Mendelian errors in {sites} sites "
+                        "({rate}, limit {limit}): a parent may be wrong (sample swap, non-paternity) or the genotypes "
+                        "poor.",
+                        **trio,
+                        errors=f"{t['errors']:,}",
+                        rate=f"{t['error_rate']:.1%}",
+                        limit=f"{settings['max_mendelian_error_rate']:.0%}",
+                    ),
                 )
             )
         elif t["ok"] is None:
             warnings.append(
-                f"Mendelian errors were not judged for {trio}: {t['sites']:,} informative sites "
-                f"(at least {settings['min_mendelian_sites']:,} needed)."
+                message(
+                    "Mendelian errors were not judged for {child} (father {father}, mother {mother}): {sites} "
+                    "informative sites (at least {n} needed).",
+                    **trio,
+                    n=f"{settings['min_mendelian_sites']:,}",
+                )
             )
     return failures, warnings
 
@@ -683,8 +736,8 @@ def family_qc(vcf: str | list[str], pedigree: Pedigree, build: str, settings: di
     inferred_sex = {sample: m["inferred_sex"] for sample, m in metrics.items()}
     trios = mendelian(g, where, good, pedigree, inferred_sex, settings)
 
-    failures: list[tuple[int, str]] = []
-    warnings: list[str] = []
+    failures: list[tuple[int, dict]] = []
+    warnings: list[dict] = []
     for found_failures, found_warnings in (
         _relatedness_findings(pairs, settings),
         _sex_findings(metrics, settings),
@@ -698,12 +751,17 @@ def family_qc(vcf: str | list[str], pedigree: Pedigree, build: str, settings: di
         "samples": metrics,
         "relatedness": pairs,
         "mendelian": trios,
-        "failures": [text for _, text in failures],
-        "warnings": warnings,
+        **with_messages("failures", [found for _, found in failures]),
+        **with_messages("warnings", warnings),
         "passed": not failures,
         "records": {"used": int(len(g.pos)), "skipped_not_biallelic": g.skipped_not_biallelic},
         "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
     }
+
+
+def with_messages(key: str, messages: list[dict]) -> dict:
+    """`key`: the English texts of `messages`; `key_messages`: the messages, for the report's other languages."""
+    return {key: [english(m) for m in messages], f"{key}_messages": messages}
 
 
 def qc_stage(vcf: str | list[str], ped: str, family: str, build: str, out: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from rarevar.base.atomic import publish_indexed, temporary_name
 from rarevar.base.bcftools import BcftoolsError, bcftools, count_records, records_in, vcf_samples
 from rarevar.base.funnel import ASSESSABLE, CARRIED, DEDUPLICATED, INPUT_RECORDS, SPLIT, step, write_steps
+from rarevar.base.messages import english, message
 from rarevar.errors import InputError
 
 # Intermediate files are BGZF-wrapped but uncompressed (level 0): still indexable, so each step's count comes from
@@ -87,12 +88,18 @@ def _filtered(src: str, out: str, *expression: str) -> int:
     return count_records(out)
 
 
-def why_not_interpreted(alt: str) -> str:
+def why_not_interpreted(alt: str) -> dict:
+    """Why an allele is set aside, as a message (rarevar.base.messages)."""
     if alt == "*":
-        return "'*': the allele is removed by an overlapping deletion, which is assessed as its own record"
+        return message("'*': the allele is removed by an overlapping deletion, which is assessed as its own record")
     if alt.startswith("<"):
-        return f"{alt}: a gVCF reference block (no alternate allele called)"
-    return "breakend: a structural variant, not assessed as a small variant"
+        return message("{alt}: a gVCF reference block (no alternate allele called)", alt=alt)
+    return message("breakend: a structural variant, not assessed as a small variant")
+
+
+def set_aside_record(chrom: str, pos: str, ref: str, alt: str, why: dict) -> dict:
+    """One record set aside, as the funnel lists it: where it is, why (English) and why as a message."""
+    return {"chrom": chrom, "pos": int(pos), "ref": ref, "alt": alt, "reason": english(why), "reason_message": why}
 
 
 def uninterpretable(path: str) -> list[dict]:
@@ -115,7 +122,7 @@ def _set_aside_and_lowercase(path: str) -> tuple[list[dict], bool]:
                  "-o", listing, path)  # fmt: skip
         with open(listing, encoding="utf-8") as handle:
             rows = [line.rstrip("\n").split("\t") for line in handle if line.strip()]
-    set_aside = [{"chrom": chrom, "pos": int(pos), "ref": ref.upper(), "alt": alt, "reason": why_not_interpreted(alt)}
+    set_aside = [set_aside_record(chrom, pos, ref.upper(), alt, why_not_interpreted(alt))
                  for chrom, pos, ref, alt in rows if not _small(alt)]  # fmt: skip
     return set_aside, any(_small(alt) for _, _, _, alt in rows)
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rarevar.base.messages import english, message
 from rarevar.base.text_input import check_file, read_text
 from rarevar.errors import InputError
 
@@ -22,12 +23,23 @@ class Phenotype:
     source: str = ""
     replaced: list[dict] = field(default_factory=list)  # obsolete terms mapped to their replacement
 
-    def warnings(self) -> list[str]:
+    def notes(self) -> list[dict]:
+        """The obsolete terms replaced, as messages (rarevar.base.messages)."""
         return [
-            f"{self.source}: {r['obsolete']} ({r['label']}) is obsolete in HPO release {r['release']}; "
-            f"analysed as its replacement {r['replacement']}"
+            message(
+                "{source}: {obsolete} ({label}) is obsolete in HPO release {release}; analysed as its replacement "
+                "{replacement}",
+                source=self.source,
+                obsolete=r["obsolete"],
+                label=r["label"],
+                release=r["release"],
+                replacement=r["replacement"],
+            )
             for r in self.replaced
         ]
+
+    def warnings(self) -> list[str]:
+        return [english(note) for note in self.notes()]
 
 
 @functools.cache

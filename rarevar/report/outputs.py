@@ -11,6 +11,7 @@ import pysam
 from rarevar.annotate.scores import LABELS
 from rarevar.base.atomic import publish_indexed, temporary_name, write_bytes_atomic
 from rarevar.base.funnel import write_json_atomic
+from rarevar.base.messages import N_, english, message, word
 from rarevar.inputs.pedigree import Pedigree
 
 TSV_COLUMNS = [
@@ -61,11 +62,22 @@ ACMG_COLUMNS = {
 
 # Always true of this version; listed so that a negative report is never read as more than it is.
 NOT_ASSESSED_ALWAYS = [
-    "Structural and copy-number variants and repeat expansions are not assessed.",
-    "ACMG/AMP criteria are automated in part (functional, segregation, case-control and phenotype-specificity "
-    "criteria are left for review) and the class is not weighed into the score: it is evidence for a reviewer, "
-    "not a clinical classification.",
+    message("Structural and copy-number variants and repeat expansions are not assessed."),
+    message(
+        "ACMG/AMP criteria are automated in part (functional, segregation, case-control and phenotype-specificity "
+        "criteria are left for review) and the class is not weighed into the score: it is evidence for a reviewer, "
+        "not a clinical classification."
+    ),
 ]
+# The impacts left out, with or without the exception the non-coding disease genes' exons make (MODIFIER left out).
+IMPACTS_LEFT_OUT = N_(
+    "Variants whose most severe consequence has impact {impacts} (for example deep intronic or intergenic) were not "
+    "considered."
+)
+IMPACTS_LEFT_OUT_BUT_EXONS = N_(
+    "Variants whose most severe consequence has impact {impacts} (for example deep intronic or intergenic) were not "
+    "considered, apart from exon variants of non-coding disease genes."
+)
 
 
 # Candidates per mode expected of a WGS trio after standard filters (the published order of magnitude);
@@ -86,13 +98,24 @@ def mode_yield(candidates: list[dict]) -> dict:
     return {mode: {"candidates": n, "expected_wgs_trio": EXPECTED_YIELD[mode]} for mode, n in counts.items()}
 
 
-def yield_warnings(yields: dict) -> list[str]:
+def yield_messages(yields: dict) -> list[dict]:
+    """A warning (message) per mode whose candidates are far more than a WGS trio usually yields."""
     return [
-        f"{y['candidates']} {mode.replace('_', ' ')} candidates, over {YIELD_WARNING_FACTOR}x the "
-        f"~{y['expected_wgs_trio']} of a typical genome trio: check sample quality and relationships first"
+        message(
+            "{n} {mode} candidates, over {factor}x the ~{expected} of a typical genome trio: check sample quality and "
+            "relationships first",
+            n=f"{y['candidates']}",
+            mode=word(mode.replace("_", " ")),
+            factor=f"{YIELD_WARNING_FACTOR}",
+            expected=f"{y['expected_wgs_trio']}",
+        )
         for mode, y in yields.items()
         if y["candidates"] > YIELD_WARNING_FACTOR * y["expected_wgs_trio"]
     ]
+
+
+def yield_warnings(yields: dict) -> list[str]:
+    return [english(m) for m in yield_messages(yields)]
 
 
 def sample_table(pedigree: Pedigree, vcf_samples: list[str]) -> list[dict]:
@@ -112,28 +135,30 @@ def sample_table(pedigree: Pedigree, vcf_samples: list[str]) -> list[dict]:
 
 
 def not_assessed(
-    not_testable: dict[str, str], consequence_impacts: list[str], clinvar: bool = True,
+    not_testable: dict[str, dict], consequence_impacts: list[str], clinvar: bool = True,
     scores: list[str] | None = None, constraint: bool = True,
-) -> list[str]:  # fmt: skip
-    """`scores`: the in-silico sources configured (None: not known to this caller, nothing said)."""
+) -> list[dict]:  # fmt: skip
+    """What this run could not assess, as messages (the English is `english(m)`). `not_testable`: mode -> message
+    of why it could not be tested; `scores`: the in-silico sources configured (None: not known to this caller,
+    nothing said)."""
     notes = [reason for _, reason in sorted(not_testable.items())]
     if not clinvar:
-        notes.append("ClinVar was not configured: known classifications were not looked up.")
+        notes.append(message("ClinVar was not configured: known classifications were not looked up."))
     if scores is not None:
-        missing = [label for name, label in LABELS.items() if name not in scores]
+        missing = ", ".join(label for name, label in LABELS.items() if name not in scores)
         if not scores:
-            notes.append(f"In-silico scores were not assessed: no score file ({', '.join(missing)}) was configured.")
+            template = N_("In-silico scores were not assessed: no score file ({sources}) was configured.")
+            notes.append(message(template, sources=missing))
         elif missing:
-            notes.append(f"In-silico scores not configured, so not looked up: {', '.join(missing)}.")
+            notes.append(message("In-silico scores not configured, so not looked up: {sources}.", sources=missing))
     if not constraint:
-        notes.append("Gene constraint (pLI, LOEUF) was not assessed: no gnomAD constraint table was configured.")
+        notes.append(
+            message("Gene constraint (pLI, LOEUF) was not assessed: no gnomAD constraint table was configured.")
+        )
     excluded = sorted({"HIGH", "MODERATE", "LOW", "MODIFIER"} - set(consequence_impacts))
     if excluded:
-        notes.append(
-            f"Variants whose most severe consequence has impact {'/'.join(excluded)} "
-            "(for example deep intronic or intergenic) were not considered"
-            + (", apart from exon variants of non-coding disease genes." if "MODIFIER" in excluded else ".")
-        )
+        template = IMPACTS_LEFT_OUT_BUT_EXONS if "MODIFIER" in excluded else IMPACTS_LEFT_OUT
+        notes.append(message(template, impacts="/".join(excluded)))
     return notes + NOT_ASSESSED_ALWAYS
 
 

@@ -13,10 +13,12 @@ from rarevar.annotate.clinvar import read_codon_table
 from rarevar.annotate.consequence import detect_source
 from rarevar.base.bcftools import versions as htslib_versions
 from rarevar.base.funnel import REPORTED, REPORTED_NONE, read_steps, step
+from rarevar.base.messages import english, message
 from rarevar.errors import InputError
 from rarevar.evidence.acmg import AcmgContext, parentage_from_qc
 from rarevar.evidence.candidates import select_candidates
 from rarevar.evidence.rank import rank_candidates
+from rarevar.family.qc import with_messages
 from rarevar.inputs.pedigree import family_for
 from rarevar.phenotype.hpo import gene_diseases, hpo_version, read_phenotype, term_labels
 from rarevar.report.outputs import (
@@ -27,7 +29,7 @@ from rarevar.report.outputs import (
     write_json,
     write_tsv,
     write_vcf,
-    yield_warnings,
+    yield_messages,
 )
 from rarevar.resources.gene_disease import sha256
 
@@ -92,7 +94,9 @@ def rank_stage(
     context = AcmgContext(confirmed, note, population_configured="population" in resources)
     ranked = rank_candidates(table, phenotype, settings["max_population_af"], codons, context)
     yields = mode_yield(ranked)
-    qc["warnings"] = qc.get("warnings", []) + yield_warnings(yields)
+    warnings = yield_messages(yields)
+    qc["warnings"] = qc.get("warnings", []) + [english(m) for m in warnings]
+    qc["warnings_messages"] = qc.get("warnings_messages", []) + warnings
     stopped = settings.get("qc_stop_on_failure") and not qc["passed"]
     kept = [] if stopped else ranked[: settings["max_candidates"]]
     inheritance = read_json(modes)
@@ -102,14 +106,17 @@ def rank_stage(
                   step(REPORTED, len(kept), {"n": settings["max_candidates"]}))  # fmt: skip
     scored = read_json(scores_json) if scores_json else None
     limits = not_assessed(
-        inheritance["not_testable"], settings["keep_impacts"], "clinvar" in resources,
+        inheritance["not_testable_messages"], settings["keep_impacts"], "clinvar" in resources,
         [s["name"] for s in scored["sources"]] if scored else None, "constraint" in resources,
     )  # fmt: skip
     cohort = cohort_summary(annotated, kept)
     if not cohort["used"]:
-        limits.append("No local cohort database was used: variants recurrent in this lab's families were not filtered.")
+        limits.append(
+            message("No local cohort database was used: variants recurrent in this lab's families were not filtered.")
+        )
     if not qc["passed"]:
-        limits = [f"Sample QC failed: {failure}" for failure in qc["failures"]] + limits
+        failed = [message("Sample QC failed: {failure}", failure=failure) for failure in qc["failures_messages"]]
+        limits = failed + limits
     payload = {
         "family": family,
         "versions": {
@@ -126,13 +133,13 @@ def rank_stage(
         "phenotype": {
             "observed": term_labels(phenotype.observed),
             "excluded": term_labels(phenotype.excluded),
-            "notes": phenotype.warnings(),
+            **with_messages("notes", phenotype.notes()),
         },
         "funnel": funnel,
         "cohort": cohort,
         "qc": qc,
         "yield": yields,
-        "not_assessed": limits,
+        **with_messages("not_assessed", limits),
         "candidates": kept,
     }
     write_vcf(kept, annotated, out_vcf)
