@@ -148,6 +148,7 @@ def _stage_parsers(sub) -> None:
     for name in ("candidates", "out", "xlsx", "phenopacket"):
         p.add_argument(f"--{name}", required=True)
     p.add_argument("--language", choices=LANGUAGES, default="en", help="language of the report (default: en)")
+    p.add_argument("--hpo-labels", help="translated HPO term labels (Babelon profile or term id/label TSV)")
 
     p = sub.add_parser("pdf", help="stage: report.pdf from report.html")
     for name in ("html", "out"):
@@ -409,7 +410,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
     elif args.command == "report":
         from rarevar.run import stages
 
-        stages.report_stage(args.candidates, args.out, args.xlsx, args.phenopacket, args.language)
+        stages.report_stage(args.candidates, args.out, args.xlsx, args.phenopacket, args.language, args.hpo_labels)
     elif args.command == "pdf":
         from rarevar.report.pdf import write_pdf
 

@@ -80,10 +80,14 @@ SHARDED_DEMO = 3
 
 @pytest.fixture(scope="session")
 def demo_run_zh(tmp_path_factory) -> Path:
-    """One real run of the demo with the report in Simplified Chinese (`report: {language: zh}`), its whole-genome
-    stages in 3 shards (`shards: 3`): its candidates must equal the unsharded English run's (tests/test_shards.py)."""
+    """One real run of the demo with the report in Simplified Chinese (`report: {language: zh}`) and translated HPO
+    labels (`resources: hpo_labels`, tests/data), its whole-genome stages in 3 shards (`shards: 3`): its candidates
+    must equal the unsharded English run's (tests/test_shards.py)."""
     tmp = tmp_path_factory.mktemp("demo_zh")
     config = write_config(tmp, [demo_row()], report={"pdf": True, "language": "zh"}, shards=SHARDED_DEMO)
+    settings = yaml.safe_load(config.read_text())
+    settings["resources"]["hpo_labels"] = str(REPO / "tests" / "data" / "hpo_labels_zh.babelon.tsv")
+    config.write_text(yaml.safe_dump(settings))
     result = rarevar("run", "--config", str(config), "--cores", "2")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return tmp / "results"

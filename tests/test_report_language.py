@@ -1,6 +1,7 @@
-"""The report in Simplified Chinese (`report: {language: zh}`): every fixed text of the templates has a
-translation, the pipeline's English sentences are translated with their ids and numbers kept, input strings stay
-escaped, and a real run of the demo gives a Chinese report.html, report.pdf and summary.html."""
+"""The report in Simplified Chinese (`report: {language: zh}`): the pipeline's messages are rendered in Chinese with
+their ids and numbers kept, a text without a message stays English, input strings stay escaped, and a real run of the
+demo gives a Chinese report.html, report.pdf and summary.html with every sentence in Chinese. (That every text has a
+translation in the catalogue: tests/test_messages.py.)"""
 
 from __future__ import annotations
 
@@ -8,131 +9,54 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
-from jinja2 import nodes
 from pypdf import PdfReader
 
 from rarevar.base.funnel import FITS, INPUT_RECORDS, step
-from rarevar.report.html import NOT_AVAILABLE, NOT_IN_POPULATION, _genotype_words, environment, render_report
-from rarevar.base.messages import template_fields as fields
-from rarevar.report.i18n import SENTENCES_ZH, Translator
-from rarevar.report.messages import catalogue
+from rarevar.base.messages import joined, message, with_messages, word
+from rarevar.report.html import render_report
+from rarevar.report.i18n import Translator
 from rarevar.report.summary import write_summary
 from tests.conftest import demo_row, rarevar, write_config
 from tests.test_report import Page, _candidate
 
-TEMPLATES = ["report.html.j2", "summary.html.j2", "reanalysis.html.j2"]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-MESSAGES_ZH = catalogue("zh")
 HOSTILE_GENE = '"><script>alert(1)</script>'
+NOT_ASSESSED = "Structural and copy-number variants and repeat expansions are not assessed."
 
 
-def template_keys(name: str) -> set[str]:
-    """Every literal handed to `_()` in a template, including the header lists the templates loop over."""
-    tree = environment().parse(environment().loader.get_source(environment(), name)[0])
-    keys = set()
-    for call in tree.find_all(nodes.Call):
-        if isinstance(call.node, nodes.Name) and call.node.name == "_" and call.args:
-            keys |= {c.value for c in call.args[0].find_all(nodes.Const) if isinstance(c.value, str)}
-            if isinstance(call.args[0], nodes.Const):
-                keys.add(call.args[0].value)
-    for loop in tree.find_all(nodes.For):
-        uses_key = any(isinstance(c.node, nodes.Name) and c.node.name == "_" and isinstance(c.args[0], nodes.Name)
-                       for c in loop.find_all(nodes.Call) if c.args)  # fmt: skip
-        if uses_key and isinstance(loop.iter, nodes.List):
-            keys |= {item.value for item in loop.iter.items if isinstance(item, nodes.Const)}
-    return keys
-
-
-def builder_keys() -> set[str]:
-    """Literals the report builders translate with t("...") (both branches of a conditional)."""
-    keys = set()
-    for module in ("html.py", "summary.py"):
-        source = (Path(__file__).parents[1] / "rarevar" / "report" / module).read_text()
-        for call in re.findall(r"\bt\(\s*((?:([\"'])[^\"']*\2(?:\s*if [^\"']+ else\s*)?)+)", source):
-            keys |= set(re.findall(r"[\"']([^\"']*)[\"']", call[0]))
-    return keys
-
-
-@pytest.mark.parametrize("name", TEMPLATES)
-def test_every_template_text_has_both_languages_with_the_same_fields(name):
-    keys = template_keys(name)
-    assert len(keys) > 10, f"no translatable text found in {name}: the extraction is broken"
-    missing = sorted(k for k in keys if k not in MESSAGES_ZH)
-    assert not missing, f"{name}: no Chinese for {missing}"
-    for key in keys:
-        assert fields(MESSAGES_ZH[key]) == fields(key), f"{key!r}: the Chinese text has other fields"
-        assert CHINESE.search(MESSAGES_ZH[key]) or MESSAGES_ZH[key] == key, key  # English = the key itself
-
-
-def test_every_builder_text_and_word_has_chinese():
-    keys = (
-        builder_keys()
-        | {_genotype_words(gt) for gt in ("./.", "0/0", "1", "0/1", "1/1", "1/2")}
-        | {"not sequenced", "no genotype reported", "pass", "FAIL", "not assessed", "yes", "no", "not stated"}
-        | {
-            NOT_AVAILABLE,
-            NOT_IN_POPULATION,
-            "no score for this variant",
-            "not assessed (no score files configured)",
-            "same amino-acid change",
-            "another change at this codon",
-            "ClinVar (gene)",
-            "ClinVar (position)",
-            "candidates found",
-            "no candidate",
-            "stopped: sample QC failed",
-            "not classified",
-        }
-    )
-    assert {"local cohort not used", "variation {id}", "intolerant of loss of function"} <= keys
-    missing = sorted(k for k in keys if k not in MESSAGES_ZH)
-    assert not missing, f"no Chinese for {missing}"
-    assert all(fields(MESSAGES_ZH[k]) == fields(k) for k in keys)
-
-
-def test_sentence_templates_keep_their_fields():
-    for english, chinese in SENTENCES_ZH:
-        assert fields(chinese) == fields(english), english
-        assert CHINESE.search(chinese), english
-
-
-def test_a_sentence_is_translated_with_ids_and_numbers_kept_and_an_unknown_one_stays_english():
+def test_a_message_is_rendered_with_ids_and_numbers_kept_and_a_text_without_one_stays_english():
     t = Translator("zh")
-    assert t.sentence("missense_variant in XPC (p.Thr358Ile).") == "XPC 的错义变异（p.Thr358Ile）。"
-    assert t.sentence("Inheritance fits de novo and compound heterozygous in this family.") == (
-        "在此家系中符合新发（de novo）和复合杂合遗传。"
+    missense = message("{consequence} in {gene} ({change}).", consequence=word("missense_variant"), gene="XPC",
+                       change="p.Thr358Ile")  # fmt: skip
+    assert t.message(missense, "missense_variant in XPC (p.Thr358Ile).") == "XPC 的错义变异（p.Thr358Ile）。"
+    modes = message("Inheritance fits {modes} in this family.",
+                    modes=joined([word("de novo"), word("compound heterozygous")], " and "))  # fmt: skip
+    assert t.message(modes, "ignored") == "在此家系中符合新发（de novo）和复合杂合遗传。"
+    # A disease name with brackets is a plain field: it stays whole.
+    match = message("Phenotype likelihood ratio {lr} for {disease} ({id}); explained: {terms}.", lr="12",
+                    disease="Cardiomyopathy (dilated), 1D", id="OMIM:601494", terms="Syncope")  # fmt: skip
+    assert t.message(match, "ignored") == (
+        "表型似然比 12，对应 Cardiomyopathy (dilated), 1D（OMIM:601494）；可解释的表型：Syncope。"
     )
-    # A disease name with brackets stays whole; the id is matched as an id.
-    assert t.sentence("Phenotype match 0.88 to Cardiomyopathy (dilated), 1D (OMIM:601494): Syncope.") == (
-        "与 Cardiomyopathy (dilated), 1D（OMIM:601494）的表型匹配度 0.88：Syncope。"
+    assert t.said({"why": ["A sentence without a message."]}, "why") == ["A sentence without a message."]
+    assert Translator("en").message(missense, "missense_variant in XPC (p.Thr358Ile).") == (
+        "missense_variant in XPC (p.Thr358Ile)."
     )
-    assert t.sentence("A sentence no table knows.") == "A sentence no table knows."
-    english = "missense_variant in XPC (p.Thr358Ile)."
-    assert Translator("en").sentence(english) == english
     with pytest.raises(ValueError, match="not one of en, zh"):
         Translator("fr")
 
 
-@pytest.mark.parametrize("english, chinese", [
-    ("mother is recorded as female in the PED but looks male (chrX heterozygosity 0.01 over 1,234 calls): check for "
-     "a sample swap or a wrong sex in the PED.", "mother 在 PED 中记录为女，但基因型显示为男（chrX heterozygosity 0.01 "
-     "over 1,234 calls）：请核查是否样本调换或 PED 中性别有误。"),
-    ("father and proband are recorded in the PED as parent-child but their genotypes look unrelated (kinship 0.010, "
-     "expected 0.250; IBS0 0.0500 over 2,000 sites): check for a sample swap, or non-paternity / non-maternity.",
-     "father 与 proband 在 PED 中记录为亲子，但其基因型看起来是无亲缘关系（亲缘系数 0.010，预期 0.250；IBS0 0.0500，"
-     "基于 2,000 个位点）：请核查是否样本调换，或非亲生父亲/母亲。"),
-])  # fmt: skip
-def test_qc_failures_are_translated_with_sample_ids_and_numbers_kept(english, chinese):
-    assert Translator("zh").sentence(english) == chinese
-
-
 def payload() -> dict:
-    first = _candidate(1, HOSTILE_GENE, 4391, hgvs_c="c.412C>T", hgvs_p="p.Arg138Cys",
-                       why=[f"missense_variant in {HOSTILE_GENE} (p.Arg138Cys).", "Not observed in the population "
-                            "database.", "A sentence no table knows."])  # fmt: skip
+    why = with_messages("why", [
+        message("{consequence} in {gene} ({change}).", consequence=word("missense_variant"), gene=HOSTILE_GENE,
+                change="p.Arg138Cys"),
+        message("Not observed in the population database."),
+    ])  # fmt: skip
+    why["why"].append("A sentence no table knows.")  # no message (an older file): shown as written
+    why["why_messages"].append(None)
+    first = _candidate(1, HOSTILE_GENE, 4391, hgvs_c="c.412C>T", hgvs_p="p.Arg138Cys", **why)
     return {
         "family": "FAM<1>",
         "generated": "2026-12-02 02:00 UTC",
@@ -142,7 +66,7 @@ def payload() -> dict:
         ],  # fmt: skip
         "phenotype": {"observed": [{"id": "HP:0001639", "label": "Hypertrophic cardiomyopathy"}], "excluded": []},
         "funnel": [step(INPUT_RECORDS, 100), step(FITS, 2)],
-        "not_assessed": ["Structural and copy-number variants and repeat expansions are not assessed."],
+        **with_messages("not_assessed", [message(NOT_ASSESSED)]),
         "candidates": [first, _candidate(2, "MYH7", 5000, inheritance=["autosomal_dominant"])],
     }
 
@@ -194,11 +118,14 @@ def test_demo_run_in_chinese_translates_every_sentence_of_the_report(demo_run_zh
     family = demo_run_zh / truth["family"]
     payload = json.loads((family / "candidates.json").read_text())
     t = Translator("zh")
-    shown = [w for c in payload["candidates"] for w in c["why"]] + payload["not_assessed"]
-    shown += payload["qc"]["failures"] + payload["qc"]["warnings"]
-    shown += [text for c in payload["candidates"] if c.get("acmg") for text in _acmg_texts(c["acmg"])]
-    untranslated = sorted({s for s in shown if t.sentence(s) == s})
-    untranslated += sorted(s["step"] for s in payload["funnel"] if t.message(s.get("message"), s["step"]) == s["step"])
+    holders = [(c, "why") for c in payload["candidates"]] + [(payload, "not_assessed"), (payload["qc"], "failures"),
+               (payload["qc"], "warnings")]  # fmt: skip
+    holders += [(item, key) for c in payload["candidates"] if c.get("acmg") for item, key in _acmg_items(c["acmg"])]
+    shown = [(english, chinese) for holder, key in holders
+             for english, chinese in zip(_texts(holder, key), t.said(holder, key), strict=True)]  # fmt: skip
+    shown += [(s["step"], t.message(s.get("message"), s["step"])) for s in payload["funnel"]]
+    assert len(shown) > 100
+    untranslated = sorted({english for english, chinese in shown if not CHINESE.search(chinese)})
     assert not untranslated, f"sentences of the demo report without Chinese: {untranslated}"
 
     html = (family / "report.html").read_text()
@@ -226,9 +153,15 @@ def test_demo_pdf_in_chinese_has_the_chinese_text(demo_run_zh, truth):
     assert not [f for f in faces if re.search(r"CJK-(JP|KR|TC|HK)", f)], f"Chinese set in a non-SC face: {faces}"
 
 
-def _acmg_texts(result: dict) -> list[str]:
-    return ([c["evidence"] for c in result["criteria"]] + [n["evidence"] for n in result["not_met"]]
-            + [r["reason"] for r in result["for_review"]])  # fmt: skip
+def _texts(holder: dict, key: str) -> list[str]:
+    texts = holder.get(key) or []
+    return [texts] if isinstance(texts, str) else texts
+
+
+def _acmg_items(result: dict) -> list[tuple[dict, str]]:
+    """Each ACMG evidence or review reason: (the dict holding it, its key)."""
+    return ([(c, "evidence") for c in result["criteria"]] + [(n, "evidence") for n in result["not_met"]]
+            + [(r, "reason") for r in result["for_review"]])  # fmt: skip
 
 
 def test_acmg_evidence_and_review_reasons_are_translated():
@@ -276,14 +209,16 @@ def test_acmg_evidence_and_review_reasons_are_translated():
         assess({**deep, "scores": {"spliceai": 0.0}}), assess({**deep, "scores": {"spliceai": 0.5}}),
     ]  # fmt: skip
     t = Translator("zh")
-    texts = sorted({text for result in results for text in _acmg_texts(result)})
-    assert len(texts) > 50
+    said = {(text, chinese) for result in results for holder, key in _acmg_items(result)
+            for text, chinese in zip(_texts(holder, key), t.said(holder, key), strict=True)}  # fmt: skip
+    assert len(said) > 50
     english_words = re.compile(r"[A-Za-z]+ [a-z]+ [a-z]+")  # three English words in a row: left untranslated
-    untranslated = [text for text in texts if not CHINESE.search(t.sentence(text)) or english_words.search(
-        t.sentence(text))]  # fmt: skip
+    untranslated = sorted(text for text, chinese in said
+                          if not CHINESE.search(chinese) or english_words.search(chinese))  # fmt: skip
     assert not untranslated, f"ACMG texts without Chinese: {untranslated}"
     # ids, HGVS and numbers pass through unchanged
-    evidence = next(c["evidence"] for c in assess(ps1)["criteria"] if c["code"] == "PS1")
-    assert "800002" in t.sentence(evidence) and "p.Arg100Leu" in t.sentence(evidence)
-    pvs1 = next(c["evidence"] for c in assess(app_stop(200), CONFIRMED)["criteria"] if c["code"] == "PVS1")
-    assert t.sentence(pvs1).startswith("无义变异：") and "APP" in t.sentence(pvs1) and "；" in t.sentence(pvs1)
+    evidence = next(c for c in assess(ps1)["criteria"] if c["code"] == "PS1")
+    assert "800002" in t.said(evidence, "evidence")[0] and "p.Arg100Leu" in t.said(evidence, "evidence")[0]
+    pvs1 = next(c for c in assess(app_stop(200), CONFIRMED)["criteria"] if c["code"] == "PVS1")
+    (chinese,) = t.said(pvs1, "evidence")
+    assert chinese.startswith("无义变异：") and "APP" in chinese and "；" in chinese

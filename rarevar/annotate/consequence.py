@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 # The header side of an input's annotation is read with the inputs (before any job); the records are parsed here.
+from rarevar.base.messages import N_
 from rarevar.inputs.annotation_header import ann_fields, detect_source, vep_fields  # noqa: F401
 
 # Ensembl's order, most severe first, with its IMPACT class.
@@ -307,9 +308,9 @@ def most_severe(consequences: list[TranscriptConsequence]) -> TranscriptConseque
     return min(consequences, key=lambda c: (c.rank, not c.canonical, c.gene, c.transcript))
 
 
-CHOSEN_MANE = "MANE Select transcript"
-CHOSEN_CANONICAL = "Ensembl canonical transcript"
-CHOSEN_MOST_SEVERE = "most severe consequence (no MANE Select or canonical transcript tagged)"
+CHOSEN_MANE = N_("MANE Select transcript")
+CHOSEN_CANONICAL = N_("Ensembl canonical transcript")
+CHOSEN_MOST_SEVERE = N_("most severe consequence (no MANE Select or canonical transcript tagged)")
 
 
 def display_consequence(

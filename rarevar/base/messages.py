@@ -70,6 +70,11 @@ def english(value) -> str:
     return str(value)
 
 
+def with_messages(key: str, messages: list[dict]) -> dict:
+    """`key`: the English texts of `messages`; `key_messages`: the messages, for the report's other languages."""
+    return {key: [english(m) for m in messages], f"{key}_messages": messages}
+
+
 def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 

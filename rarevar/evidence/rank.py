@@ -306,10 +306,10 @@ def explain(scored: Scored, max_af: float) -> list[dict]:
     modes = json.loads(row["inheritance"])
     possible = json.loads(row["possible_inheritance"])
     if modes:
-        why.append(message("Inheritance fits {modes} in this family.", modes=_modes(modes, " and ")))
+        why.append(message("Inheritance fits {modes} in this family.", modes=_modes(modes, N_(" and "))))
     elif possible:
         why.append(message("Inheritance could fit {modes_or} if the genotypes of missing relatives are favourable.",
-                           modes_or=_modes(possible, " or ")))  # fmt: skip
+                           modes_or=_modes(possible, N_(" or "))))  # fmt: skip
     partners = json.loads(row["partners"])
     if partners:
         why.append(message("Second variant of the compound heterozygote in {gene}: {partners}.", gene=row["gene"],

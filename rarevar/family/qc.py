@@ -35,7 +35,7 @@ import pysam
 from rarevar.base import genome
 from rarevar.base.bcftools import query_table
 from rarevar.base.funnel import write_json_atomic
-from rarevar.base.messages import N_, english, message, word
+from rarevar.base.messages import N_, message, with_messages, word
 from rarevar.family.genotype_table import decoded, genotype_codes
 from rarevar.family.inheritance import HET, HOM_ALT, HOM_REF, MISSING
 from rarevar.inputs.pedigree import Pedigree, family_for
@@ -417,19 +417,19 @@ def relatedness(g: Genotypes, where: Regions, good: np.ndarray, pedigree: Pedigr
 def _relatedness_message(pair: dict) -> dict:
     expected, inferred = pair["expected"], pair["inferred"]
     looks = {
-        "duplicate": "the same person",
-        "parent-child": "parent and child",
-        "siblings": "full siblings",
-        "unrelated": "unrelated",
+        "duplicate": N_("the same person"),
+        "parent-child": N_("parent and child"),
+        "siblings": N_("full siblings"),
+        "unrelated": N_("unrelated"),
     }.get(inferred, f"{inferred} relatives")
     if inferred == "duplicate":
-        why = "a duplicated sample (or identical twins)"
+        why = N_("a duplicated sample (or identical twins)")
     elif inferred == "unrelated":
-        why = "a sample swap, or non-paternity / non-maternity"
+        why = N_("a sample swap, or non-paternity / non-maternity")
     elif expected == "unrelated":
-        why = "a sample swap, or relatives the PED does not record"
+        why = N_("a sample swap, or relatives the PED does not record")
     else:
-        why = "a sample swap or a wrong relationship in the PED"
+        why = N_("a sample swap or a wrong relationship in the PED")
     return message(
         "{a} and {b} are recorded in the PED as {expected} but their genotypes look {looks} (kinship {kinship}, "
         "expected {expected_kinship}; IBS0 {ibs0} over {n} sites): check for {why}.",
@@ -757,11 +757,6 @@ def family_qc(vcf: str | list[str], pedigree: Pedigree, build: str, settings: di
         "records": {"used": int(len(g.pos)), "skipped_not_biallelic": g.skipped_not_biallelic},
         "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
     }
-
-
-def with_messages(key: str, messages: list[dict]) -> dict:
-    """`key`: the English texts of `messages`; `key_messages`: the messages, for the report's other languages."""
-    return {key: [english(m) for m in messages], f"{key}_messages": messages}
 
 
 def qc_stage(vcf: str | list[str], ped: str, family: str, build: str, out: str) -> None:

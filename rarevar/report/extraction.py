@@ -6,8 +6,8 @@ ids. Python sources are read with `ast`, which finds exactly the calls that carr
   argument (both branches of a conditional, the values of a literal `{...}.get(key, default)`);
 - `joined(items, "...")`, `t.join(items, "...")`: the separator;
 - `C_("context", "...")`: a word with a context (`msgctxt`), such as an impact "moderate".
-Templates are read with Jinja's own parser: calls of `_`/`t` with literals, and the literal lists a template loops
-over when the loop body translates the loop variable.
+Templates are read with Jinja's own parser: calls of `_`/`t` with literals, `t.join` separators, and the literal
+lists a template loops over when the loop body translates the loop variable.
 """
 
 from __future__ import annotations
@@ -87,6 +87,10 @@ def template_messages(source: str) -> Iterator[tuple[int, str]]:
                     yield call.lineno, const.value
             if isinstance(call.args[0], nodes.Const) and isinstance(call.args[0].value, str):
                 yield call.lineno, call.args[0].value
+    for call in tree.find_all(nodes.Call):  # t.join(items, " or "): the separator
+        if (isinstance(call.node, nodes.Getattr) and call.node.attr == "join" and isinstance(call.node.node, nodes.Name)
+                and call.node.node.name == "t" and len(call.args) == 2 and isinstance(call.args[1], nodes.Const)):
+            yield call.lineno, call.args[1].value
     for loop in tree.find_all(nodes.For):
         calls = [c for c in loop.find_all(nodes.Call) if isinstance(c.node, nodes.Name) and c.args]
         translates_item = any(c.node.name in {"_", "t"} and isinstance(c.args[0], nodes.Name) for c in calls)

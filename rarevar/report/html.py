@@ -57,15 +57,17 @@ BUILDS = {
 # --- public API ----------------------------------------------------------------------------------
 
 
-def render_report(payload: dict, language: str = "en") -> str:
-    """The complete HTML page for one family's candidates.json payload, in English or Chinese ("zh")."""
-    return _template().render(**build_context(payload if isinstance(payload, dict) else {}, language))
+def render_report(payload: dict, language: str = "en", term_labels: dict[str, str] | None = None) -> str:
+    """The complete HTML page for one family's candidates.json payload, in English or Chinese ("zh"), HPO term labels
+    from `term_labels` (translated: rarevar.report.term_labels) where given."""
+    context = build_context(payload if isinstance(payload, dict) else {}, language, term_labels)
+    return _template().render(**context)
 
 
-def write_report(payload: dict, path, language: str = "en") -> None:
+def write_report(payload: dict, path, language: str = "en", term_labels: dict[str, str] | None = None) -> None:
     """Render and write atomically: a reader never sees a half-written report."""
     # bytes: newline translation would break the CSP hash
-    write_bytes_atomic(path, render_report(payload, language).encode("utf-8"))
+    write_bytes_atomic(path, render_report(payload, language, term_labels).encode("utf-8"))
 
 
 # --- template ------------------------------------------------------------------------------------
@@ -98,9 +100,9 @@ def _template():
 # --- context -------------------------------------------------------------------------------------
 
 
-def build_context(payload: dict, language: str = "en") -> dict:
+def build_context(payload: dict, language: str = "en", term_labels: dict[str, str] | None = None) -> dict:
     """Turn the payload into display-ready values, tolerating missing or empty keys."""
-    t = Translator(language)
+    t = Translator(language, term_labels)
     settings = _dict(payload.get("settings"))
     build = _text(settings.get("genome_build"))
     samples = [s for s in _list(payload.get("samples")) if isinstance(s, dict)]
@@ -122,8 +124,9 @@ def build_context(payload: dict, language: str = "en") -> dict:
         "samples": [_sample_row(s, t) for s in samples],
         # Our own markup; every input string inside it was escaped by draw_pedigree.
         "pedigree_svg": Markup(draw_pedigree(samples, t.word)),
-        "observed": _terms(phenotype.get("observed")),
-        "excluded": _terms(phenotype.get("excluded")),
+        "observed": _terms(phenotype.get("observed"), t),
+        "excluded": _terms(phenotype.get("excluded"), t),
+        "terms_in_english": _terms_in_english(phenotype, t),
         "replaced_terms": t.said(phenotype, "notes"),
         "candidates": candidates,
         "top": candidates[:TOP_CARDS],
@@ -217,14 +220,29 @@ def _resource_text(item: dict) -> str:
     return json.dumps(item, sort_keys=True, default=str)
 
 
-def _terms(items) -> list[dict]:
+def _terms(items, t: Translator) -> list[dict]:
     terms = []
     for item in _list(items):
         if isinstance(item, dict) and (item.get("id") or item.get("label")):
-            terms.append({"id": _text(item.get("id")), "label": _text(item.get("label"))})
+            term_id = _text(item.get("id"))
+            terms.append({"id": term_id, "label": t.term_label(term_id, _text(item.get("label")))})
         elif isinstance(item, str) and item:
             terms.append({"id": item, "label": ""})
     return terms
+
+
+def _terms_in_english(phenotype: dict, t: Translator) -> str:
+    """A note when the report's language is not English and some of the patient's term labels are shown in English."""
+    ids = [term["id"] for key in ("observed", "excluded") for term in _terms(phenotype.get(key), t)]
+    if t.language == "en" or not ids:
+        return ""
+    if not t.term_labels:
+        return t("HPO term labels are shown in English: no translated labels were configured (resources: hpo_labels).")
+    untranslated = sum(term_id not in t.term_labels for term_id in ids)
+    if not untranslated:
+        return ""
+    return t("{n} of {total} HPO term labels have no translation and are shown in English.", n=untranslated,
+             total=len(ids))  # fmt: skip
 
 
 def _sample_row(sample: dict, t: Translator) -> dict:
@@ -305,7 +323,7 @@ def _candidate(c: dict, samples: list[dict], roles: dict[str, str], build: str, 
         "score": _score(c.get("score"), t),
         "disease": {"id": _text(disease.get("id")), "name": _text(disease.get("name"))} if disease else None,
         "disease_url": _omim_url(disease.get("id")),
-        "matched_terms": _terms(c.get("matched_terms")),
+        "matched_terms": _terms(c.get("matched_terms"), t),
         "why": t.said(c, "why"),
         "acmg": _acmg(c, t),
         "links": [(t(label), url) for label, url in _links(c, build)],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rarevar import __version__
 from rarevar.base.atomic import write_bytes_atomic
+from rarevar.report.i18n import Translator
 
 TOP = 5
 SEX = {"male": "MALE", "female": "FEMALE"}
@@ -78,7 +79,9 @@ def variation_descriptor(candidate: dict, proband: str, build: str, gene_ids: di
     return descriptor
 
 
-def interpretation(candidate: dict, family: str, proband: str, build: str, gene_ids: dict[str, int]) -> dict:
+def interpretation(
+    candidate: dict, family: str, proband: str, build: str, gene_ids: dict[str, int], t: Translator
+) -> dict:
     acmg = ACMG.get((candidate.get("acmg") or {}).get("classification", ""), "NOT_PROVIDED")
     diagnosis: dict = {
         "genomicInterpretations": [
@@ -100,11 +103,12 @@ def interpretation(candidate: dict, family: str, proband: str, build: str, gene_
         "id": f"{family}-rarevar-candidate-{candidate['rank']}",
         "progressStatus": "IN_PROGRESS",  # candidates for the team to review, not a diagnosis
         "diagnosis": diagnosis,
-        "summary": " ".join(candidate.get("why", [])),
+        "summary": " ".join(t.said(candidate, "why")),  # free text, in the report's language
     }
 
 
-def phenopacket(payload: dict, created: str, gene_ids: dict[str, int]) -> dict:
+def phenopacket(payload: dict, created: str, gene_ids: dict[str, int], language: str = "en") -> dict:
+    t = Translator(language)
     samples = payload.get("samples", [])
     proband = next((s for s in samples if s.get("role") == "proband"), samples[0] if samples else {"id": ""})
     family = payload.get("family", "")
@@ -118,7 +122,7 @@ def phenopacket(payload: dict, created: str, gene_ids: dict[str, int]) -> dict:
         "subject": {"id": proband["id"], "sex": SEX.get(proband.get("sex", ""), "UNKNOWN_SEX")},
         "phenotypicFeatures": features,
         "interpretations": [
-            interpretation(c, family, proband["id"], build, gene_ids) for c in payload.get("candidates", [])[:TOP]
+            interpretation(c, family, proband["id"], build, gene_ids, t) for c in payload.get("candidates", [])[:TOP]
         ],
         "metaData": {
             "created": created,
@@ -129,8 +133,8 @@ def phenopacket(payload: dict, created: str, gene_ids: dict[str, int]) -> dict:
     }
 
 
-def write_phenopacket(payload: dict, created: str, path: str | Path) -> None:
+def write_phenopacket(payload: dict, created: str, path: str | Path, language: str = "en") -> None:
     from rarevar.phenotype.hpo import gene_ids
 
-    packet = phenopacket(payload, created, gene_ids())
+    packet = phenopacket(payload, created, gene_ids(), language)
     write_bytes_atomic(path, (json.dumps(packet, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))

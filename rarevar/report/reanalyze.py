@@ -130,10 +130,10 @@ def _term_ids(payload: dict, kind: str) -> dict[str, str]:
 def phenotype_changes(previous: dict, current: dict) -> list[dict]:
     """HPO terms added to or removed from the patient between the runs."""
     rows = []
-    for kind in ("observed", "excluded"):
+    for kind in (N_("observed"), N_("excluded")):
         before, after = _term_ids(previous, kind), _term_ids(current, kind)
-        for change, terms, labels in (("added", set(after) - set(before), after),
-                                      ("removed", set(before) - set(after), before)):  # fmt: skip
+        for change, terms, labels in ((N_("added"), set(after) - set(before), after),
+                                      (N_("removed"), set(before) - set(after), before)):  # fmt: skip
             rows += [{"kind": kind, "change": change, "id": t, "label": labels[t]} for t in sorted(terms)]
     return rows
 
@@ -263,7 +263,8 @@ def _moved(old: dict, new: dict) -> dict | None:
     before, after = _number(old.get("rank")), _number(new.get("rank"))
     if before is None or after is None or before == after:
         return None
-    return {"rank_before": int(before), "rank_after": int(after), "direction": "up" if after < before else "down",
+    direction = N_("up") if after < before else N_("down")
+    return {"rank_before": int(before), "rank_after": int(after), "direction": direction,
             **_reasons(_move_reasons(old, new))}  # fmt: skip
 
 

@@ -26,7 +26,9 @@ CONSEQUENCES = (
     N_("5_prime_UTR_variant"), N_("3_prime_UTR_variant"), N_("non_coding_transcript_exon_variant"),
     N_("intron_variant"), N_("NMD_transcript_variant"), N_("non_coding_transcript_variant"),
     N_("upstream_gene_variant"), N_("downstream_gene_variant"), N_("regulatory_region_variant"),
-    N_("intergenic_variant"),
+    N_("intergenic_variant"), N_("feature_elongation"), N_("feature_truncation"), N_("coding_transcript_variant"),
+    N_("TFBS_ablation"), N_("TFBS_amplification"), N_("TF_binding_site_variant"), N_("regulatory_region_ablation"),
+    N_("regulatory_region_amplification"), N_("sequence_variant"),
     N_("missense"), N_("synonymous"), N_("stop_gained_NMD"), N_("frameshift"), N_("splice_acceptor"),
     N_("splice_donor"), N_("splice_region"), N_("inframe_deletion_NMD"), N_("start_lost_NMD"), N_("intron"),
     N_("5_prime_utr"), N_("3_prime_utr"), N_("non_coding"),
@@ -40,6 +42,22 @@ CLINVAR_SIGNIFICANCES = (
     N_("Pathogenic/Likely pathogenic"), N_("uncertain significance"), N_("Uncertain significance"),
     N_("likely benign"), N_("Likely benign"), N_("benign"), N_("Benign"), N_("Benign/Likely benign"),
     N_("Conflicting classifications of pathogenicity"),
+)  # fmt: skip
+
+# Inheritance mode ids as the not-assessed notes write them ("x linked recessive": the id with spaces).
+MODE_IDS = (
+    N_("autosomal recessive"), N_("x linked recessive"), N_("x linked dominant"), N_("x linked de novo"),
+    N_("x-linked de novo"), N_("uniparental isodisomy"),
+)  # fmt: skip
+
+# ACMG strengths as the report shows them (the others are written by rarevar.evidence.rank).
+STRENGTHS = (N_("stand-alone"),)
+
+# Relationships from a PED and from genotypes (rarevar.inputs.pedigree, rarevar.family.qc).
+RELATIONSHIPS = (
+    N_("parent-child"), N_("siblings"), N_("half-siblings"), N_("grandparent-grandchild"), N_("avuncular"),
+    N_("first cousins"), N_("duplicate"), N_("unrelated"), N_("first-degree relatives"), N_("second-degree relatives"),
+    N_("third-degree relatives"),
 )  # fmt: skip
 
 PEDIGREE = (

@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 from rarevar.base.atomic import write_bytes_atomic
+from rarevar.report.i18n import Translator
+from rarevar.report.messages import SOURCE_LANGUAGE
 from rarevar.report.outputs import TSV_COLUMNS, candidate_rows
 
 # Excel's limit on the characters of one cell; a longer value is cut, and the cell says so.
@@ -34,18 +36,28 @@ def _typed(text: str):
     return int(number) if number.is_integer() and text.lstrip("-").isdigit() else number
 
 
-def _qc_rows(qc: dict) -> list[list[str]]:
-    rows = [["check", "result", "detail"]]
-    rows.append(["overall", "passed" if qc.get("passed") else "failed", ""])
-    rows += [["failure", "", text] for text in qc.get("failures", [])]
-    rows += [["warning", "", text] for text in qc.get("warnings", [])]
+def _qc_rows(qc: dict, t: Translator) -> list[list[str]]:
+    rows = [[t("check"), t("result"), t("detail")]]
+    rows.append([t("overall"), t("passed") if qc.get("passed") else t("failed"), ""])
+    rows += [[t("failure"), "", text] for text in t.said(qc, "failures")]
+    rows += [[t("warning"), "", text] for text in t.said(qc, "warnings")]
     for sample, facts in qc.get("samples", {}).items():
         ok = facts.get("sex_ok", True)
-        rows.append([f"sample {sample}", "ok" if ok else "sex mismatch", _facts(facts)])
+        rows.append([t("sample {sample}", sample=sample), t("ok") if ok else t("sex mismatch"), _facts(facts)])
     for pair in qc.get("relatedness", []):
-        rows.append(["relatedness", "ok" if pair.get("ok", True) else "flagged", _facts(pair)])
+        rows.append([t("relatedness"), t("ok") if pair.get("ok", True) else t("flagged"), _facts(pair)])
     for trio in qc.get("mendelian", []):
-        rows.append(["Mendelian errors", "ok" if trio.get("ok", True) else "flagged", _facts(trio)])
+        rows.append([t("Mendelian errors"), t("ok") if trio.get("ok", True) else t("flagged"), _facts(trio)])
+    return rows
+
+
+def _candidate_rows(candidates: list[dict], t: Translator) -> list[list[str]]:
+    """The TSV's rows (column names are field names, as in the TSV); the why-lines in the report's language."""
+    rows = candidate_rows(candidates)
+    if t.language != SOURCE_LANGUAGE:
+        why = TSV_COLUMNS.index("why")
+        for row, candidate in zip(rows, candidates, strict=True):
+            row[why] = " | ".join(t.said(candidate, "why"))
     return rows
 
 
@@ -61,13 +73,15 @@ def _settings_rows(payload: dict) -> list[list[str]]:
     return rows
 
 
-def write_xlsx(payload: dict, path: str | Path) -> None:
+def write_xlsx(payload: dict, path: str | Path, language: str = "en") -> None:
+    """Three sheets: candidates, QC and settings; texts for a reader in the report's language."""
     from openpyxl import Workbook
 
+    t = Translator(language)
     book = Workbook()
     sheets = {
-        "candidates": [TSV_COLUMNS, *candidate_rows(payload.get("candidates", []))],
-        "QC": _qc_rows(payload.get("qc", {})),
+        "candidates": [TSV_COLUMNS, *_candidate_rows(payload.get("candidates", []), t)],
+        "QC": _qc_rows(payload.get("qc", {}), t),
         "settings": _settings_rows(payload),
     }
     book.remove(book.active)

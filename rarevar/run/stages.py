@@ -13,12 +13,11 @@ from rarevar.annotate.clinvar import read_codon_table
 from rarevar.annotate.consequence import detect_source
 from rarevar.base.bcftools import versions as htslib_versions
 from rarevar.base.funnel import REPORTED, REPORTED_NONE, read_steps, step
-from rarevar.base.messages import english, message
+from rarevar.base.messages import english, message, with_messages
 from rarevar.errors import InputError
 from rarevar.evidence.acmg import AcmgContext, parentage_from_qc
 from rarevar.evidence.candidates import select_candidates
 from rarevar.evidence.rank import rank_candidates
-from rarevar.family.qc import with_messages
 from rarevar.inputs.pedigree import family_for
 from rarevar.phenotype.hpo import gene_diseases, hpo_version, read_phenotype, term_labels
 from rarevar.report.outputs import (
@@ -168,20 +167,27 @@ def _now() -> dt.datetime:
 
 
 def report_stage(
-    candidates_json: str, out_html: str, out_xlsx: str, out_phenopacket: str, language: str = "en"
+    candidates_json: str,
+    out_html: str,
+    out_xlsx: str,
+    out_phenopacket: str,
+    language: str = "en",
+    hpo_labels: str | None = None,
 ) -> None:
     from rarevar.report.html import write_report
     from rarevar.report.phenopacket import write_phenopacket
+    from rarevar.report.term_labels import read_term_labels
     from rarevar.report.xlsx import write_xlsx
 
     payload = read_json(candidates_json)
+    term_labels = read_term_labels(hpo_labels, language) if hpo_labels else None
     now = _now()
-    write_xlsx(payload, out_xlsx)
+    write_xlsx(payload, out_xlsx, language)
     # The run date lives only in the report and the Phenopacket (which requires it), so the other outputs are
     # identical between runs.
-    write_phenopacket(payload, now.isoformat().replace("+00:00", "Z"), out_phenopacket)
+    write_phenopacket(payload, now.isoformat().replace("+00:00", "Z"), out_phenopacket, language)
     payload["generated"] = now.strftime("%Y-%m-%d %H:%M UTC")
-    write_report(payload, out_html, language)
+    write_report(payload, out_html, language, term_labels)
 
 
 def summary_stage(candidates_jsons: list[str], results_dir: str, out_html: str, language: str = "en") -> None:

@@ -52,6 +52,17 @@ def check_resources(config: dict) -> None:
             raise InputError(path, f"the {name} resource is not indexed", f"Run `bcftools index {path}`")
     check_constraint(config)
     check_score_sources(config, list(read_fai(reference)))
+    check_term_labels(config)
+
+
+def check_term_labels(config: dict) -> None:
+    """Translated HPO labels, when configured, are read as the report will read them."""
+    from rarevar.report.term_labels import read_term_labels
+
+    path = resource_path(config, "hpo_labels")
+    if path is not None:
+        check_file(path, "HPO label file", "Fix `resources: hpo_labels` in the config")
+        read_term_labels(path, config["report"]["language"])
 
 
 def check_constraint(config: dict) -> None:

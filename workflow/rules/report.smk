@@ -1,12 +1,15 @@
 rule report:
     input:
         json=rules.rank.output.json,
+        hpo_labels=optional_resource("hpo_labels"),
     output:
         html=f"{RESULTS}/{{family}}/report.html",
         xlsx=f"{RESULTS}/{{family}}/candidates.xlsx",
         phenopacket=f"{RESULTS}/{{family}}/phenopacket.json",
     params:
         language=config["report"]["language"],
+        hpo_labels=optional_flag("--hpo-labels", "hpo_labels"),
+        resources=resource_signatures("hpo_labels"),
     conda:
         "../envs/rarevar.yaml"
     log:
@@ -15,7 +18,7 @@ rule report:
         f"{RESULTS}/benchmarks/report/{{family}}.tsv",
     shell:
         "rarevar report --candidates {input.json:q} --out {output.html:q} --xlsx {output.xlsx:q}"
-        " --phenopacket {output.phenopacket:q} --language {params.language:q} 2> {log:q}"
+        " --phenopacket {output.phenopacket:q} --language {params.language:q} {params.hpo_labels} 2> {log:q}"
 
 
 rule pdf:
