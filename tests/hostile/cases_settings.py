@@ -55,6 +55,20 @@ def _config_bytes(change):
     return build
 
 
+def _hpo_labels(text: str, language: str = "zh"):
+    """A translated HPO label file with `text`, configured for a report in `language`."""
+
+    def build(folder: Path) -> Setup:
+        labels = folder / "hpo-labels.tsv"
+        labels.write_text(text, encoding="utf-8")
+        return Setup(config={"resources": {"hpo_labels": str(labels)}, "report": {"language": language}})
+
+    return build
+
+
+BABELON_HEADER = "source_language\ttranslation_language\tsubject_id\tpredicate_id\tsource_value\ttranslation_value\n"
+
+
 # --- VCFs -----------------------------------------------------------------------------------------------------
 
 CSQ_FORMAT = "Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|HGVSc|HGVSp"
@@ -211,6 +225,13 @@ CASES = [
     Case("config_byte_order_mark", "the config saved with a UTF-8 byte-order mark", "invalid",
          _config_bytes(lambda data: b"\xef\xbb\xbf" + data),
          expect="line 1: config file starts with a UTF-8 byte-order mark"),
+    Case("hpo_labels_space_separated", "translated HPO labels separated from their ids by spaces, not a tab",
+         "invalid", _hpo_labels("HP:0001639 肥厚型心肌病\n"),
+         expect="line 1: expected an HPO term id and its label separated by a tab"),
+    Case("hpo_labels_other_language", "a French Babelon label profile for a report in Chinese", "invalid",
+         _hpo_labels(BABELON_HEADER + "en\tfr\tHP:0001639\trdfs:label\tHypertrophic cardiomyopathy\t"
+                     "Cardiomyopathie hypertrophique\n"),
+         expect="line 2: the labels are in 'fr' but the report is in 'zh'"),
     Case("config_latin1_comment", "the config with a Latin-1 comment on its third line", "invalid",
          _config_bytes(lambda data: b"\n".join(data.split(b"\n")[:2] + [b"# r\xe9glages"] + data.split(b"\n")[2:])),
          expect="line 3: config file is not UTF-8 (byte 0xe9"),
