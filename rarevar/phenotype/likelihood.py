@@ -22,7 +22,9 @@ numpy operations instead of one ontology similarity call per gene.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -235,7 +237,24 @@ def _propagate(present: np.ndarray, ancestors: list[dict[int, int]], n_terms: in
 
 @functools.cache
 def model() -> Model:
-    """Built once per process from the ontology package and the frequency table (about two seconds)."""
+    """Built from the ontology package and the frequency table (about two seconds), once per version of them and
+    of this code: kept in the per-user cache (rarevar.base.user_cache; the rank stage's largest cost otherwise)."""
+    import importlib.metadata
+    import pickle
+
+    from rarevar import __version__
+    from rarevar.base.user_cache import cached
+    from rarevar.phenotype import hpo, term_frequency
+    from rarevar.resources import gene_disease
+
+    code = [Path(m.__file__).read_bytes() for m in (hpo, term_frequency, gene_disease, sys.modules[__name__])]
+    version = hashlib.sha256(b"".join(code)).hexdigest() + __version__ + importlib.metadata.version("hpo3")
+    built = cached("phenotype-model", [TERM_FREQUENCY, hpo.GENE_DISEASE], version,
+                   lambda: pickle.dumps(_build_model(), protocol=pickle.HIGHEST_PROTOCOL))  # fmt: skip
+    return pickle.loads(built)  # a private folder's entry (see user_cache): as trusted as the code itself
+
+
+def _build_model() -> Model:
     from rarevar.phenotype.term_frequency import read_term_frequency
 
     hpo = ontology()

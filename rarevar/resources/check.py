@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rarevar.errors import InputError
+from rarevar.resources.checksums import cached_sha256
 from rarevar.resources.download import MANIFEST, read_manifest
-from rarevar.resources.gene_disease import sha256
 
-# Above this size only the recorded size is compared on every run; `rarevar resources verify` reads it all.
+# Above this size only the recorded size is compared on every run; `rarevar resources verify` reads it all. Below it
+# the checksum is read once per version of the file (rarevar.resources.checksums).
 FULL_CHECK_BYTES = 256 * 1024 * 1024
 
 
@@ -23,7 +24,7 @@ def check_against_manifest(path: Path) -> None:
     size = path.stat().st_size
     changed = "size" in entry and entry["size"] != size
     if not changed and entry.get("sha256") and size <= FULL_CHECK_BYTES:
-        changed = sha256(path) != entry["sha256"]
+        changed = cached_sha256(path) != entry["sha256"]
     if changed:
         raise InputError(
             path,

@@ -30,7 +30,7 @@ from rarevar.report.outputs import (
     write_vcf,
     yield_messages,
 )
-from rarevar.resources.gene_disease import sha256
+from rarevar.resources.checksums import cached_sha256
 
 HPO_ANNOTATION_RELEASE = "2025-01-16"  # of resources/hpo/gene_disease.tsv.gz (see its manifest)
 
@@ -68,14 +68,15 @@ def load_constraint(path: str) -> dict[str, dict]:
 
 
 def resource_versions(resources: dict[str, str]) -> dict:
-    """A checksum per resource file, so a report says exactly what it was made from."""
+    """A checksum per resource file, so a report says exactly what it was made from: the one its manifest records,
+    else read once per version of the file (rarevar.resources.checksums), not on every run."""
     versions = {}
     for name, path in resources.items():
         manifest = Path(path).parent / "manifest.json"
         known = {}
         if manifest.is_file():
             known = {f["name"]: f.get("sha256") for f in read_json(manifest).get("files", [])}
-        versions[name] = {"file": Path(path).name, "sha256": known.get(Path(path).name) or sha256(path)}
+        versions[name] = {"file": Path(path).name, "sha256": known.get(Path(path).name) or cached_sha256(path)}
     return versions
 
 
