@@ -67,7 +67,7 @@ def versions() -> dict[str, str]:
 
 def count_records(path: str) -> int:
     """Records in a VCF/BCF, from its index when it has one."""
-    if not any(os.path.exists(f"{path}.{ext}") for ext in ("csi", "tbi")):
+    if not has_index(path):
         return _read_through(path)
     try:
         out = _bcftools.index("--nrecords", path)
@@ -86,8 +86,26 @@ def records_in(path: str, contigs: str | None = None) -> int:
     return sum(int(fields[2]) for fields in (line.split("\t") for line in lines) if fields[0] in wanted)
 
 
+def has_index(path: str) -> bool:
+    return any(os.path.exists(f"{path}.{ext}") for ext in ("csi", "tbi"))
+
+
+def read_in_order(path: str) -> pysam.VariantFile:
+    """A VCF/BCF opened to be read from start to end, which needs no index. pysam looks for one on opening, and
+    htslib logs a missing one as an error ("Could not retrieve index file"): that look-up is quiet when no index is
+    beside the file. Only the opening is quiet: a file that cannot be opened still raises, and htslib's messages
+    about records, or about an index that is there but damaged or older than the data, are still written."""
+    if has_index(path):
+        return pysam.VariantFile(path)
+    previous = pysam.set_verbosity(0)
+    try:
+        return pysam.VariantFile(path)
+    finally:
+        pysam.set_verbosity(previous)
+
+
 def vcf_samples(path: str) -> list[str]:
-    with pysam.VariantFile(path) as vcf:
+    with read_in_order(path) as vcf:
         return list(vcf.header.samples)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pysam
 
 from rarevar.base.atomic import temporary_name
-from rarevar.base.bcftools import bcftools, count_records
+from rarevar.base.bcftools import bcftools, count_records, read_in_order
 from rarevar.resources.download import record_built
 
 # Store field -> accepted source names, newest release first.
@@ -108,7 +108,7 @@ def _copy_record(record, out_header, direct: dict[str, str], derived: dict[str, 
 
 def build_frequency_store(vcf: str, out: str, reference: str | None = None) -> dict:
     """Write `out` (BCF + .csi); return a summary {records_in, records_out, fields, derived}."""
-    with pysam.VariantFile(vcf) as source:
+    with read_in_order(vcf) as source:
         info = set(source.header.info)
         direct, derived = plan_fields(info)
         if "AF" not in direct and not ("AC" in direct and "AN" in direct):

@@ -148,12 +148,11 @@ def validate_batch(config: dict, deep: bool = False) -> list[FamilyInputs]:
 def batch_inputs(config: dict) -> list[FamilyInputs]:
     """The families as a workflow job needs them, without checking them again: a job that a cluster runs reads
     the Snakefile anew, and its main process has already checked every input (HPO terms need the ontology loaded,
-    about a second per job)."""
-    import pysam
+    about a second per job). An unindexed VCF is opened without htslib's "could not retrieve index" in each job's
+    log."""
+    from rarevar.base.bcftools import vcf_samples
 
     inputs = []
     for row in read_families(config["families"]):
-        with pysam.VariantFile(row.vcf) as vcf:
-            samples = list(vcf.header.samples)
-        inputs.append(FamilyInputs(row, family_for(row.ped, row.family_id), None, samples))
+        inputs.append(FamilyInputs(row, family_for(row.ped, row.family_id), None, vcf_samples(row.vcf)))
     return inputs
