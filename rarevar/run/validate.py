@@ -12,6 +12,7 @@ from rarevar.family.gvcf import gvcf_contigs, open_gvcf, open_gvcfs, require_mem
 from rarevar.inputs.config import resource_path, score_sources
 from rarevar.inputs.families import FamilyRow, read_families
 from rarevar.inputs.pedigree import Pedigree, family_for
+from rarevar.inputs.resource_build import check_resource_contents
 from rarevar.inputs.vcfcheck import check_contigs, check_vcf, read_fai, scan_records
 from rarevar.phenotype.hpo import Phenotype, read_phenotype
 from rarevar.resources.check import check_against_manifest
@@ -50,6 +51,7 @@ def check_resources(config: dict) -> None:
             raise InputError(path, f"the {name} resource does not exist", "Fix `resources` in the config")
         if not (Path(f"{path}.tbi").is_file() or Path(f"{path}.csi").is_file()):
             raise InputError(path, f"the {name} resource is not indexed", f"Run `bcftools index {path}`")
+    check_resource_contents(config)
     check_constraint(config)
     check_score_sources(config, list(read_fai(reference)))
     check_term_labels(config)

@@ -187,6 +187,50 @@ def _dump(config: dict) -> bytes:
     return yaml.safe_dump(config).encode("utf-8")
 
 
+# --- resources that cannot serve the run (rarevar.inputs.resource_build) -------------------------------------
+
+
+def _population_store(change):
+    """The demo's population store with its text changed by `change` (header lines, records), bgzipped + indexed."""
+
+    def build(folder: Path) -> Setup:
+        with gzip.open(DEMO / "population.vcf.gz", "rt") as handle:
+            lines = handle.read().splitlines()
+        path = folder / "population.vcf"
+        path.write_text("\n".join(change(lines)) + "\n")
+        store = pysam.tabix_index(str(path), preset="vcf", force=True)
+        return Setup(config={"resources": {"population": store}})
+
+    return build
+
+
+def _gene_models(change):
+    def build(folder: Path) -> Setup:
+        with gzip.open(DEMO / "genes.gff3.gz", "rt") as handle:
+            lines = handle.read().splitlines()
+        path = folder / "genes.gff3.gz"
+        path.write_bytes(gzip.compress(("\n".join(change(lines)) + "\n").encode()))
+        return Setup(config={"resources": {"genes": str(path)}})
+
+    return build
+
+
+def _empty_reference(folder: Path) -> Setup:
+    reference = folder / "reference.fa"
+    reference.write_text("")
+    Path(f"{reference}.fai").write_text("")
+    return Setup(config={"resources": {"reference": str(reference)}})
+
+
+def _grch38_chr1(lines: list[str]) -> list[str]:
+    return [line.replace("##contig=<ID=chr1,length=44699>", "##contig=<ID=chr1,length=248956422>") for line in lines]
+
+
+def _gnomad_v2_reference(lines: list[str]) -> list[str]:
+    reference = "##reference=file:///seq/references/Homo_sapiens_assembly19/v1/Homo_sapiens_assembly19.fasta"
+    return [reference if line.startswith("##reference=") else line for line in lines]
+
+
 CASES = [
     # Phenopackets
     Case("phenopacket_excluded_as_string", 'a Phenopacket feature with "excluded": "false" (a string, not false)',
@@ -235,6 +279,25 @@ CASES = [
     Case("config_latin1_comment", "the config with a Latin-1 comment on its third line", "invalid",
          _config_bytes(lambda data: b"\n".join(data.split(b"\n")[:2] + [b"# r\xe9glages"] + data.split(b"\n")[2:])),
          expect="line 3: config file is not UTF-8 (byte 0xe9"),
+    # resources that cannot serve the run
+    Case("population_store_empty", "a population store with a header and no records (every variant 'not observed')",
+         "invalid", _population_store(lambda lines: [line for line in lines if line.startswith("#")]),
+         expect="the population store holds no records"),
+    Case("gene_models_empty", "a GFF3 with its header only, no gene or transcript", "invalid",
+         _gene_models(lambda lines: ["##gff-version 3"]), expect="the gene models hold no gene or transcript feature"),
+    Case("reference_fasta_empty", "an empty reference FASTA (and an empty .fai)", "invalid", _empty_reference,
+         expect="the reference FASTA holds no sequence"),
+    Case("population_store_other_build_lengths", "a population store whose chr1 has GRCh38's length, not the "
+         "reference's", "invalid", _population_store(_grch38_chr1),
+         expect="contig chr1 is 248,956,422 bp in the population store but 44,699 bp in the reference"),
+    Case("population_store_header_grch37", "a population store whose ##reference is GATK's GRCh37 FASTA (gnomAD v2) "
+         "in a run of another build", "invalid", _population_store(_gnomad_v2_reference),
+         expect="the population store: built for GRCh37 (its header says '##reference=file:///seq/references/"
+                "Homo_sapiens_assembly19"),
+    Case("gene_models_header_grch37", "gene models whose #!genome-build is GRCh37.p13 in a run of another build",
+         "invalid", _gene_models(lambda lines: ["##gff-version 3", "#!genome-build GRCh37.p13", *lines[1:]]),
+         expect="the gene models: built for GRCh37 (its header says '#!genome-build GRCh37.p13'), but the run's "
+                "genome build is demo"),
     # legal: run to a result that says what it did
     Case("vcf_csq_on_some_records", "VEP CSQ on 6 records only: the others were dropped while the funnel said all "
          "were annotated", "legal", _partial_csq, check=_partial_csq_listed),
