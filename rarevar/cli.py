@@ -94,6 +94,7 @@ def _stage_parsers(sub) -> None:
     p.add_argument("--vcf", nargs="+", required=True, help="the normalised VCF/BCF, or its shards in order")
     for name in ("ped", "family", "build", "out"):
         p.add_argument(f"--{name}", required=True)
+    p.add_argument("--settings", type=json.loads, default={}, help="QC thresholds as JSON (the config's qc)")
 
     p = sub.add_parser("frequency", help="stage: population frequency annotation and prefilter")
     for name in ("vcf", "population", "annotated", "rare", "funnel"):
@@ -351,7 +352,7 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
     elif args.command == "qc":
         from rarevar.family.qc import qc_stage
 
-        qc_stage(args.vcf, args.ped, args.family, args.build, args.out)
+        qc_stage(args.vcf, args.ped, args.family, args.build, args.out, args.settings)
     elif args.command == "frequency":
         from rarevar.annotate.frequency import annotate_and_filter
 

@@ -4,7 +4,8 @@
 record x sample arrays and answers three questions a clinician must trust before reading candidates:
 
 * Is each sample the sex the PED says? chrX non-PAR heterozygosity among good-quality SNV calls
-  (het / (het + hom-alt): ~0 for one X, ~0.5-0.9 for two), chrY alt calls as a fallback.
+  (het / (het + hom-alt): ~0 for one X, ~0.5-0.9 for two), chrY alt calls as a fallback; chrY outside the PARs
+  must agree with chrX (`sex_conflict`: a female chrX with chrY calls, a male chrX without them).
 * Are the samples related as the PED says? KING-robust kinship (Manichaikul et al. 2010,
   Bioinformatics 26:2867, eq. 11, the between-family form, as in plink2 --make-king-table) and IBS0,
   over autosomal SNVs called in both; relationships inferred with KING's cut-offs (2^-1.5, 2^-2.5,
@@ -13,12 +14,14 @@ record x sample arrays and answers three questions a clinician must trust before
   bcftools +mendelian2 (see `trio_errors`), and an error-rate limit.
 
 The result (qc.json) holds `samples` (per sample: call_rate, het_hom_ratio, mean_dp, mean_gq, n_variants,
-x_heterozygosity, x_sites, y_calls, y_alt_calls, inferred_sex, ped_sex, sex_ok, het_hom_sites),
-`relatedness` (per pair), `mendelian` (per trio), `failures` (worst first), `warnings`, `passed`, and the
-`records` read and `settings` used; `failures_messages` and `warnings_messages` hold the same findings as messages
-(rarevar.base.messages), for the report's other languages. Mendelian error examples read
+x_heterozygosity, x_sites, y_calls, y_alt_calls, y_het_calls, x_sex, inferred_sex, ped_sex, het_hom_sites,
+sex_conflict, sex_ok), `relatedness` (per pair), `mendelian` (per trio), `failures` (worst first), `warnings`,
+`passed` (no failure), `verdict` (passed / failed / not fully checked), `not_checked` (the checks without enough data,
+also among the warnings), and the `records` read and `settings` used; `failures_messages`, `warnings_messages` and
+`not_checked_messages` hold the same findings as messages (rarevar.base.messages), for the report's other languages.
+Mendelian error examples read
 "chrom:pos ref>alt mother x father -> child", e.g. "1:101 A>G 0/0 x 0/0 -> 0/1". A check without enough data is None
-(not judged), never a failure.
+(not judged), never a failure, and never a pass: the verdict is then "not fully checked".
 Everything is vectorised over records; the only Python loops are over samples, pairs and trios.
 """
 
@@ -47,8 +50,18 @@ DEFAULT_SETTINGS = {
     # Sex from chrX non-PAR SNVs: het / (het + hom-alt) among good calls.
     "x_male_max_het": 0.1,
     "x_female_min_het": 0.3,
-    "min_x_sites": 20,  # fewer good non-ref chrX calls: sex "unknown", not a failure
-    "min_y_alt_calls": 10,  # with too few chrX calls, this many chrY alt calls say "male"
+    "min_x_sites": 20,  # fewer good non-ref chrX calls: sex "unknown" (not checked), not a failure
+    # chrY is "called" for a sample from this many good non-ref calls outside the PARs; with too few chrX calls,
+    # that says "male".
+    "min_y_alt_calls": 10,
+    # chrY against chrX (see `sex_conflict`). Females collect a few chrY calls from reads mismapped from chrX (many
+    # in a genome, as many as a male has in an exome), so a female-looking chrX is contradicted only by chrY non-ref
+    # calls at least min_y_alt_calls and at least this share of the median of the family's male-looking samples.
+    "female_y_min_share": 0.2,
+    # A male-looking chrX is contradicted when his good chrY calls (any genotype: a man with the reference Y
+    # haplogroup still has calls there) are below this share of the median of the other male-looking samples whose
+    # chrY was called.
+    "male_y_max_share": 0.1,
     # Relatedness: fewer autosomal SNVs called in both samples -> not judged (None). 1,000 independent
     # sites put the kinship standard error near 0.01-0.02, enough to tell 1st / 2nd / 3rd degree apart.
     "min_relatedness_sites": 1000,
@@ -206,15 +219,53 @@ def _mean(values: np.ndarray) -> float | None:
     return round(float(values.mean()), 2) if values.size else None
 
 
+def sex_from_x(x_het_ratio: float | None, x_sites: int, settings: dict) -> str:
+    """male | female | unknown from chrX non-PAR heterozygosity alone (unknown: too few calls, or ambiguous)."""
+    if x_sites < settings["min_x_sites"] or x_het_ratio is None:
+        return "unknown"
+    if x_het_ratio <= settings["x_male_max_het"]:
+        return "male"
+    return "female" if x_het_ratio >= settings["x_female_min_het"] else "unknown"
+
+
 def infer_sex(x_het_ratio: float | None, x_sites: int, y_alt_calls: int, settings: dict) -> str:
     """male | female | unknown from chrX heterozygosity; chrY alt calls only when chrX has too few calls."""
     if x_sites >= settings["min_x_sites"] and x_het_ratio is not None:
-        if x_het_ratio <= settings["x_male_max_het"]:
-            return "male"
-        if x_het_ratio >= settings["x_female_min_het"]:
-            return "female"
-        return "unknown"
+        return sex_from_x(x_het_ratio, x_sites, settings)
     return "male" if y_alt_calls >= settings["min_y_alt_calls"] else "unknown"
+
+
+# Contradictions between chrX and chrY (per sample `sex_conflict`).
+FEMALE_X_WITH_Y = "female chrX with chrY calls"
+MALE_X_WITHOUT_Y = "male chrX without chrY calls"
+
+
+def y_called_males(metrics: dict, settings: dict, besides: str) -> list[dict]:
+    """The other samples whose chrX looks male and whose chrY was called: what a sample's chrY is measured against."""
+    return [
+        m
+        for sample, m in metrics.items()
+        if sample != besides and m["x_sex"] == "male" and m["y_alt_calls"] >= settings["min_y_alt_calls"]
+    ]
+
+
+def sex_conflict(sample: str, metrics: dict, settings: dict) -> str | None:
+    """FEMALE_X_WITH_Y, MALE_X_WITHOUT_Y or None: does the sample's chrY contradict its chrX?
+
+    * female-looking chrX, and chrY non-ref calls at least `min_y_alt_calls` and at least `female_y_min_share` of
+      the median of the family's male-looking samples with chrY called (the absolute count alone without them);
+    * male-looking chrX, and good chrY calls (any genotype) below `male_y_max_share` of that median over the other
+      males: judged only when chrY was called for another male, since a VCF may hold no chrY at all.
+    """
+    m = metrics[sample]
+    males = y_called_males(metrics, settings, besides=sample)
+    if m["x_sex"] == "female" and m["y_alt_calls"] >= settings["min_y_alt_calls"]:
+        typical = np.median([other["y_alt_calls"] for other in males]) if males else 0
+        return FEMALE_X_WITH_Y if m["y_alt_calls"] >= settings["female_y_min_share"] * typical else None
+    if m["x_sex"] == "male" and males:
+        typical = np.median([other["y_calls"] for other in males])
+        return MALE_X_WITHOUT_Y if m["y_calls"] < settings["male_y_max_share"] * typical else None
+    return None
 
 
 def sample_metrics(g: Genotypes, where: Regions, good: np.ndarray, pedigree: Pedigree, settings: dict) -> dict:
@@ -223,16 +274,16 @@ def sample_metrics(g: Genotypes, where: Regions, good: np.ndarray, pedigree: Ped
     x_snv = (where.x_nonpar & g.snv)[:, None] & good
     x_het = ((g.gt == HET) & x_snv).sum(axis=0)
     x_hom = ((g.gt == HOM_ALT) & x_snv).sum(axis=0)
-    y_called = (where.y_nonpar[:, None] & good).sum(axis=0)
-    y_alt = (where.y_nonpar[:, None] & good & (g.gt >= HET)).sum(axis=0)
+    y_good = where.y_nonpar[:, None] & good
+    y_called = y_good.sum(axis=0)
+    y_alt = (y_good & (g.gt >= HET)).sum(axis=0)
+    y_het = (y_good & (g.gt == HET)).sum(axis=0)
     het = ((g.gt == HET) & auto[:, None]).sum(axis=0)
     hom = ((g.gt == HOM_ALT) & auto[:, None]).sum(axis=0)
     metrics = {}
     for i, sample in enumerate(g.samples):
         x_ratio = _ratio(x_het[i], x_het[i] + x_hom[i])
-        inferred = infer_sex(x_ratio, int(x_het[i] + x_hom[i]), int(y_alt[i]), settings)
-        ped_sex = pedigree[sample].sex if sample in pedigree else "unknown"
-        judged = inferred != "unknown" and ped_sex != "unknown"
+        x_sites = int(x_het[i] + x_hom[i])
         metrics[sample] = {
             "call_rate": _round(_ratio(called[auto, i].sum(), auto.sum())),
             "het_hom_ratio": _round(_ratio(het[i], hom[i])),
@@ -240,14 +291,23 @@ def sample_metrics(g: Genotypes, where: Regions, good: np.ndarray, pedigree: Ped
             "mean_gq": _mean(g.gq[called[:, i], i]),
             "n_variants": int((g.gt[:, i] >= HET).sum()),
             "x_heterozygosity": _round(x_ratio),
-            "x_sites": int(x_het[i] + x_hom[i]),
+            "x_sites": x_sites,
             "y_calls": int(y_called[i]),
             "y_alt_calls": int(y_alt[i]),
-            "inferred_sex": inferred,
-            "ped_sex": ped_sex,
-            "sex_ok": (inferred == ped_sex) if judged else None,
+            "y_het_calls": int(y_het[i]),
+            "x_sex": sex_from_x(x_ratio, x_sites, settings),
+            "inferred_sex": infer_sex(x_ratio, x_sites, int(y_alt[i]), settings),
+            "ped_sex": pedigree[sample].sex if sample in pedigree else "unknown",
             "het_hom_sites": int(het[i] + hom[i]),
         }
+    conflicts = {sample: sex_conflict(sample, metrics, settings) for sample in metrics}
+    for sample, m in metrics.items():
+        # chrX and chrY disagreeing tell no sex: the check is made, and fails.
+        m["sex_conflict"] = conflicts[sample]
+        if conflicts[sample]:
+            m["inferred_sex"] = "unknown"
+        judged = m["inferred_sex"] != "unknown" and m["ped_sex"] != "unknown"
+        m["sex_ok"] = False if conflicts[sample] else (m["inferred_sex"] == m["ped_sex"]) if judged else None
     return metrics
 
 
@@ -586,17 +646,79 @@ def _settings(settings: dict | None) -> dict:
 
 # Failure kinds, worst first: the order of `failures`.
 DUPLICATE, RELATIONSHIP, SEX, MENDELIAN = range(4)
-Findings = tuple[list[tuple[int, dict]], list[dict]]  # (kind, message) failures, warning messages
+# (kind, message) failures, warning messages, and the messages of the checks with too little data to judge
+# (`not_checked`: also among the warnings, where qc.json listed them before verdicts).
+Findings = tuple[list[tuple[int, dict]], list[dict], list[dict]]
+
+# The overall verdict: "passed" only when every check was made and none failed.
+PASSED, FAILED, NOT_FULLY_CHECKED = N_("passed"), N_("failed"), N_("not fully checked")
+VERDICTS = (PASSED, FAILED, NOT_FULLY_CHECKED)
+
+# A female-looking chrX with chrY calls: the rule applied, and what the calls suggest.
+FEMALE_Y_RULE_WITH_MALES = N_(
+    "a female has fewer than {min}, or fewer than {share} of the family's males' median of {median}"
+)
+FEMALE_Y_RULE_ALONE = N_("a female has fewer than {min}")
+MOSTLY_HETEROZYGOUS_Y = N_(
+    "Mostly heterozygous, which one Y chromosome cannot give: reads from chrX mismapped to chrY, or DNA of another "
+    "(male) person in the sample; check for contamination."
+)
+Y_PRESENT = N_(
+    "A Y chromosome seems present: check for a sample swap or mix-up, or an XXY karyotype (Klinefelter syndrome)."
+)
+
+
+def _x_evidence(m: dict) -> dict:
+    return message(
+        "chrX heterozygosity {het} over {n} calls", het=f"{m['x_heterozygosity'] or 0:.2f}", n=f"{m['x_sites']:,}"
+    )
+
+
+def _conflict_message(sample: str, metrics: dict, settings: dict) -> dict:
+    m = metrics[sample]
+    males = y_called_males(metrics, settings, besides=sample)
+    if m["sex_conflict"] == MALE_X_WITHOUT_Y:
+        return message(
+            "{sample} has a male-looking {x} but only {n} good-quality chrY calls outside the pseudo-autosomal "
+            "regions, where the family's other males have {median} (a male has at least {share} of that). Check for "
+            "a sample swap, a 45,X karyotype (Turner syndrome) or a lost chrY.",
+            sample=sample,
+            x=_x_evidence(m),
+            n=f"{m['y_calls']:,}",
+            median=f"{np.median([other['y_calls'] for other in males]):,.0f}",
+            share=f"{settings['male_y_max_share']:.0%}",
+        )
+    minimum = f"{settings['min_y_alt_calls']:,}"
+    rule = (
+        message(
+            FEMALE_Y_RULE_WITH_MALES,
+            min=minimum,
+            share=f"{settings['female_y_min_share']:.0%}",
+            median=f"{np.median([other['y_alt_calls'] for other in males]):,.0f}",
+        )
+        if males
+        else message(FEMALE_Y_RULE_ALONE, min=minimum)
+    )
+    return message(
+        "{sample} has a female-looking {x} but {y} outside the pseudo-autosomal regions, {het} of them heterozygous "
+        "({rule}). {why}",
+        sample=sample,
+        x=_x_evidence(m),
+        y=message("{n} chrY alt calls", n=f"{m['y_alt_calls']:,}"),
+        het=f"{m['y_het_calls']:,}",
+        rule=rule,
+        why=word(MOSTLY_HETEROZYGOUS_Y if 2 * m["y_het_calls"] > m["y_alt_calls"] else Y_PRESENT),
+    )
 
 
 def _sex_findings(metrics: dict, settings: dict) -> Findings:
-    failures, warnings, unchecked = [], [], []
+    failures, warnings, not_checked, unchecked, no_ped_sex = [], [], [], [], []
     for sample, m in metrics.items():
-        x = message(
-            "chrX heterozygosity {het} over {n} calls", het=f"{m['x_heterozygosity'] or 0:.2f}", n=f"{m['x_sites']:,}"
-        )
+        x = _x_evidence(m)
         y = message("{n} chrY alt calls", n=f"{m['y_alt_calls']:,}")
-        if m["sex_ok"] is False:
+        if m.get("sex_conflict"):
+            failures.append((SEX, _conflict_message(sample, metrics, settings)))
+        elif m["sex_ok"] is False:
             failures.append(
                 (
                     SEX,
@@ -611,7 +733,7 @@ def _sex_findings(metrics: dict, settings: dict) -> Findings:
                 )
             )
         elif m["inferred_sex"] == "unknown" and m["x_sites"] >= settings["min_x_sites"]:
-            warnings.append(
+            not_checked.append(
                 message(
                     "{sample} has an ambiguous {x} (male up to {male}, female from {female}): possible contamination "
                     "or a sex-chromosome aneuploidy.",
@@ -623,15 +745,21 @@ def _sex_findings(metrics: dict, settings: dict) -> Findings:
             )
         elif m["inferred_sex"] == "unknown":
             unchecked.append(sample)
+        elif m["ped_sex"] == "unknown":
+            no_ped_sex.append(sample)
     if unchecked:
-        warnings.append(
+        not_checked.append(
             message(
                 "Sex could not be checked for {samples}: fewer than {n} good-quality non-reference chrX calls.",
                 samples=", ".join(unchecked),
                 n=f"{settings['min_x_sites']}",
             )
         )
-    return failures, warnings
+    if no_ped_sex:
+        not_checked.append(
+            message("Sex could not be checked for {samples}: the PED records no sex.", samples=", ".join(no_ped_sex))
+        )
+    return failures, warnings + not_checked, not_checked
 
 
 # The het/hom-alt ratio warning, by the side of the expected range the ratio falls on.
@@ -677,15 +805,16 @@ def _relatedness_findings(pairs: list[dict], settings: dict) -> Findings:
         else:
             warnings.append(_relatedness_message(pair))
     unchecked = [f"{p['sample_a']}-{p['sample_b']}" for p in pairs if p["inferred"] == "insufficient data"]
+    not_checked = []
     if unchecked:
-        warnings.append(
+        not_checked.append(
             message(
                 "Relatedness could not be checked for {pairs}: fewer than {n} autosomal SNVs called in both samples.",
                 pairs=", ".join(unchecked),
                 n=f"{settings['min_relatedness_sites']:,}",
             )
         )
-    return failures, warnings
+    return failures, warnings + not_checked, not_checked
 
 
 def _mendelian_findings(trios: list[dict], settings: dict) -> Findings:
@@ -716,16 +845,26 @@ def _mendelian_findings(trios: list[dict], settings: dict) -> Findings:
                     n=f"{settings['min_mendelian_sites']:,}",
                 )
             )
-    return failures, warnings
+    return failures, warnings, list(warnings)  # every Mendelian warning is a trio not judged
+
+
+def verdict(qc: dict) -> str:
+    """qc.json's overall verdict: PASSED, FAILED or NOT_FULLY_CHECKED; for a qc.json written before verdicts,
+    from `passed` alone."""
+    found = qc.get("verdict")
+    if found in VERDICTS:
+        return found
+    return PASSED if qc.get("passed", True) else FAILED
 
 
 def family_qc(vcf: str | list[str], pedigree: Pedigree, build: str, settings: dict | None = None) -> dict:
     """Sample QC of one family's normalised VCF/BCF against its PED: the content of qc.json.
 
     `settings` overrides DEFAULT_SETTINGS (unknown keys raise ValueError). `passed` is False when any
-    check fails: a sex that contradicts the PED, a relationship that contradicts it at first degree or
-    closer (second/third-degree disagreements are warnings), or a trio over the Mendelian error limit.
-    A check without enough data gives `ok`/`sex_ok` None and never fails.
+    check fails: a sex that contradicts the PED or chrX contradicting chrY, a relationship that contradicts the
+    PED at first degree or closer (second/third-degree disagreements are warnings), or a trio over the Mendelian
+    error limit. A check without enough data gives `ok`/`sex_ok` None and never fails, but it is listed in
+    `not_checked` and the `verdict` is then "not fully checked", never "passed" ("failed" whenever `passed` is False).
     """
     settings = _settings(settings)
     g = read_genotypes(vcf)
@@ -738,14 +877,16 @@ def family_qc(vcf: str | list[str], pedigree: Pedigree, build: str, settings: di
 
     failures: list[tuple[int, dict]] = []
     warnings: list[dict] = []
-    for found_failures, found_warnings in (
+    not_checked: list[dict] = []
+    for found_failures, found_warnings, found_not_checked in (
         _relatedness_findings(pairs, settings),
         _sex_findings(metrics, settings),
-        ([], _sample_warnings(metrics, settings)),
+        ([], _sample_warnings(metrics, settings), []),
         _mendelian_findings(trios, settings),
     ):
         failures += found_failures
         warnings += found_warnings
+        not_checked += found_not_checked
     failures.sort(key=lambda item: item[0])  # stable: worst kind first, each kind in its own order
     return {
         "samples": metrics,
@@ -754,13 +895,17 @@ def family_qc(vcf: str | list[str], pedigree: Pedigree, build: str, settings: di
         **with_messages("failures", [found for _, found in failures]),
         **with_messages("warnings", warnings),
         "passed": not failures,
+        "verdict": FAILED if failures else NOT_FULLY_CHECKED if not_checked else PASSED,
+        **with_messages("not_checked", not_checked),
         "records": {"used": int(len(g.pos)), "skipped_not_biallelic": g.skipped_not_biallelic},
         "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
     }
 
 
-def qc_stage(vcf: str | list[str], ped: str, family: str, build: str, out: str) -> None:
-    """The workflow's qc step: qc.json for the family's sequenced members."""
+def qc_stage(
+    vcf: str | list[str], ped: str, family: str, build: str, out: str, settings: dict | None = None
+) -> None:
+    """The workflow's qc step: qc.json for the family's sequenced members; `settings` from the config's `qc`."""
     with pysam.VariantFile(vcf if isinstance(vcf, str) else vcf[0]) as handle:
         sequenced = set(handle.header.samples)
-    write_json_atomic(out, family_qc(vcf, family_for(ped, family).restrict(sequenced), build))
+    write_json_atomic(out, family_qc(vcf, family_for(ped, family).restrict(sequenced), build, settings))

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from rarevar.annotate.scores import LABELS
 from rarevar.base.atomic import write_bytes_atomic
 from rarevar.base.messages import N_
+from rarevar.family.qc import verdict
 from rarevar.report.i18n import Translator
 from rarevar.report.pedigree_svg import draw_pedigree
 
@@ -142,41 +143,46 @@ def _fmt(value, t: Translator, digits: int = 3) -> str:
     return t(NOT_AVAILABLE) if number is None else f"{number:.{digits}g}"
 
 
-def _verdict(ok, t: Translator) -> str:
-    return t({True: "pass", False: "FAIL"}.get(ok, "not assessed"))
-
-
 def _qc(qc, t: Translator) -> dict | None:
-    """Sample QC for the page: failures first in plain words, then the numbers behind them."""
+    """Sample QC for the page: the verdict, failures first in plain words, what could not be checked, then the
+    numbers behind them. A check without enough data shows "not checked", never "pass"."""
     qc = _dict(qc)
     if not qc:
         return None
+
+    def check(ok) -> str:
+        return t({True: "pass", False: "FAIL"}.get(ok, "not checked"))
+
     samples = [
         {"id": _text(sample_id),
          "sex": t("{inferred} (PED: {ped})", inferred=t.word(_text(s.get("inferred_sex"))),
                   ped=t.word(_text(s.get("ped_sex")))),
-         "sex_check": _verdict(s.get("sex_ok"), t), "call_rate": _fmt(s.get("call_rate"), t),
-         "het_hom": _fmt(s.get("het_hom_ratio"), t), "mean_dp": _fmt(s.get("mean_dp"), t),
-         "mean_gq": _fmt(s.get("mean_gq"), t)}
+         "sex_check": check(s.get("sex_ok")), "y_calls": _text(s.get("y_alt_calls", "")),
+         "call_rate": _fmt(s.get("call_rate"), t), "het_hom": _fmt(s.get("het_hom_ratio"), t),
+         "mean_dp": _fmt(s.get("mean_dp"), t), "mean_gq": _fmt(s.get("mean_gq"), t)}
         for sample_id, s in _dict(qc.get("samples")).items() if isinstance(s, dict)
     ]  # fmt: skip
     pairs = [
         {"pair": f"{_text(r.get('sample_a'))} – {_text(r.get('sample_b'))}",
          "expected": t.word(_text(r.get("expected"))), "inferred": t.word(_text(r.get("inferred"))),
-         "kinship": _fmt(r.get("kinship"), t), "check": _verdict(r.get("ok"), t)}
+         "kinship": _fmt(r.get("kinship"), t), "check": check(r.get("ok"))}
         for r in _list(qc.get("relatedness")) if isinstance(r, dict)
     ]  # fmt: skip
     trios = [
         {"trio": t("{child} (mother {mother}, father {father})", child=_text(trio.get("child")),
                    mother=_text(trio.get("mother")), father=_text(trio.get("father"))),
          "errors": t("{errors} of {sites}", errors=_text(trio.get("errors")), sites=_text(trio.get("sites"))),
-         "rate": _fmt(trio.get("error_rate"), t), "check": _verdict(trio.get("ok"), t)}
+         "rate": _fmt(trio.get("error_rate"), t), "check": check(trio.get("ok"))}
         for trio in _list(qc.get("mendelian")) if isinstance(trio, dict)
     ]  # fmt: skip
+    not_checked = t.said(qc, "not_checked")
     return {
         "passed": bool(qc.get("passed")),
+        "verdict": verdict(qc),
         "failures": t.said(qc, "failures"),
-        "warnings": t.said(qc, "warnings"),
+        "not_checked": not_checked,
+        # qc.json lists the checks not made among its warnings too: shown once, under "not checked"
+        "warnings": [w for w in t.said(qc, "warnings") if w not in not_checked],
         "samples": samples,
         "pairs": pairs,
         "trios": trios,

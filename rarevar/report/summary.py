@@ -7,6 +7,7 @@ from pathlib import Path
 from rarevar import __version__
 from rarevar.base.atomic import write_bytes_atomic
 from rarevar.base.messages import N_
+from rarevar.family.qc import NOT_FULLY_CHECKED, PASSED, verdict
 from rarevar.report.html import INHERITANCE_WORDS, environment
 from rarevar.report.i18n import Translator
 from rarevar.report.outputs import read_json
@@ -50,6 +51,10 @@ def family_row(candidates_json: Path, results_dir: Path, t: Translator) -> dict:
         "status": t(status),
         "flagged": status != "candidates found",
         "qc_passed": qc.get("passed", True),
+        # passed / failed / not fully checked (a check without enough data is never shown as passed)
+        "qc_verdict": t.word(verdict(qc)),
+        "qc_flagged": verdict(qc) != PASSED,
+        "qc_not_fully_checked": verdict(qc) == NOT_FULLY_CHECKED,
         "qc_flags": t.said(qc, "failures") + t.said(qc, "warnings"),
         "n_candidates": len(candidates),
         "top": _top(candidates[0], t) if candidates else None,
@@ -70,6 +75,7 @@ def write_summary(
             families=families,
             with_candidates=sum(1 for f in families if f["n_candidates"]),
             qc_failed=sum(1 for f in families if not f["qc_passed"]),
+            qc_not_fully_checked=sum(1 for f in families if f["qc_not_fully_checked"]),
             generated=generated,
             version=__version__,
         )

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from rarevar.base.atomic import write_bytes_atomic
+from rarevar.family.qc import verdict
 from rarevar.report.i18n import Translator
 from rarevar.report.messages import SOURCE_LANGUAGE
 from rarevar.report.outputs import TSV_COLUMNS, candidate_rows
@@ -37,17 +38,25 @@ def _typed(text: str):
 
 
 def _qc_rows(qc: dict, t: Translator) -> list[list[str]]:
+    """The verdict (passed / failed / not fully checked), the findings, then one row per check; a check without
+    enough data reads "not checked", never "ok" or a failure."""
     rows = [[t("check"), t("result"), t("detail")]]
-    rows.append([t("overall"), t("passed") if qc.get("passed") else t("failed"), ""])
+    rows.append([t("overall"), t.word(verdict(qc)), ""])
     rows += [[t("failure"), "", text] for text in t.said(qc, "failures")]
-    rows += [[t("warning"), "", text] for text in t.said(qc, "warnings")]
+    not_checked = t.said(qc, "not_checked")
+    rows += [[t("not checked"), "", text] for text in not_checked]
+    rows += [[t("warning"), "", text] for text in t.said(qc, "warnings") if text not in not_checked]
+
+    def result(ok, failed: str) -> str:
+        return failed if ok is False else t("ok") if ok else t("not checked")
+
     for sample, facts in qc.get("samples", {}).items():
-        ok = facts.get("sex_ok", True)
-        rows.append([t("sample {sample}", sample=sample), t("ok") if ok else t("sex mismatch"), _facts(facts)])
+        rows.append([t("sample {sample}", sample=sample), result(facts.get("sex_ok", True), t("sex mismatch")),
+                     _facts(facts)])  # fmt: skip
     for pair in qc.get("relatedness", []):
-        rows.append([t("relatedness"), t("ok") if pair.get("ok", True) else t("flagged"), _facts(pair)])
+        rows.append([t("relatedness"), result(pair.get("ok", True), t("flagged")), _facts(pair)])
     for trio in qc.get("mendelian", []):
-        rows.append([t("Mendelian errors"), t("ok") if trio.get("ok", True) else t("flagged"), _facts(trio)])
+        rows.append([t("Mendelian errors"), result(trio.get("ok", True), t("flagged")), _facts(trio)])
     return rows
 
 

@@ -9,6 +9,7 @@ rule qc:
     params:
         family=pedigree_family,
         build=config["genome_build"],
+        settings=json.dumps({k: v for k, v in config["qc"].items() if k != "stop_on_failure"}, sort_keys=True),
         inputs=family_signatures("ped"),
     conda:
         "../envs/rarevar.yaml"
@@ -18,4 +19,4 @@ rule qc:
         f"{RESULTS}/benchmarks/qc/{{family}}.tsv",
     shell:
         "rarevar qc --vcf {input.bcf:q} --ped {input.ped:q} --family {params.family:q} --build {params.build}"
-        " --out {output.json:q} 2> {log:q}"
+        " --settings {params.settings:q} --out {output.json:q} 2> {log:q}"
