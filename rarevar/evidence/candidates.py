@@ -40,6 +40,7 @@ from rarevar.base.messages import english, message
 from rarevar.evidence.acmg import exons
 from rarevar.evidence.acmg.repeats import tandem_repeat
 from rarevar.family.gates import GenotypeQuality, describe
+from rarevar.family.genotype_table import other_allele_calls
 from rarevar.family.inheritance import MODES, ReadPhase, genotype_codes_from_cyvcf2
 from rarevar.family.mode_calls import Locus, call_modes
 from rarevar.family.read_phase import record_phase
@@ -251,8 +252,9 @@ def select_candidates(
     gene = np.array([c.gene if c else "" for c in records.consequence], dtype=object)
     locus = Locus(records.chrom, records.pos, gene)
     calls = call_modes(
-        records.gt, records.quality, records.phase, samples, family, locus, consequential, build, settings
-    )
+        records.gt, records.quality, records.phase, samples, family, locus, consequential, build, settings,
+        other_allele=other_allele_calls(records.genotypes, samples),
+    )  # fmt: skip
     result, in_play = calls.result, calls.in_play
     fits = np.zeros(len(records.gt), dtype=bool)
     for mode in MODES:

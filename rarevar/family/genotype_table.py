@@ -30,19 +30,39 @@ class GenotypeTable:
     gq: np.ndarray  # (records, samples) float, NaN where missing or absent from the VCF
     dp: np.ndarray
     info: dict[str, np.ndarray]  # INFO field -> str per record ('' where absent)
+    other_allele: np.ndarray  # (records, samples) bool: the call carries another ALT of the site (1/., 0/.)
 
 
 def genotype_code(gt: str) -> int:
-    """One GT string -> our code. Haploid calls are hom-ref or hom-alt; a call with any no-call allele is missing
-    (as cyvcf2's gt_types); two different ALTs (1/2) count as het, like cyvcf2."""
+    """One GT string -> our code, as cyvcf2's gt_types reads it. Haploid calls are hom-ref or hom-alt; two
+    different ALTs (1/2) count as het. A split multi-allelic call (`1/.`, `0/.`: rarevar.inputs.split_alleles) is
+    coded by its called alleles; only a call with no called allele is missing."""
     alleles = gt.replace("|", "/").split("/")
-    if any(a in (".", "") for a in alleles):
+    called = [a for a in alleles if a not in (".", "")]
+    if not called:
         return MISSING
-    if all(a == "0" for a in alleles):
+    if all(a == "0" for a in called):
         return HOM_REF
-    if "0" in alleles or len(set(alleles)) > 1:
+    if len(called) < len(alleles) or "0" in called or len(set(called)) > 1:
         return HET
     return HOM_ALT
+
+
+def carries_another_allele(gt: str) -> bool:
+    """A split multi-allelic call with one copy of another ALT of the same site (`1/.`, `./1`, `0/.`): one copy
+    called, the other written `.` by `bcftools norm --multi-overlaps .` (rarevar.inputs.split_alleles)."""
+    alleles = gt.replace("|", "/").split("/")
+    return len(alleles) > 1 and "." in alleles and any(a not in (".", "") for a in alleles)
+
+
+def other_allele_calls(genotypes: list[dict[str, str]], samples: list[str]) -> np.ndarray:
+    """(records, samples) bool: the call carries another ALT of the site (`carries_another_allele`), from the GT
+    text of each record (sample -> GT)."""
+    distinct = {gt for record in genotypes for gt in record.values()}
+    other = {gt: carries_another_allele(gt) for gt in distinct}
+    return np.array([[other[record[s]] for s in samples] for record in genotypes], dtype=bool).reshape(
+        len(genotypes), len(samples)
+    )
 
 
 def decoded(column: pa.ChunkedArray, decode, dtype) -> np.ndarray:
@@ -93,6 +113,8 @@ def read_genotype_table(path: str, info_fields: tuple[str, ...] = (), first_only
 
     gt = (np.column_stack([genotype_codes(table[f"GT:{s}"]) for s in samples]) if "GT" in per_sample
           else np.full((n, len(samples)), MISSING, np.int8))  # fmt: skip
+    other = (np.column_stack([decoded(table[f"GT:{s}"], carries_another_allele, bool) for s in samples])
+             if "GT" in per_sample else np.zeros((n, len(samples)), bool))  # fmt: skip
     missing = np.full((n, len(samples)), np.nan)
     return GenotypeTable(
         samples=samples,
@@ -107,4 +129,5 @@ def read_genotype_table(path: str, info_fields: tuple[str, ...] = (), first_only
             f: (decoded(table[f], _info_value(first_only), str) if f in present else np.full(n, "", dtype=str))
             for f in info_fields
         },  # fmt: skip
+        other_allele=other.reshape(n, len(samples)),
     )

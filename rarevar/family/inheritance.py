@@ -166,6 +166,9 @@ class Person:
     haplotype: np.ndarray | None = None  # read-backed phase (see ReadPhase), this person's column
     phase_set: np.ndarray | None = None
     is_parent: bool = False  # parent of an affected individual: a no-call is "not assessable"
+    # A split multi-allelic call with a copy of another ALT of the site (`1/.`, `0/.`: rarevar.inputs.split_alleles).
+    # Coded by this allele's copies (het, hom-ref), it is neither a no-call nor a reference copy.
+    other_allele: np.ndarray | None = None
 
     def _is(self, match: np.ndarray) -> Fit:
         return Fit(match, match | (self.gt == MISSING))
@@ -198,6 +201,10 @@ class Person:
         """Not seen hom-alt (a no-call is allowed; for a parent it leaves the call possible)."""
         ok = self.gt != HOM_ALT
         return Fit(ok & (self.gt != MISSING) if self.is_parent else ok, ok)
+
+    @property
+    def carries_another_allele(self) -> np.ndarray:
+        return np.zeros(len(self.gt), dtype=bool) if self.other_allele is None else self.other_allele
 
     @property
     def called_carrier(self) -> np.ndarray:
@@ -263,8 +270,13 @@ class Family:
 
 
 def family_from_pedigree(
-    pedigree: Pedigree, samples: list[str], gt: np.ndarray, phase: ReadPhase | None = None
+    pedigree: Pedigree,
+    samples: list[str],
+    gt: np.ndarray,
+    phase: ReadPhase | None = None,
+    other_allele: np.ndarray | None = None,
 ) -> Family:
+    """`other_allele`: (records, samples) bool, the call carries another ALT of the site (Person.other_allele)."""
     column = {sample: i for i, sample in enumerate(samples)}
     sequenced = pedigree.restrict(set(column))
     phase = phase or ReadPhase.unphased(gt.shape)
@@ -276,6 +288,7 @@ def family_from_pedigree(
             gt[:, column[ind.sample]],
             haplotype=phase.haplotype[:, column[ind.sample]],
             phase_set=phase.phase_set[:, column[ind.sample]],
+            other_allele=None if other_allele is None else other_allele[:, column[ind.sample]],
         )
         for ind in sequenced.individuals
     }
@@ -293,8 +306,12 @@ def family_from_pedigree(
 
 
 def de_novo_in(kid: Person, mom: Person, dad: Person) -> Fit:
-    """The kid has an alt allele that neither parent has."""
-    return kid.carrier & mom.hom_ref & dad.hom_ref
+    """The kid has an alt allele that neither parent has, at a site where none of the three carries another ALT.
+
+    A parent's other ALT is no reference copy, and a new allele beside another ALT at one site is far more often a
+    genotyping artefact than a mutation: a split multi-allelic site is never a de novo."""
+    multi_allelic = kid.carries_another_allele | mom.carries_another_allele | dad.carries_another_allele
+    return kid.carrier & mom.hom_ref & dad.hom_ref & Fit(~multi_allelic, ~multi_allelic)
 
 
 def passed_on_by_affected_parent(kid: Person, sources: list[Person | None], n: int) -> Fit:
@@ -584,10 +601,12 @@ def inheritance_modes(
     build: str,
     *,
     phase: ReadPhase | None = None,
+    other_allele: np.ndarray | None = None,
 ) -> InheritanceResult:
     """Which modes each record fits in this family. `possible` never repeats a record of `modes`.
 
     `phase`: read-backed phase of the calls (phased GT with a phase set), used for compound hets.
+    `other_allele`: (records, samples) bool, the call carries another ALT of the site (Person.other_allele).
     """
     if build not in genome.BUILDS:
         raise ValueError(f"unknown genome build '{build}' (expected one of {', '.join(genome.BUILDS)})")
@@ -596,7 +615,7 @@ def inheritance_modes(
     chrom = np.asarray(chrom, dtype=str)
     gene = _gene_symbols(gene)
     n = gt.shape[0]
-    family = family_from_pedigree(pedigree, list(samples), gt, phase)
+    family = family_from_pedigree(pedigree, list(samples), gt, phase, other_allele)
     not_testable = _not_testable(family, pedigree, chrom)
 
     empty = Fit(np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))

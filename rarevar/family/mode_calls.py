@@ -51,7 +51,11 @@ def call_modes(
     consequential: np.ndarray,
     build: str,
     settings: dict,
+    other_allele: np.ndarray | None = None,
 ) -> ModeCalls:
+    """`other_allele`: (records, samples) bool, the call carries another ALT of a split multi-allelic site (`1/.`,
+    `0/.`; rarevar.family.genotype_table.other_allele_calls): a carrier or non-carrier of this allele as coded in
+    `gt`, never a no-call, and never a de novo site (inheritance.de_novo_in)."""
     mito = genome.is_mito(locus.chrom)
     by_mode = gates.mode_gates(settings)
     if not mito.any():  # the mtDNA gate would decide nothing: save its run
@@ -76,6 +80,7 @@ def call_modes(
             gene,
             build,
             phase=phase,
+            other_allele=other_allele,
         )  # fmt: skip
         for calls in gated
     ]

@@ -11,6 +11,7 @@ from rarevar.base.bcftools import BcftoolsError, bcftools, count_records, record
 from rarevar.base.funnel import ASSESSABLE, CARRIED, DEDUPLICATED, INPUT_RECORDS, SPLIT, step, write_steps
 from rarevar.base.messages import english, message
 from rarevar.errors import InputError
+from rarevar.inputs.split_alleles import split_options
 
 # Intermediate files are BGZF-wrapped but uncompressed (level 0): still indexable, so each step's count comes from
 # its index, without the cost of compressing a whole genome's records four times. Only the output is compressed.
@@ -30,7 +31,7 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
     try:
         source, n_input = _family_records(vcf, samples, regions, str(tmp))
         where = ("-r", regions) if regions and source == vcf else ()  # a subset made here holds the shard only
-        bcftools("norm", "--no-version", *where, "-m", "-any", "-f", reference, "--check-ref", "e",
+        bcftools("norm", "--no-version", *where, *split_options(source), "-f", reference, "--check-ref", "e",
                  INTERMEDIATE, "-o", str(tmp_out), "-W", source)  # fmt: skip
     except BcftoolsError as error:
         raise InputError(vcf, f"could not be normalised: {error}", "Check the VCF against the reference") from None
