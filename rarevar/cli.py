@@ -97,10 +97,12 @@ def _stage_parsers(sub) -> None:
     p.add_argument("--settings", type=json.loads, default={}, help="QC thresholds as JSON (the config's qc)")
 
     p = sub.add_parser("frequency", help="stage: population frequency annotation and prefilter")
-    for name in ("vcf", "population", "annotated", "rare", "funnel"):
+    for name in ("vcf", "annotated", "rare", "funnel"):
         p.add_argument(f"--{name}", required=True)
+    p.add_argument("--population", help="population store (optional: the input's own frequencies may serve)")
     p.add_argument("--max-af", type=float, required=True)
     p.add_argument("--clinvar", help="ClinVar store (optional)")
+    p.add_argument("--annotations", default="{}", help="JSON: the config's `annotations` (input fields to read)")
 
     p = sub.add_parser("consequence", help="stage: consequences (bcftools csq or the input's own)")
     for name in ("vcf", "reference", "genes", "out", "funnel"):
@@ -356,9 +358,8 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
     elif args.command == "frequency":
         from rarevar.annotate.frequency import annotate_and_filter
 
-        annotate_and_filter(
-            args.vcf, args.population, args.max_af, args.annotated, args.rare, args.funnel, args.clinvar or None
-        )
+        annotate_and_filter(args.vcf, args.population or None, args.max_af, args.annotated, args.rare, args.funnel,
+                            args.clinvar or None, json.loads(args.annotations))  # fmt: skip
     elif args.command == "consequence":
         from rarevar.annotate.csq import add_consequences
 

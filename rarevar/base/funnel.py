@@ -22,6 +22,8 @@ DEDUPLICATED = N_("one record per allele (a record that left-aligns onto another
 # frequency
 RARE = N_("population AF <= {max_af} or not observed")
 RARE_OR_CLINVAR = N_("population AF <= {max_af} or not observed (ClinVar pathogenic kept at any frequency)")
+FREQUENCY_NOT_ASSESSED = N_("population frequency not assessed (no population source configured or in the input): "
+                            "no record filtered by it")
 # cohort
 COHORT_UNLIMITED = N_("local cohort annotated ({n} other families), no recurrence limit")
 COHORT = N_("local cohort: seen in at most {allowed} of {n} other families")
@@ -43,6 +45,7 @@ REPORTED_NONE = N_("reported: none, sample QC failed")
 STEPS = (INPUT_RECORDS, SPLIT, CARRIED, ASSESSABLE, DEDUPLICATED, RARE, RARE_OR_CLINVAR, COHORT_UNLIMITED, COHORT,
          COHORT_OR_CLINVAR, CONSEQUENCES, CONSEQUENCES_INPUT, REGENOTYPED, IMPACT, IMPACT_OR_EXON, GATES, FITS,
          REPORTED, REPORTED_NONE)  # fmt: skip
+STEPS = (*STEPS, FREQUENCY_NOT_ASSESSED)
 
 
 def step(template: str, variants: int, fields: dict | None = None, **extra) -> dict:

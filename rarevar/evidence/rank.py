@@ -70,7 +70,9 @@ def clinvar_record(row: dict) -> dict | None:
     significance = row.get("clinvar_sig") or ""
     if not significance:
         return None
+    source = row.get("clinvar_source")
     return {
+        **({"source": source} if source else {}),
         "id": row.get("clinvar_id") or None,
         "significance": significance,
         "review_status": row.get("clinvar_revstat") or "",
@@ -191,6 +193,11 @@ CLINVAR_SENTENCES = {  # (conditions known, one star): template
 
 
 def _clinvar_sentence(clinvar: dict) -> dict:
+    if not clinvar["id"]:  # the input's own annotation: no variation id, often no review status
+        source = clinvar.get("source") or {}
+        return message("ClinVar: {significance} ({stars} stars; from the input's own field {field}).",
+                       significance=_significance(clinvar["significance"]), stars=clinvar["stars"],
+                       field=source.get("name", ""))  # fmt: skip
     fields = {"significance": _significance(clinvar["significance"]), "stars": clinvar["stars"],
               "id": str(clinvar["id"])}  # fmt: skip
     if clinvar["conditions"]:
@@ -324,15 +331,29 @@ def explain(scored: Scored, max_af: float) -> list[dict]:
     )
     why.extend(_other_transcript_sentence(row))
     why.extend(_evidence_sentences(row))
-    af = _nan_to_none(row["pop_af"])
     why.extend(_clinvar_sentences(scored))
-    if af is None:
-        why.append(message("Not observed in the population database."))
-    else:
-        why.append(message("Population allele frequency {af} (at most {max_af} allowed).", af=f"{af:.2g}",
-                           max_af=f"{max_af:g}"))  # fmt: skip
+    why.append(_population_sentence(row, max_af))
     why.extend(_phenotype_sentences(match, row["gene"], modes or possible))
     return why
+
+
+def _population_sentence(row: dict, max_af: float) -> dict:
+    """What the population sources said; "not observed" only where a source covering the record was consulted.
+    `population_source` (rank stage): the store or the input's fields that cover the record, None where none does;
+    a table without the column (made before it existed) is read as the store's."""
+    af = _nan_to_none(row["pop_af"])
+    source = row.get("population_source", {"kind": "store"})
+    if source is None:
+        return message("Population frequency not assessed: no population source covers this record.")
+    if source.get("kind") == "input":
+        if af is None:
+            return message("Not observed in the input's own population fields ({fields}).", fields=source["name"])
+        return message("Population allele frequency {af} from the input's own fields ({fields}; at most {max_af} "
+                       "allowed).", af=f"{af:.2g}", fields=source["name"], max_af=f"{max_af:g}")  # fmt: skip
+    if af is None:
+        return message("Not observed in the population database.")
+    return message("Population allele frequency {af} (at most {max_af} allowed).", af=f"{af:.2g}",
+                   max_af=f"{max_af:g}")  # fmt: skip
 
 
 def _say(candidate: dict, said: dict) -> None:
@@ -506,6 +527,7 @@ def _candidate_fields(scored: Scored, max_af: float) -> dict:
         "population_af_grpmax": _nan_to_none(row["pop_af_grpmax"]),
         "population_af_eas": _nan_to_none(row["pop_af_eas"]),
         "population_homozygotes": _nan_to_none(row["pop_nhomalt"]),
+        **_sources(row),
         **_cohort_counts(row),
         "clinvar": scored.clinvar,
         "clinvar_codon": _codon_hits_dict(scored.codon),
@@ -515,6 +537,13 @@ def _candidate_fields(scored: Scored, max_af: float) -> dict:
         "score": scored.score,
         **_why(explain(scored, max_af)),
     }
+
+
+def _sources(row: dict) -> dict:
+    """Which source gave (or was consulted for) the population, ClinVar and score values: a store or file, the
+    input's own fields, or None where none covers the record (not assessed). Absent from a table made before the
+    rank stage said so."""
+    return {key: row[key] for key in ("population_source", "clinvar_source", "score_sources") if key in row}
 
 
 def _why(said: list[dict]) -> dict:

@@ -108,7 +108,8 @@ def build_context(payload: dict, language: str = "en", term_labels: dict[str, st
     build = _text(settings.get("genome_build"))
     samples = [s for s in _list(payload.get("samples")) if isinstance(s, dict)]
     roles = {_text(s.get("id")): _text(s.get("role")) for s in samples}
-    scored = bool(_list(settings.get("scores")))
+    annotation_sources = _dict(_dict(payload.get("versions")).get("annotation_sources"))
+    scored = bool(_list(settings.get("scores")) or _list(_dict(annotation_sources.get("scores")).get("input_fields")))
     candidates = [
         {**_candidate(c, samples, roles, build, t), **_evidence(c, scored, t)}
         for c in _ranked(payload.get("candidates"))
@@ -377,7 +378,10 @@ def _cohort_text(c: dict, t: Translator) -> str:
 
 def _evidence(c: dict, scores_configured: bool, t: Translator) -> dict:
     """In-silico scores with their PP3/BP4 evidence, gene constraint, and which transcript is shown and why."""
-    scores = [f"{LABELS.get(_text(k), _text(k))} {_fmt(v, t)}" for k, v in _dict(c.get("scores")).items()]
+    given = _dict(c.get("score_sources"))
+    scores = [f"{LABELS.get(_text(k), _text(k))} {_fmt(v, t)}"
+              + (f" ({_source_name(_dict(given[k]), t)})" if _dict(given.get(k)).get("kind") == "input" else "")
+              for k, v in _dict(c.get("scores")).items()]  # fmt: skip
     evidence = [
         t("{criterion} {strength} from {source}", criterion=_text(e.get("criterion")),
           strength=t.word(_text(e.get("strength")).replace("_", " ")),
@@ -414,7 +418,15 @@ def _clinvar_text(c: dict, t: Translator) -> list[str]:
     """ClinVar lines: the variant's own classification, then pathogenic changes at its codon."""
     lines = []
     own = _dict(c.get("clinvar"))
-    if own:
+    if not own and "clinvar_source" in c:
+        source = _dict(c.get("clinvar_source"))
+        lines.append(t("not in ClinVar (checked: {source})", source=_source_name(source, t)) if source
+                     else t("not checked: no ClinVar source (neither a ClinVar store nor the input's own field)"))
+    if own and not _text(own.get("id")):  # the input's own annotation: no variation id
+        significance = t.word(_text(own.get("significance")).replace("_", " "))
+        lines.append(t("{significance} (from the input's own field {field})", significance=significance,
+                       field=_text(_dict(own.get("source")).get("name"))))  # fmt: skip
+    elif own:
         stars = int(_number(own.get("stars")) or 0)
         conditions = ", ".join(_text(x).replace("_", " ") for x in _list(own.get("conditions")))
         significance = t.word(_text(own.get("significance")).replace("_", " "))
@@ -438,11 +450,24 @@ def _score(value, t: Translator) -> dict:
     return {"text": f"{number:.2f}" if number is not None else t(NOT_AVAILABLE), "sort": number or 0.0}
 
 
+def _source_name(source: dict, t: Translator) -> str:
+    """A source as the report names it: a store's file, or the input's own fields."""
+    if source.get("kind") == "input":
+        return t("the input's own {fields}", fields=_text(source.get("name")))
+    return _text(source.get("name")) or t("the configured file")
+
+
 def _population_af(c: dict, t: Translator) -> tuple[str, float]:
-    """null means the variant is absent from the population database, which is evidence, not a gap."""
+    """null means the variant is absent from the population sources that cover it, which is evidence, not a gap;
+    a candidate no source covers (population_source null) was not assessed."""
     if "population_af" not in c:
         return t(NOT_AVAILABLE), -1.0
+    if "population_source" in c and c["population_source"] is None:
+        return t("population frequency not assessed"), -1.0
     af = c["population_af"]
+    source = _dict(c.get("population_source"))
+    if af is None and source.get("kind") == "input":
+        return t("not observed in {source}", source=_source_name(source, t)), -1.0
     if af is None:
         return t(NOT_IN_POPULATION), -1.0
     number = _number(af)

@@ -11,7 +11,7 @@ import pysam
 from rarevar.annotate.scores import LABELS
 from rarevar.base.atomic import publish_indexed, temporary_name, write_bytes_atomic
 from rarevar.base.funnel import write_json_atomic
-from rarevar.base.messages import N_, english, message, word
+from rarevar.base.messages import N_, english, joined, message, word
 from rarevar.inputs.pedigree import Pedigree
 
 TSV_COLUMNS = [
@@ -134,17 +134,70 @@ def sample_table(pedigree: Pedigree, vcf_samples: list[str]) -> list[dict]:
     ]
 
 
+STORE_STATES = {
+    "not_configured": N_("no population store was configured"),
+    "empty": N_("the population store {file} holds no records"),
+    "other_build": N_("the population store {file} is of another genome build (its contigs differ from the input's)"),
+}
+
+
+def population_notes(sources: dict) -> list[dict]:
+    """Why population frequency was not assessed where it was not: no store, an empty store, a store of another
+    build, a store without some contigs, and the input's fields that were missing or hold only some contigs."""
+    population = sources["population"]
+    store, fields = population["store"], population["input_fields"]
+    if store["state"] == "used" and store.get("contigs") is None:
+        return []
+    why = []
+    if store["state"] != "used":
+        template = STORE_STATES[store["state"]]
+        why.append(message(template, **({"file": store.get("file", "")} if "{file}" in template else {})))
+    scopes = {f["scope"] for f in fields}
+    if not fields:
+        why.append(message("the input VCF carries no population frequency field rarevar reads (set `annotations` "
+                           "to name one)"))  # fmt: skip
+    elif "all" not in scopes and scopes != {"nuclear", "mitochondrial"}:
+        missing = N_("mitochondrial") if scopes == {"nuclear"} else N_("nuclear")
+        why.append(message("the input's population fields ({fields}) hold no {kind} frequencies",
+                           fields=", ".join(f["field"] for f in fields), kind=word(missing)))  # fmt: skip
+    elif store["state"] == "used":
+        return []
+    if store["state"] == "used":
+        why.append(message("the population store {file} covers only {contigs}", file=store.get("file", ""),
+                           contigs=", ".join(store["contigs"])))  # fmt: skip
+    return [message("Population frequency was not assessed for records no source covers ({reasons}): they were "
+                    "kept, and not given PM2.", reasons=joined(why, N_("; ")))]  # fmt: skip
+
+
+def clinvar_note(sources: dict) -> list[dict]:
+    clinvar = sources["clinvar"]
+    if clinvar["store"]["state"] == "used":
+        return []
+    if clinvar["input_fields"]:
+        fields = ", ".join(f["field"] for f in clinvar["input_fields"])
+        return [message("ClinVar was not configured: classifications come from the input's own fields ({fields}) "
+                        "only, as of whenever the input was annotated.", fields=fields)]  # fmt: skip
+    return [message("ClinVar was not configured: known classifications were not looked up.")]
+
+
 def not_assessed(
     not_testable: dict[str, dict], consequence_impacts: list[str], clinvar: bool = True,
-    scores: list[str] | None = None, constraint: bool = True,
+    scores: list[str] | None = None, constraint: bool = True, sources: dict | None = None,
 ) -> list[dict]:  # fmt: skip
     """What this run could not assess, as messages (the English is `english(m)`). `not_testable`: mode -> message
     of why it could not be tested; `scores`: the in-silico sources configured (None: not known to this caller,
-    nothing said)."""
+    nothing said); `sources`: what the frequency stage consulted (rarevar.annotate.input_annotations)."""
     notes = [reason for _, reason in sorted(not_testable.items())]
-    if not clinvar:
+    if sources:
+        notes.extend(population_notes(sources))
+        notes.extend(clinvar_note(sources))
+    elif not clinvar:
         notes.append(message("ClinVar was not configured: known classifications were not looked up."))
-    if scores is not None:
+    input_scores = {f["field"] for f in (sources or {}).get("scores", {}).get("input_fields", [])}
+    if scores is not None and input_scores:
+        notes.append(message("In-silico scores from the input's own fields: {fields}.",
+                             fields=", ".join(sorted(input_scores))))  # fmt: skip
+    elif scores is not None:
         missing = ", ".join(label for name, label in LABELS.items() if name not in scores)
         if not scores:
             template = N_("In-silico scores were not assessed: no score file ({sources}) was configured.")

@@ -11,6 +11,7 @@ import pysam
 from rarevar import __version__
 from rarevar.annotate.clinvar import read_codon_table
 from rarevar.annotate.consequence import detect_source
+from rarevar.annotate.input_annotations import read_sources
 from rarevar.base.bcftools import versions as htslib_versions
 from rarevar.base.funnel import REPORTED, REPORTED_NONE, read_steps, step
 from rarevar.base.messages import english, message, with_messages
@@ -67,6 +68,49 @@ def load_constraint(path: str) -> dict[str, dict]:
         raise InputError(path, str(error), "Give gnomAD's constraint table as published (tab-separated)") from None
 
 
+def legacy_sources(resources: dict[str, str]) -> dict:
+    """The sources of a run whose files predate the sources header: the configured stores, every contig."""
+    return {"population": {"store": {"state": "used" if "population" in resources else "not_configured",
+                                     "contigs": None}, "input_fields": []},
+            "clinvar": {"store": {"state": "used" if "clinvar" in resources else "not_configured"},
+                        "input_fields": []},
+            "scores": {"input_fields": []}}  # fmt: skip
+
+
+def population_consulted(sources: dict) -> bool:
+    population = sources["population"]
+    return population["store"]["state"] == "used" or bool(population["input_fields"])
+
+
+def add_sources(table: pd.DataFrame, annotated: str, sources: dict, score_files: list[str]) -> None:
+    """Per candidate, which source gave or was consulted for each value (columns population_source, clinvar_source,
+    score_sources); None where no source covers the record, which the report says is not assessed."""
+    from rarevar.annotate.input_annotations import record_sources
+
+    per_record = record_sources(annotated)
+    store = sources["population"]["store"]
+    clinvar_store = sources["clinvar"]["store"]
+    population, clinvar, scores = [], [], []
+    for key in zip(table["chrom"], table["pos"].astype(int), table["ref"], table["alt"], strict=True):
+        found = per_record.get(key, {})
+        if found.get("POP_SOURCE"):
+            population.append({"kind": "input", "name": found["POP_SOURCE"]})
+        elif store["state"] == "used" and (store["contigs"] is None or key[0] in store["contigs"]):
+            population.append({"kind": "store", "name": store.get("file", "")})
+        else:
+            population.append(None)
+        if clinvar_store["state"] == "used":
+            clinvar.append({"kind": "store", "name": clinvar_store.get("file", "")})
+        else:
+            clinvar.append({"kind": "input", "name": found["CLINVAR_SOURCE"]} if found.get("CLINVAR_SOURCE") else None)
+        given = dict(part.split(":", 1) for part in found.get("SCORE_SOURCES", "").split("|") if ":" in part)
+        scores.append({name: {"kind": "file"} if name in score_files else {"kind": "input", "name": field}
+                       for name, field in given.items()})  # fmt: skip
+    table["population_source"] = pd.Series(population, index=table.index, dtype=object)
+    table["clinvar_source"] = pd.Series(clinvar, index=table.index, dtype=object)
+    table["score_sources"] = pd.Series(scores, index=table.index, dtype=object)
+
+
 def resource_versions(resources: dict[str, str]) -> dict:
     """A checksum per resource file, so a report says exactly what it was made from: the one its manifest records,
     else read once per version of the file (rarevar.resources.checksums), not on every run."""
@@ -91,7 +135,10 @@ def rank_stage(
     codons = read_codon_table(f"{resources['clinvar']}.codons.tsv.gz") if resources.get("clinvar") else {}
     qc = read_json(qc_json)
     confirmed, note = parentage_from_qc(qc)
-    context = AcmgContext(confirmed, note, population_configured="population" in resources)
+    sources = read_sources(annotated) or legacy_sources(resources)
+    scored = read_json(scores_json) if scores_json else None
+    add_sources(table, annotated, sources, [s["name"] for s in scored["sources"]] if scored else [])
+    context = AcmgContext(confirmed, note, population_configured=population_consulted(sources))
     ranked = rank_candidates(table, phenotype, settings["max_population_af"], codons, context)
     yields = mode_yield(ranked)
     warnings = yield_messages(yields)
@@ -104,10 +151,9 @@ def rank_stage(
     funnel = read_steps(funnels)
     funnel.append(step(REPORTED_NONE, len(kept)) if stopped else
                   step(REPORTED, len(kept), {"n": settings["max_candidates"]}))  # fmt: skip
-    scored = read_json(scores_json) if scores_json else None
     limits = not_assessed(
         inheritance["not_testable_messages"], settings["keep_impacts"], "clinvar" in resources,
-        [s["name"] for s in scored["sources"]] if scored else None, "constraint" in resources,
+        [s["name"] for s in scored["sources"]] if scored else None, "constraint" in resources, sources,
     )  # fmt: skip
     cohort = cohort_summary(annotated, kept)
     if not cohort["used"]:
@@ -125,6 +171,7 @@ def rank_stage(
             "hpo_ontology": hpo_version(),
             "hpo_annotations": HPO_ANNOTATION_RELEASE,
             "resources": resource_versions(resources),
+            "annotation_sources": sources,
             **({"scores": scored["sources"]} if scored and scored["sources"] else {}),
         },
         # The cohort's effective limits and state (families, samples, checksum token) belong with the settings.

@@ -29,7 +29,7 @@ class FamilyInputs:
 
 def check_resources(config: dict) -> None:
     reference = resource_path(config, "reference")
-    for name in ("reference", "genes", "population"):
+    for name in ("reference", "genes"):
         path = resource_path(config, name)
         if not path.is_file():
             raise InputError(

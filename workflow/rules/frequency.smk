@@ -3,7 +3,7 @@ rule frequency:
     input:
         bcf=rules.normalize.output.bcf,
         csi=rules.normalize.output.csi,
-        population=resource("population"),
+        population=optional_resource("population"),
         clinvar=optional_resource("clinvar"),
     output:
         annotated=shard_file(f"{SHARD_WORK}/population.bcf"),
@@ -14,6 +14,8 @@ rule frequency:
     params:
         max_af=config["thresholds"]["max_population_af"],
         clinvar=optional_flag("--clinvar", "clinvar"),
+        population=optional_flag("--population", "population"),
+        annotations=json.dumps(config.get("annotations") or {}, sort_keys=True),
         resources=resource_signatures("population", "clinvar"),
     conda:
         "../envs/rarevar.yaml"
@@ -22,5 +24,6 @@ rule frequency:
     benchmark:
         f"{RESULTS}/benchmarks/frequency/{{family}}{'.{shard}' if SHARDS > 1 else ''}.tsv"
     shell:
-        "rarevar frequency --vcf {input.bcf:q} --population {input.population:q} --max-af {params.max_af} {params.clinvar}"
+        "rarevar frequency --vcf {input.bcf:q} {params.population} --max-af {params.max_af} {params.clinvar}"
+        " --annotations {params.annotations:q}"
         " --annotated {output.annotated:q} --rare {output.rare:q} --funnel {output.funnel:q} 2> {log:q}"

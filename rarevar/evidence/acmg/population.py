@@ -40,15 +40,25 @@ def frequency(c: dict) -> tuple[float | None, str]:
 
 
 def pm2(c: dict, population_configured: bool) -> Criterion | None:
+    """`population_configured`: whether the run had any population source; the candidate's `population_source`
+    (when the rank stage set it) whether one covered this record. Absence counts only where one was consulted."""
     if not population_configured:
         return Criterion("PM2", "supporting", False, message("No population database was configured: PM2 not "
                                                              "assessed."))  # fmt: skip
+    if "population_source" in c and c["population_source"] is None:
+        return Criterion("PM2", "supporting", False, message(
+            "No population source covers this record (a contig the population data do not hold, or a field the input "
+            "lacks): PM2 not assessed."))  # fmt: skip
     af, name = frequency(c)
     kinds = mode_kinds(c)
     kind = "dominant" if "dominant" in kinds else "recessive"
     limit = PM2_MAX_AF[kind]
     homozygotes = c.get("population_homozygotes") or 0
     if af is None:
+        source = c.get("population_source") or {}
+        if source.get("kind") == "input":
+            return met("PM2", "supporting", message("Absent from the input's own population fields ({fields}).",
+                                                    fields=source.get("name", "")))  # fmt: skip
         return met("PM2", "supporting", message("Absent from the population database (coverage at the site not "
                                                 "checked)."))  # fmt: skip
     fields = {"name": name, "af": f"{af:.2g}", "limit": f"{limit:g}", "kind": word(kind)}
