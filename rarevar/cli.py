@@ -83,6 +83,9 @@ def _stage_parsers(sub) -> None:
     p.add_argument("--samples", required=True, help="comma-separated sample ids")
     p.add_argument("--shard", type=_shard_spec,
                    help="I/N: only the chromosomes of shard I of N (rarevar.run.shards; default: all)")  # fmt: skip
+    p.add_argument("--allow-filter", action="append", default=[], metavar="NAME",
+                   help="a FILTER name whose records are analysed like PASS ones (repeatable; default: PASS only)")
+    p.add_argument("--clinvar", help="ClinVar store: FILTER-failed records it holds as (likely) pathogenic are flagged")
 
     p = sub.add_parser("gather", help="stage: a family's whole-genome shards joined (BCFs and funnel steps)")
     p.add_argument("--bcf", nargs="+", action="append", default=[], metavar=("OUT", "SHARD"),
@@ -346,7 +349,8 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.run.shards import regions_of_shard
 
         regions = regions_of_shard(args.reference, args.shard) if args.shard else None
-        normalize(args.vcf, args.samples.split(","), args.reference, args.out, args.funnel, regions)
+        normalize(args.vcf, args.samples.split(","), args.reference, args.out, args.funnel, regions,
+                  args.allow_filter, args.clinvar)  # fmt: skip
     elif args.command == "gather":
         from rarevar.run.shards import gather
 

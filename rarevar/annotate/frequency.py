@@ -16,6 +16,7 @@ from rarevar.annotate.input_annotations import (
 )
 from rarevar.base.atomic import publish_indexed, temporary_name
 from rarevar.base.bcftools import bcftools, count_records
+from rarevar.base.clinvar_fields import CLINVAR_COLUMNS, CLINVAR_PATHOGENIC
 from rarevar.base.funnel import FREQUENCY_NOT_ASSESSED, RARE, RARE_OR_CLINVAR, step, write_steps
 
 # gnomAD field names (v2-v4) -> the INFO names rarevar writes. The first present of each list is used.
@@ -37,13 +38,6 @@ def available_fields(population: str) -> dict[str, str]:
         for ours, theirs in FIELDS.items()
         if any(f in present for f in theirs)
     }
-
-
-CLINVAR_COLUMNS = ",".join(
-    f"INFO/CLINVAR_{ours}:=INFO/{theirs}"
-    for ours, theirs in (("ID", "CLNVID"), ("SIG", "CLNSIG"), ("REVSTAT", "CLNREVSTAT"), ("DN", "CLNDN"))
-)
-CLINVAR_PATHOGENIC = 'INFO/CLINVAR_SIG~"^Pathogenic" || INFO/CLINVAR_SIG~"^Likely_pathogenic"'
 
 
 # Compressing the output is most of this stage's time (a whole genome's records, more than a plain copy since

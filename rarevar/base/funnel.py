@@ -17,6 +17,9 @@ from rarevar.base.messages import N_, english, message
 INPUT_RECORDS = N_("input records")
 SPLIT = N_("after splitting multi-allelics")
 CARRIED = N_("alternate allele carried by a family member")
+FILTER_PASS = N_("FILTER PASS or missing (alleles whose record failed a filter set aside, each listed)")
+FILTER_ALLOWED = N_("FILTER PASS, missing or allowed ({allowed}) (alleles whose record failed another filter set "
+                    "aside, each listed)")
 ASSESSABLE = N_("alleles rarevar can assess ('*', reference-block and breakend alleles set aside, each listed)")
 DEDUPLICATED = N_("one record per allele (a record that left-aligns onto another's allele merged into the first)")
 # frequency
@@ -42,10 +45,22 @@ FITS = N_("fits an inheritance mode")
 REPORTED = N_("reported (top {n})")
 REPORTED_NONE = N_("reported: none, sample QC failed")
 
-STEPS = (INPUT_RECORDS, SPLIT, CARRIED, ASSESSABLE, DEDUPLICATED, RARE, RARE_OR_CLINVAR, COHORT_UNLIMITED, COHORT,
-         COHORT_OR_CLINVAR, CONSEQUENCES, CONSEQUENCES_INPUT, REGENOTYPED, IMPACT, IMPACT_OR_EXON, GATES, FITS,
-         REPORTED, REPORTED_NONE)  # fmt: skip
+STEPS = (INPUT_RECORDS, SPLIT, CARRIED, FILTER_PASS, FILTER_ALLOWED, ASSESSABLE, DEDUPLICATED, RARE,
+         RARE_OR_CLINVAR, COHORT_UNLIMITED, COHORT, COHORT_OR_CLINVAR, CONSEQUENCES, CONSEQUENCES_INPUT, REGENOTYPED,
+         IMPACT, IMPACT_OR_EXON, GATES, FITS, REPORTED, REPORTED_NONE)  # fmt: skip
 STEPS = (*STEPS, FREQUENCY_NOT_ASSESSED)
+
+
+# Set-aside records listed per step (in candidates.json and the report); all are counted.
+MAX_LISTED = 1000
+
+
+def listed(records: list[dict]) -> list[dict]:
+    """The set-aside records a step lists: every one flagged as ClinVar (likely) pathogenic first, whatever their
+    number (a known cause is never left out of the list), then the others in order, up to MAX_LISTED in all."""
+    flagged = [r for r in records if r.get("clinvar")]
+    others = [r for r in records if not r.get("clinvar")]
+    return flagged + others[: max(0, MAX_LISTED - len(flagged))]
 
 
 def step(template: str, variants: int, fields: dict | None = None, **extra) -> dict:

@@ -11,6 +11,7 @@ import yaml
 
 from rarevar.base.text_input import check_file, read_text
 from rarevar.errors import InputError
+from rarevar.inputs.filters import check_filter_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = REPO_ROOT / "workflow" / "schemas"
@@ -93,6 +94,7 @@ def _check_beyond_schema(config: dict, source: str) -> None:
         if pair and pair[0] > pair[1]:
             raise InputError(source, f"setting '{key}' is [{pair[0]}, {pair[1]}]: its minimum is above its maximum",
                              f"Write it as [{pair[1]}, {pair[0]}]")  # fmt: skip
+    check_filter_settings(config, source)
 
 
 def load_config(path: str | Path) -> dict:

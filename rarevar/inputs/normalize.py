@@ -8,9 +8,21 @@ from pathlib import Path
 
 from rarevar.base.atomic import publish_indexed, temporary_name
 from rarevar.base.bcftools import BcftoolsError, bcftools, count_records, records_in, vcf_samples
-from rarevar.base.funnel import ASSESSABLE, CARRIED, DEDUPLICATED, INPUT_RECORDS, SPLIT, step, write_steps
-from rarevar.base.messages import english, message
+from rarevar.base.funnel import (
+    ASSESSABLE,
+    CARRIED,
+    DEDUPLICATED,
+    FILTER_ALLOWED,
+    FILTER_PASS,
+    INPUT_RECORDS,
+    MAX_LISTED,
+    SPLIT,
+    step,
+    write_steps,
+)
+from rarevar.base.messages import N_, english, message
 from rarevar.errors import InputError
+from rarevar.inputs.filters import failed_alleles, failing_names, passing
 from rarevar.inputs.split_alleles import split_options
 
 # Intermediate files are BGZF-wrapped but uncompressed (level 0): still indexable, so each step's count comes from
@@ -20,11 +32,13 @@ OUTPUT = "-Ob1"  # the fastest deflate level: a genome's normalised records are 
 THREADS = ("--threads", "1")  # one htslib worker compresses the output while bcftools normalises
 
 
-def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: str,
-              regions: str | None = None) -> None:  # fmt: skip
+def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: str, regions: str | None = None,
+              allowed_filters: list[str] | tuple[str, ...] = (), clinvar: str | None = None) -> None:  # fmt: skip
     """VCF -> family samples, biallelic, left-aligned BCF (indexed). `--check-ref e` stops on a REF
     that disagrees with the reference instead of silently dropping or keeping it. `regions`: only these
-    chromosomes (comma-separated; one shard of the genome, rarevar.run.shards)."""
+    chromosomes (comma-separated; one shard of the genome, rarevar.run.shards). A carried allele whose record
+    failed a FILTER other than `allowed_filters` is set aside (rarevar.inputs.filters), and named as ClinVar
+    (likely) pathogenic when the `clinvar` store holds it so."""
     out_path = Path(out)
     tmp = Path(temporary_name(out_path, "subset", ".bcf"))
     tmp_out = Path(temporary_name(out_path, "split", ".bcf"))
@@ -41,10 +55,13 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
     n_split = count_records(str(tmp_out))
     small = Path(temporary_name(out_path, "small", ".bcf"))
     try:
+        failing = failing_names(str(tmp_out), list(allowed_filters))
+        failed, n_failed = failed_alleles(str(tmp_out), failing, clinvar)
+        passes = passing(failing)
         # One read lists the carried alleles set aside, one write keeps the carried alleles that are not.
-        set_aside, lowercase = _set_aside_and_lowercase(str(tmp_out))
-        n_small = _filtered(str(tmp_out), str(small), "-i", f'GT="alt" && {SMALL}')
-        n_carried = n_small + len(set_aside)
+        set_aside, lowercase = _set_aside_and_lowercase(str(tmp_out), passes)
+        n_small = _filtered(str(tmp_out), str(small), "-i", f'GT="alt" && {SMALL}{passes}')
+        n_passed = n_small + len(set_aside)
         if lowercase:
             _uppercase(str(small))
         unique = _one_record_per_allele(str(small), out)
@@ -55,7 +72,8 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
         step(INPUT_RECORDS, n_input),
         step(SPLIT, n_split),
         # After splitting, an allele may be carried by nobody in this family: counted, not silently lost later.
-        step(CARRIED, n_carried),
+        step(CARRIED, n_passed + n_failed),
+        _filter_step(n_passed, [failed_record(*row) for row in failed], n_failed, list(allowed_filters)),
         step(ASSESSABLE, n_small, set_aside=set_aside[:MAX_LISTED], set_aside_total=len(set_aside)),
         step(DEDUPLICATED, unique),
     ])  # fmt: skip
@@ -79,7 +97,25 @@ SET_ASIDE_ALLELES = ("*", "<NON_REF>", "<*>", "<X>")
 BREAKEND = '"[][]"'  # a regular expression: ALT holds '[' or ']'
 NOT_SMALL = " || ".join(f'ALT="{a}"' for a in SET_ASIDE_ALLELES) + f" || ALT~{BREAKEND}"
 SMALL = " && ".join(f'ALT!="{a}"' for a in SET_ASIDE_ALLELES) + f" && ALT!~{BREAKEND}"  # bcftools has no !(...)
-MAX_LISTED = 1000  # listed in candidates.json and the report; all are counted
+FAILED_FILTER = N_("failed the variant caller's filter: {filters}")
+
+
+def _filter_step(variants: int, failed: list[dict], n_failed: int, allowed: list[str]) -> dict:
+    """The carried alleles whose record passes FILTER (or an allowed filter); those that fail, counted and listed."""
+    template, fields = (FILTER_ALLOWED, {"allowed": ", ".join(allowed)}) if allowed else (FILTER_PASS, {})
+    return step(template, variants, fields, set_aside=failed, set_aside_total=n_failed)
+
+
+def failed_record(chrom: str, pos: str, ref: str, alt: str, filters: str, significance: str = ".",
+                  clinvar_id: str = ".") -> dict:  # fmt: skip
+    """A carried allele whose record failed FILTER: where, why (the filters it failed: `filter`, a plain list in
+    the reason's message), and its ClinVar entry when ClinVar holds it as (likely) pathogenic."""
+    names = filters.split(";")
+    record = set_aside_record(chrom, pos, ref.upper(), alt, message(FAILED_FILTER, filters=", ".join(names)))
+    record["filter"] = names
+    if significance != ".":
+        record["clinvar"] = {"significance": significance, "id": clinvar_id}
+    return record
 
 
 def _filtered(src: str, out: str, *expression: str) -> int:
@@ -114,13 +150,13 @@ def uninterpretable(path: str) -> list[dict]:
 LOWERCASE = 'REF~"[acgtn]" || ALT~"^[ACGTNacgtn]*[acgtn][ACGTNacgtn]*$"'
 
 
-def _set_aside_and_lowercase(path: str) -> tuple[list[dict], bool]:
+def _set_aside_and_lowercase(path: str, passes: str = "") -> tuple[list[dict], bool]:
     """The carried alleles set aside (as `uninterpretable`), and whether any carried small allele is lower-case:
-    one read of the split records for both."""
+    one read of the split records for both. `passes`: a clause they must also meet (FILTER)."""
     with tempfile.TemporaryDirectory() as tmp:
         listing = os.path.join(tmp, "set_aside.tsv")
-        bcftools("query", "-i", f'GT="alt" && ({NOT_SMALL} || {LOWERCASE})', "-f", "%CHROM\t%POS\t%REF\t%ALT\n",
-                 "-o", listing, path)  # fmt: skip
+        bcftools("query", "-i", f'GT="alt" && ({NOT_SMALL} || {LOWERCASE}){passes}',
+                 "-f", "%CHROM\t%POS\t%REF\t%ALT\n", "-o", listing, path)  # fmt: skip
         with open(listing, encoding="utf-8") as handle:
             rows = [line.rstrip("\n").split("\t") for line in handle if line.strip()]
     set_aside = [set_aside_record(chrom, pos, ref.upper(), alt, why_not_interpreted(alt))

@@ -285,15 +285,26 @@ def _funnel(steps, t: Translator) -> list[dict]:
 
 
 def _set_aside(steps, t: Translator) -> dict:
-    """Records the normalize stage set aside (symbolic, breakend, '*'), as listed in the funnel."""
+    """Records set aside as the funnel lists them (symbolic, breakend, '*' alleles, failed FILTER, no consequence
+    annotation). A ClinVar (likely) pathogenic one (failed FILTER) is flagged and listed first: never lost."""
     rows, total = [], 0
     for step in _list(steps):
         if isinstance(step, dict) and "set_aside" in step:
             total += int(_number(step.get("set_aside_total")) or 0)
             rows += [{key: _text(r.get(key)) for key in ("chrom", "pos", "ref", "alt")}
-                     | {"reason": "".join(t.said(r, "reason"))}
+                     | {"reason": "".join(t.said(r, "reason"))} | _clinvar_flag(r, t)
                      for r in _list(step.get("set_aside")) if isinstance(r, dict)]  # fmt: skip
-    return {"rows": rows, "total": total}
+    rows.sort(key=lambda row: not row["clinvar"])  # stable: otherwise in the funnel's order
+    return {"rows": rows, "total": total, "clinvar": sum(bool(row["clinvar"]) for row in rows)}
+
+
+def _clinvar_flag(record: dict, t: Translator) -> dict:
+    clinvar = _dict(record.get("clinvar"))
+    if not clinvar:
+        return {"clinvar": None}
+    significance = t.word(_text(clinvar.get("significance")).replace("_", " "))
+    return {"clinvar": t("ClinVar: {significance} (variation {id})", significance=significance,
+                         id=_text(clinvar.get("id")))}  # fmt: skip
 
 
 # --- candidates ----------------------------------------------------------------------------------

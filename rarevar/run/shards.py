@@ -13,9 +13,8 @@ from pathlib import Path
 
 from rarevar.base.atomic import publish_indexed, temporary_name
 from rarevar.base.bcftools import bcftools
-from rarevar.base.funnel import write_json_atomic
+from rarevar.base.funnel import listed, write_json_atomic
 from rarevar.errors import InputError
-from rarevar.inputs.normalize import MAX_LISTED
 from rarevar.inputs.vcfcheck import read_fai
 
 
@@ -101,7 +100,7 @@ def gather_funnels(parts: list[str], out: str) -> None:
         merged = dict(same_step[0])
         merged["variants"] = sum(step["variants"] for step in same_step)
         if "set_aside" in merged:
-            merged["set_aside"] = [entry for step in same_step for entry in step["set_aside"]][:MAX_LISTED]
+            merged["set_aside"] = listed([entry for step in same_step for entry in step["set_aside"]])
             merged["set_aside_total"] = sum(step["set_aside_total"] for step in same_step)
         steps.append(merged)
     write_json_atomic(out, steps)

@@ -11,6 +11,7 @@ from rarevar.errors import InputError
 from rarevar.family.gvcf import gvcf_contigs, open_gvcf, open_gvcfs, require_members
 from rarevar.inputs.config import resource_path, score_sources
 from rarevar.inputs.families import FamilyRow, read_families
+from rarevar.inputs.filters import check_allowed_declared
 from rarevar.inputs.pedigree import Pedigree, family_for
 from rarevar.inputs.resource_build import check_resource_contents
 from rarevar.inputs.vcfcheck import check_contigs, check_vcf, read_fai, scan_records
@@ -144,7 +145,9 @@ def validate_batch(config: dict, deep: bool = False) -> list[FamilyInputs]:
     rows = read_families(sheet)
     check_family_ids(rows, sheet)
     source = config.get("consequence", {}).get("source", "auto")
-    return [validate_family(row, sheet, reference, deep, source) for row in rows]
+    families = [validate_family(row, sheet, reference, deep, source) for row in rows]
+    check_allowed_declared(config["filters"]["allow"], [row.vcf for row in rows], "config: filters.allow")
+    return families
 
 
 def batch_inputs(config: dict) -> list[FamilyInputs]:

@@ -3,6 +3,7 @@ rule normalize:
     input:
         vcf=family_input("vcf"),
         reference=resource("reference"),
+        clinvar=optional_resource("clinvar"),
     output:
         bcf=shard_file(f"{SHARD_WORK}/normalized.bcf"),
         csi=shard_file(f"{SHARD_WORK}/normalized.bcf.csi"),
@@ -10,7 +11,9 @@ rule normalize:
     params:
         samples=family_samples,
         shard=shard_option,
-        resources=resource_signatures("reference"),
+        filters=" ".join(f"--allow-filter {shlex.quote(name)}" for name in config["filters"]["allow"]),
+        clinvar=optional_flag("--clinvar", "clinvar"),
+        resources=resource_signatures("reference", "clinvar"),
         inputs=family_signatures("vcf"),
     conda:
         "../envs/rarevar.yaml"
@@ -20,4 +23,4 @@ rule normalize:
         f"{RESULTS}/benchmarks/normalize/{{family}}{'.{shard}' if SHARDS > 1 else ''}.tsv"
     shell:
         "rarevar normalize --vcf {input.vcf:q} --samples {params.samples:q} --reference {input.reference:q} {params.shard}"
-        " --out {output.bcf:q} --funnel {output.funnel:q} 2> {log:q}"
+        " {params.filters} {params.clinvar} --out {output.bcf:q} --funnel {output.funnel:q} 2> {log:q}"
