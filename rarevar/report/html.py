@@ -24,6 +24,7 @@ from rarevar.base.atomic import write_bytes_atomic
 from rarevar.base.messages import N_
 from rarevar.family.qc import verdict
 from rarevar.report.i18n import Translator
+from rarevar.report.long_values import WIDE_PIECE, shown_value
 from rarevar.report.pedigree_svg import draw_pedigree
 
 TOP_CARDS = 5
@@ -91,6 +92,8 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["csp_hash"] = _csp_hash
+    # long values as unbreakable pieces (report.html.j2: tokens)
+    env.globals.update(shown_value=shown_value, WIDE_PIECE=WIDE_PIECE)
     return env
 
 
@@ -490,7 +493,8 @@ def _population_af(c: dict, t: Translator) -> tuple[str, float]:
 
 
 def _short_allele(allele: str) -> str:
-    return allele if len(allele) <= 12 else f"{allele[:6]}\u2026 ({len(allele)} bp)"
+    # no-break spaces: the label may wrap between position and change, never inside the allele
+    return allele if len(allele) <= 12 else f"{allele[:6]}\u2026\u00a0({len(allele)}\u00a0bp)"
 
 
 def _position(c: dict) -> str:
