@@ -23,10 +23,9 @@ from pathlib import Path
 
 import cyvcf2
 import numpy as np
-import pysam
 
 from rarevar.base.atomic import publish_indexed, temporary_name
-from rarevar.base.bcftools import bcftools
+from rarevar.base.bcftools import bcftools, json_header_record
 from rarevar.base.genome import BUILDS, is_x, is_x_nonpar, is_y
 from rarevar.errors import InputError
 from rarevar.family.inheritance import genotype_codes_from_cyvcf2
@@ -435,8 +434,4 @@ def _prune(cache: Path) -> None:
 
 def read_header_summary(vcf_path: str) -> dict | None:
     """The cohort summary a sites file or a cohort-annotated VCF carries in its header; None if it has none."""
-    with pysam.VariantFile(vcf_path) as vcf:
-        for record in vcf.header.records:
-            if record.key == HEADER_KEY:
-                return json.loads(record.value)
-    return None
+    return json_header_record(vcf_path, HEADER_KEY)

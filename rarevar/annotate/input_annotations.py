@@ -22,7 +22,7 @@ import pysam
 
 from rarevar.annotate.annotation_profiles import TARGETS, TEXT_TARGETS, Field, matches_description
 from rarevar.base.atomic import publish_indexed, temporary_name
-from rarevar.base.bcftools import bcftools, query_table
+from rarevar.base.bcftools import bcftools, json_header_record, query_table
 from rarevar.base.genome import is_mito
 from rarevar.inputs.annotation_header import vep_fields
 
@@ -411,11 +411,7 @@ def sources_header_line(summary: dict) -> str:
 
 def read_sources(vcf: str) -> dict | None:
     """The summary written by the frequency stage (None: a file from before it was written)."""
-    with pysam.VariantFile(vcf) as handle:
-        for record in handle.header.records:
-            if record.key == SOURCES_HEADER:
-                return json.loads(record.value)
-    return None
+    return json_header_record(vcf, SOURCES_HEADER)
 
 
 def record_sources(vcf: str) -> dict[tuple, dict[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shutil
 import tempfile
@@ -139,3 +140,12 @@ def query_table(path: str, query: str, columns: list[str], types: dict[str, pa.D
         )
     finally:
         os.unlink(tsv)
+
+
+def json_header_record(path: str, key: str) -> dict | None:
+    """The JSON value of a `##key=...` header line rarevar wrote into a VCF/BCF; None when the file has none."""
+    with pysam.VariantFile(path) as vcf:
+        for record in vcf.header.records:
+            if record.key == key:
+                return json.loads(record.value)
+    return None
