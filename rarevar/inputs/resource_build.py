@@ -41,7 +41,28 @@ def check_resource_contents(config: dict) -> None:
             check_store(path, f"{name} store", build, contigs)
     genes = resource_path(config, "genes")
     if genes is not None and genes.is_file():
-        check_gene_models(genes, build, contigs)
+        check_gene_models(genes, build, contigs, needed=_consequences_called(config))
+
+
+def _consequences_called(config: dict) -> bool:
+    """Whether bcftools csq will call consequences from the gene models for some family: always with
+    `consequence.source: bcftools-csq`, never with `input`, and with `auto` for a VCF without its own annotation."""
+    from rarevar.inputs.annotation_header import detect_source
+    from rarevar.inputs.families import read_families
+    from rarevar.inputs.vcfcheck import open_vcf
+
+    source = config.get("consequence", {}).get("source", "auto")
+    if source != "auto":
+        return source == "bcftools-csq"
+    for row in read_families(config["families"]):
+        try:
+            with open_vcf(row.vcf) as vcf:
+                annotated = detect_source(set(vcf.header.info))
+        except (InputError, OSError, ValueError):
+            continue  # an unreadable VCF is refused by the family checks, with its own message
+        if not annotated:
+            return True
+    return False
 
 
 def check_store(path: Path, what: str, build: str, contigs: dict[str, int] | None) -> None:
@@ -54,8 +75,9 @@ def check_store(path: Path, what: str, build: str, contigs: dict[str, int] | Non
                          "Build it again from the full source, or remove it from the config")  # fmt: skip
 
 
-def check_gene_models(path: Path, build: str, contigs: dict[str, int] | None) -> None:
-    """The GFF3's header (#!genome-build, ##sequence-region) and at least one gene or transcript feature."""
+def check_gene_models(path: Path, build: str, contigs: dict[str, int] | None, needed: bool = True) -> None:
+    """The GFF3's header (#!genome-build, ##sequence-region) and, when consequences are called from it (`needed`), at
+    least one gene or transcript feature."""
     header, lengths, found = [], {}, False
     with (gzip.open if _gzipped(path) else open)(path, "rt", encoding="utf-8", errors="replace") as handle:
         for line in handle:
@@ -73,7 +95,7 @@ def check_gene_models(path: Path, build: str, contigs: dict[str, int] | None) ->
                 found = True
                 break
     check_build(path, "gene models", header, lengths, build, contigs)
-    if not found:
+    if needed and not found:
         raise InputError(path, "the gene models hold no gene or transcript feature: no consequence could be called",
                          "Give the Ensembl or GENCODE GFF3 of the genome build")  # fmt: skip
 
