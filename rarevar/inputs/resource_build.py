@@ -41,7 +41,9 @@ def check_resource_contents(config: dict) -> None:
             check_store(path, f"{name} store", build, contigs)
     genes = resource_path(config, "genes")
     if genes is not None and genes.is_file():
-        check_gene_models(genes, build, contigs, needed=_consequences_called(config))
+        if not check_gene_models(genes, build, contigs) and _consequences_called(config):
+            raise InputError(genes, "the gene models hold no gene or transcript feature: no consequence could be "
+                             "called", "Give the Ensembl or GENCODE GFF3 of the genome build")  # fmt: skip
 
 
 def _consequences_called(config: dict) -> bool:
@@ -54,7 +56,7 @@ def _consequences_called(config: dict) -> bool:
     source = config.get("consequence", {}).get("source", "auto")
     if source != "auto":
         return source == "bcftools-csq"
-    for row in read_families(config["families"]):
+    for row in read_families(config["families"]) if config.get("families") else []:
         try:
             with open_vcf(row.vcf) as vcf:
                 annotated = detect_source(set(vcf.header.info))
@@ -75,9 +77,9 @@ def check_store(path: Path, what: str, build: str, contigs: dict[str, int] | Non
                          "Build it again from the full source, or remove it from the config")  # fmt: skip
 
 
-def check_gene_models(path: Path, build: str, contigs: dict[str, int] | None, needed: bool = True) -> None:
-    """The GFF3's header (#!genome-build, ##sequence-region) and, when consequences are called from it (`needed`), at
-    least one gene or transcript feature."""
+def check_gene_models(path: Path, build: str, contigs: dict[str, int] | None) -> bool:
+    """The GFF3's header (#!genome-build, ##sequence-region) names the run's build; whether it holds a gene or
+    transcript feature (without one, bcftools csq calls nothing)."""
     header, lengths, found = [], {}, False
     with (gzip.open if _gzipped(path) else open)(path, "rt", encoding="utf-8", errors="replace") as handle:
         for line in handle:
@@ -95,9 +97,7 @@ def check_gene_models(path: Path, build: str, contigs: dict[str, int] | None, ne
                 found = True
                 break
     check_build(path, "gene models", header, lengths, build, contigs)
-    if needed and not found:
-        raise InputError(path, "the gene models hold no gene or transcript feature: no consequence could be called",
-                         "Give the Ensembl or GENCODE GFF3 of the genome build")  # fmt: skip
+    return found
 
 
 def check_build(path: Path, what: str, header: list[str], lengths: dict[str, int | None], build: str,
