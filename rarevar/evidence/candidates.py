@@ -116,6 +116,13 @@ def _allele_reads(variant, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
     return values[:, 0], values[:, 1]
 
 
+def allele_fraction_field(vcf: cyvcf2.VCF) -> str:
+    """The FORMAT field giving the caller's alt allele fraction (mtDNA heteroplasmy): GATK Mutect2's AF, else
+    MToolBox's HF."""
+    declared = {h.info().get("ID") for h in vcf.header_iter() if h.type == "FORMAT"}
+    return "HF" if "HF" in declared and "AF" not in declared else "AF"
+
+
 def _consequence_reader(vcf: cyvcf2.VCF, source: str):
     if source == "CSQ":
         fields = vep_fields(vcf.get_header_type("CSQ")["Description"])
@@ -132,6 +139,7 @@ def read_records(path: str, source: str, tags: dict | None = None) -> tuple[Reco
     vcf = cyvcf2.VCF(path)
     samples = list(vcf.samples)
     parse = _consequence_reader(vcf, source)
+    fraction = allele_fraction_field(vcf)
     keys = ("chrom", "pos", "ref", "alt", "gt", "gq", "dp", "gts", "csq", "all", "choice", "hap", "ps", "ad_ref",
             "ad_alt", "af")  # fmt: skip
     columns: dict[str, list] = {k: [] for k in keys}
@@ -154,7 +162,7 @@ def read_records(path: str, source: str, tags: dict | None = None) -> tuple[Reco
         ref_reads, alt_reads = _allele_reads(variant, len(samples))
         columns["ad_ref"].append(ref_reads)
         columns["ad_alt"].append(alt_reads)
-        columns["af"].append(_format_array(variant, "AF", len(samples)))
+        columns["af"].append(_format_array(variant, fraction, len(samples)))
         raw = variant.INFO.get(source)
         values = raw.split(",") if isinstance(raw, str) else []
         consequences = parse(values, variant.REF, alt)
@@ -341,7 +349,8 @@ def _constraint_columns(gene: str, constraint: dict[str, dict]) -> dict:
 
 
 # Evidence behind each call (rarevar.family.mode_calls): list-valued columns are stored as JSON.
-EVIDENCE_COLUMNS = ("phase_evidence", "parents_genotyped", "unassessable_parents", "de_novo_confidence", "heteroplasmy")
+EVIDENCE_COLUMNS = ("phase_evidence", "parents_genotyped", "unassessable_parents", "de_novo_confidence", "heteroplasmy",
+                    "mitochondrial_doubts")  # fmt: skip
 
 
 def _evidence_value(value):

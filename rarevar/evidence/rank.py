@@ -239,11 +239,36 @@ def _call_evidence_sentences(row: dict) -> list[dict]:
                 "Heteroplasmy (alt fraction): {levels}.", levels=", ".join(f"{s} {v:.0%}" for s, v in levels.items())
             )
         )
+    sentences.extend(_mitochondrial_doubt(doubt, levels) for doubt in _json_list(row, "mitochondrial_doubts"))
     missing = json.loads(row.get("unassessable_parents") or "[]")
     if missing:
         sentences.append(message("Parent not assessable here ({parents}: genotype missing or failed the quality "
                                  "gates); the call stays possible.", parents=", ".join(missing)))  # fmt: skip
     return sentences
+
+
+def _level(levels: dict, sample: str) -> dict | str:
+    level = levels.get(sample)
+    return word("level not known") if level is None else f"{level:.0%}"
+
+
+def _mitochondrial_doubt(doubt: dict, levels: dict) -> dict:
+    """Why the mitochondrial mode is only possible (rarevar.family.call_evidence.mitochondrial_doubts)."""
+    fields = {"sample": doubt["sample"], "level": _level(levels, doubt["sample"]), "affected": doubt["affected"],
+              "affected_level": _level(levels, doubt["affected"])}  # fmt: skip
+    if doubt["reason"] == "paternal_heteroplasmy":
+        return message(
+            "Likely artefact: the father {sample} shows the same heteroplasmy ({level}) as {affected} "
+            "({affected_level}), but mtDNA is not passed on by fathers: a level shared with the father points to a "
+            "nuclear copy of mtDNA (NUMT), contamination or a systematic sequencing error. Mitochondrial inheritance "
+            "is only possible.",
+            **fields,
+        )
+    return message(
+        "The unaffected {sample} is heteroplasmic at {level}, not below the affected {affected} ({affected_level}): "
+        "mitochondrial inheritance is only possible (heteroplasmy in blood may differ from the affected tissue's).",
+        **fields,
+    )
 
 
 LOSS_OF_FUNCTION = {"transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
@@ -314,6 +339,9 @@ def explain(scored: Scored, max_af: float) -> list[dict]:
     possible = json.loads(row["possible_inheritance"])
     if modes:
         why.append(message("Inheritance fits {modes} in this family.", modes=_modes(modes, N_(" and "))))
+    elif possible == ["mitochondrial"] and _json_list(row, "mitochondrial_doubts"):  # said below, with the reason
+        why.append(message("Inheritance could fit {modes_or}, with the doubts below.",
+                           modes_or=_modes(possible, N_(" or "))))  # fmt: skip
     elif possible:
         why.append(message("Inheritance could fit {modes_or} if the genotypes of missing relatives are favourable.",
                            modes_or=_modes(possible, N_(" or "))))  # fmt: skip
@@ -523,6 +551,7 @@ def _candidate_fields(scored: Scored, max_af: float) -> dict:
         "unassessable_parents": json.loads(row.get("unassessable_parents") or "[]"),
         "de_novo_confidence": row.get("de_novo_confidence") or None,
         "heteroplasmy": json.loads(row.get("heteroplasmy") or "{}"),
+        "mitochondrial_doubts": _json_list(row, "mitochondrial_doubts"),
         "population_af": _nan_to_none(row["pop_af"]),
         "population_af_grpmax": _nan_to_none(row["pop_af_grpmax"]),
         "population_af_eas": _nan_to_none(row["pop_af_eas"]),

@@ -9,7 +9,17 @@ from __future__ import annotations
 import numpy as np
 
 from rarevar.family.gates import GenotypeQuality
-from rarevar.family.inheritance import HET, HOM_ALT, HOM_REF, MISSING, Family, Person
+from rarevar.family.inheritance import (
+    HET,
+    HOM_ALT,
+    HOM_REF,
+    MISSING,
+    Family,
+    Person,
+    lowest_affected_level,
+    shared_paternal_heteroplasmy,
+    unaffected_level_not_lower,
+)
 
 # A de novo call is `high` when every check passes, `low` when the reads speak against it (a parent
 # shows alt reads, the child's allele balance is off), `medium` when nothing speaks against it but a
@@ -32,12 +42,15 @@ def parents_genotyped(family: Family) -> np.ndarray:
     return np.array(["none", "one", "both"], dtype=object)[most]
 
 
-def unassessable_parents(family: Family) -> list[list[str]]:
-    """Per record: the sequenced parents of affected individuals whose genotype is missing there."""
+def unassessable_parents(family: Family, mito: np.ndarray | None = None) -> list[list[str]]:
+    """Per record: the sequenced parents of affected individuals whose genotype is missing there. On mtDNA records
+    (`mito`) only mothers: a father passes on no mtDNA, so his missing call leaves nothing open."""
     missing: list[list[str]] = [[] for _ in range(family.n)]
+    mothers = {person.mother.sample for person in family.affected if person.mother is not None}
     parents = {parent.sample: parent for person in family.affected for parent in person.parents}
+    nuclear = np.ones(family.n, dtype=bool) if mito is None else ~mito
     for sample, parent in parents.items():
-        for i in np.flatnonzero(parent.gt == MISSING):
+        for i in np.flatnonzero((parent.gt == MISSING) & (nuclear | (sample in mothers))):
             missing[i].append(sample)
     return missing
 
@@ -79,6 +92,33 @@ def heteroplasmy(family: Family, columns: dict[str, int], quality: GenotypeQuali
             if not np.isnan(value):
                 levels[i][person.sample] = round(float(value), 3)
     return levels
+
+
+# Why a mitochondrial call is only possible (inheritance.mitochondrial), said per record by evidence.rank.
+MITO_DOUBTS = ("paternal_heteroplasmy", "unaffected_level")
+
+
+def mitochondrial_doubts(family: Family, mito: np.ndarray) -> list[list[dict]]:
+    """Per mtDNA record, what speaks against maternal inheritance, each as {reason, sample, affected}:
+    `paternal_heteroplasmy`, the father (`sample`) shares his affected child's heteroplasmy (a likely artefact: mtDNA
+    is not passed on by fathers); `unaffected_level`, an unaffected relative is heteroplasmic at the level of an
+    affected individual or above (the affected one with the lowest level). `family` carries the levels."""
+    doubts: list[list[dict]] = [[] for _ in range(family.n)]
+    for kid in family.affected:
+        for i in np.flatnonzero(mito & shared_paternal_heteroplasmy(kid)):
+            doubts[i].append({"reason": "paternal_heteroplasmy", "sample": kid.father.sample, "affected": kid.sample})
+    if not family.affected:
+        return doubts
+    lowest = lowest_affected_level(family)
+    levels = np.column_stack([a.mito_level for a in family.affected])
+    lowest_of = levels.argmin(axis=1)  # where a level is not known, none is held against the mode
+    for person in family.unaffected:
+        for i in np.flatnonzero(mito & unaffected_level_not_lower(person, lowest)):
+            if any(d["sample"] == person.sample for d in doubts[i]):  # a father already said to share it
+                continue
+            affected = family.affected[lowest_of[i]].sample
+            doubts[i].append({"reason": "unaffected_level", "sample": person.sample, "affected": affected})
+    return doubts
 
 
 def de_novo_confidence(

@@ -169,6 +169,8 @@ class Person:
     # A split multi-allelic call with a copy of another ALT of the site (`1/.`, `0/.`: rarevar.inputs.split_alleles).
     # Coded by this allele's copies (het, hom-ref), it is neither a no-call nor a reference copy.
     other_allele: np.ndarray | None = None
+    # mtDNA heteroplasmy: the alt allele's share of the copies (FORMAT/AF or HF, else AD), NaN where unknown.
+    level: np.ndarray | None = None
 
     def _is(self, match: np.ndarray) -> Fit:
         return Fit(match, match | (self.gt == MISSING))
@@ -227,6 +229,25 @@ class Person:
         return known & (hap[first] != hap[second]), known & (hap[first] == hap[second])
 
     @property
+    def mito_level(self) -> np.ndarray:
+        """The alt allele's share of the mtDNA copies per record: the caller's fraction or AD where given; otherwise
+        1 for a hom-alt (or haploid alt) call, 0 for a hom-ref one, NaN (unknown) for a het call."""
+        by_call = np.where(self.gt == HOM_ALT, 1.0, np.where(self.gt == HOM_REF, 0.0, np.nan))
+        if self.level is None:
+            return by_call
+        return np.where(np.isnan(self.level), by_call, self.level)
+
+    @property
+    def homoplasmic(self) -> np.ndarray:
+        """Called with the variant in (nearly) every mtDNA copy. Mutect2 writes every call 0/1, so the level decides."""
+        return self.called_carrier & (self.mito_level >= HOMOPLASMY_MIN)
+
+    @property
+    def heteroplasmic(self) -> np.ndarray:
+        """Called with the variant in some of the mtDNA copies (or at a level not known)."""
+        return self.called_carrier & ~(self.mito_level >= HOMOPLASMY_MIN)
+
+    @property
     def parents(self) -> list[Person]:
         return [p for p in (self.mother, self.father) if p is not None]
 
@@ -275,8 +296,10 @@ def family_from_pedigree(
     gt: np.ndarray,
     phase: ReadPhase | None = None,
     other_allele: np.ndarray | None = None,
+    level: np.ndarray | None = None,
 ) -> Family:
-    """`other_allele`: (records, samples) bool, the call carries another ALT of the site (Person.other_allele)."""
+    """`other_allele`: (records, samples) bool, the call carries another ALT of the site (Person.other_allele).
+    `level`: (records, samples) mtDNA heteroplasmy, NaN where unknown (Person.level)."""
     column = {sample: i for i, sample in enumerate(samples)}
     sequenced = pedigree.restrict(set(column))
     phase = phase or ReadPhase.unphased(gt.shape)
@@ -289,6 +312,7 @@ def family_from_pedigree(
             haplotype=phase.haplotype[:, column[ind.sample]],
             phase_set=phase.phase_set[:, column[ind.sample]],
             other_allele=None if other_allele is None else other_allele[:, column[ind.sample]],
+            level=None if level is None else np.asarray(level, dtype=float)[:, column[ind.sample]],
         )
         for ind in sequenced.individuals
     }
@@ -419,11 +443,66 @@ def x_linked_dominant(family: Family) -> Fit:
     return affected_carry & unaffected_clear & transmitted
 
 
+# --- mitochondrial DNA ----------------------------------------------------------------------------
+
+# gnomAD's classes of mtDNA calls: homoplasmic from an alt fraction of 0.95, heteroplasmic below.
+HOMOPLASMY_MIN = 0.95
+# A father's heteroplasmy within this of his child's is "the same": read sampling at mtDNA depths moves a level a
+# few percent, and a real maternal heteroplasmy matching an unrelated paternal one by chance is rare.
+SAME_HETEROPLASMY = 0.10
+
+
 def mitochondrial(family: Family) -> Fit:
-    """mtDNA comes from the mother only: every affected individual carries the variant (at any
-    heteroplasmy level), whether the mother passed it on or it arose anew; the father plays no part.
-    Unaffected relatives may carry it too: at a lower heteroplasmy level it need not cause disease."""
-    return all_of((a.carrier for a in family.affected), family.n)
+    """mtDNA comes from the mother only: every affected individual carries the variant (at any heteroplasmy level),
+    whether the mother passed it on or it arose anew.
+    - No unaffected relative is homoplasmic for it: every copy changed without disease is a harmless variant (a
+      haplogroup marker), as an unaffected carrier is for a dominant disease.
+    - An unaffected relative heteroplasmic at a lower level than every affected one fits (below the threshold of
+      disease); at the same or a higher level the mode stays possible: blood levels differ from the affected
+      tissue's and fall with age.
+    - A heteroplasmy the father shares with his affected child cannot have come from him: likely an artefact (a
+      nuclear copy of mtDNA, contamination), possible at best."""
+    n = family.n
+    affected_carry = all_of((a.carrier for a in family.affected), n)
+    lowest = lowest_affected_level(family)
+    mothers = {a.mother.sample for a in family.affected if a.mother is not None}
+    unaffected_ok = all_of((mito_unaffected_fits(u, lowest, u.sample in mothers) for u in family.unaffected), n)
+    artefact = np.zeros(n, dtype=bool)
+    for kid in family.affected:
+        artefact |= shared_paternal_heteroplasmy(kid)
+    return affected_carry & unaffected_ok & Fit(~artefact, np.ones(n, dtype=bool))
+
+
+def lowest_affected_level(family: Family) -> np.ndarray:
+    """Per record, the lowest heteroplasmy among the affected individuals (NaN where one is not known: then no
+    unaffected relative's level is held against the mode)."""
+    levels = [a.mito_level for a in family.affected]
+    return np.minimum.reduce(levels) if levels else np.full(family.n, np.nan)
+
+
+def mito_unaffected_fits(person: Person, lowest: np.ndarray, mother: bool) -> Fit:
+    """An unaffected relative: without the variant, or heteroplasmic below `lowest`; homoplasmic rules the mode out;
+    heteroplasmic at `lowest` or above leaves it possible. A no-call is held against the mode only for the `mother`
+    of an affected individual (she may be homoplasmic, and she passes her mtDNA on); a father's plays no part."""
+    maybe = ~person.homoplasmic
+    lower = person.heteroplasmic & ~unaffected_level_not_lower(person, lowest)
+    clear = person.gt == HOM_REF if mother else person.gt <= HOM_REF
+    return Fit((clear | lower) & maybe, maybe)
+
+
+def unaffected_level_not_lower(person: Person, lowest: np.ndarray) -> np.ndarray:
+    """An unaffected relative heteroplasmic at an affected individual's level or above. Only known levels count:
+    without read counts or the caller's fraction (a 0/1 beside a 0/1), nothing tells the levels apart."""
+    return person.heteroplasmic & (person.mito_level >= lowest)
+
+
+def shared_paternal_heteroplasmy(kid: Person) -> np.ndarray:
+    """The kid and the father are both heteroplasmic at about the same level (or at levels not known)."""
+    father = kid.father
+    if father is None:
+        return np.zeros(len(kid.gt), dtype=bool)
+    apart = np.abs(father.mito_level - kid.mito_level) > SAME_HETEROPLASMY
+    return father.heteroplasmic & kid.heteroplasmic & ~apart
 
 
 # --- compound heterozygotes -----------------------------------------------------------------------
@@ -602,11 +681,13 @@ def inheritance_modes(
     *,
     phase: ReadPhase | None = None,
     other_allele: np.ndarray | None = None,
+    level: np.ndarray | None = None,
 ) -> InheritanceResult:
     """Which modes each record fits in this family. `possible` never repeats a record of `modes`.
 
     `phase`: read-backed phase of the calls (phased GT with a phase set), used for compound hets.
     `other_allele`: (records, samples) bool, the call carries another ALT of the site (Person.other_allele).
+    `level`: (records, samples) mtDNA heteroplasmy, NaN where unknown (Person.level; the mitochondrial mode).
     """
     if build not in genome.BUILDS:
         raise ValueError(f"unknown genome build '{build}' (expected one of {', '.join(genome.BUILDS)})")
@@ -615,7 +696,7 @@ def inheritance_modes(
     chrom = np.asarray(chrom, dtype=str)
     gene = _gene_symbols(gene)
     n = gt.shape[0]
-    family = family_from_pedigree(pedigree, list(samples), gt, phase, other_allele)
+    family = family_from_pedigree(pedigree, list(samples), gt, phase, other_allele, level)
     not_testable = _not_testable(family, pedigree, chrom)
 
     empty = Fit(np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))

@@ -13,7 +13,13 @@ import numpy as np
 
 from rarevar.base import genome
 from rarevar.family import gates
-from rarevar.family.call_evidence import de_novo_confidence, heteroplasmy, parents_genotyped, unassessable_parents
+from rarevar.family.call_evidence import (
+    de_novo_confidence,
+    heteroplasmy,
+    mitochondrial_doubts,
+    parents_genotyped,
+    unassessable_parents,
+)
 from rarevar.family.inheritance import (
     MODES,
     InheritanceResult,
@@ -61,6 +67,7 @@ def call_modes(
     if not mito.any():  # the mtDNA gate would decide nothing: save its run
         by_mode["mitochondrial"] = by_mode["default"]
     unique = gates.distinct(by_mode)
+    levels = quality.heteroplasmy
     gated = [gates.apply(gt, quality, gate) for gate in unique]
     affected = [samples.index(ind.sample) for ind in pedigree.restrict(set(samples)).affected]
     carrier_passes = np.zeros(len(gt), dtype=bool)
@@ -81,6 +88,7 @@ def call_modes(
             build,
             phase=phase,
             other_allele=other_allele,
+            level=levels,
         )  # fmt: skip
         for calls in gated
     ]
@@ -99,11 +107,16 @@ def call_modes(
         called_de_novo |= result.modes[mode] | result.possible[mode]
     columns = {sample: i for i, sample in enumerate(samples)}
     raw_family = family_from_pedigree(pedigree, samples, gt)
+    # Said as the mitochondrial mode decided it: on the calls that pass its gate.
+    mito_family = family_from_pedigree(pedigree, samples, gated[unique.index(by_mode["mitochondrial"])], level=levels)
     evidence = {
         "phase_evidence": list(result.phase_evidence),
         "parents_genotyped": list(parents_genotyped(default_family)),
-        "unassessable_parents": unassessable_parents(default_family),
+        # on mtDNA records, as the mitochondrial mode's own gate left the calls (any heteroplasmy is a call)
+        "unassessable_parents": [m if on_mito else d for d, m, on_mito in zip(
+            unassessable_parents(default_family), unassessable_parents(mito_family, mito), mito, strict=True)],
         "de_novo_confidence": list(de_novo_confidence(raw_family, columns, quality, called_de_novo)),
         "heteroplasmy": heteroplasmy(raw_family, columns, quality, mito & in_play),
+        "mitochondrial_doubts": mitochondrial_doubts(mito_family, mito & in_play),
     }
     return ModeCalls(result, in_play, evidence, by_mode)

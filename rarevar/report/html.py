@@ -21,7 +21,9 @@ from markupsafe import Markup
 
 from rarevar.annotate.scores import LABELS
 from rarevar.base.atomic import write_bytes_atomic
+from rarevar.base.genome import is_mito
 from rarevar.base.messages import N_
+from rarevar.family.inheritance import HOMOPLASMY_MIN
 from rarevar.family.qc import verdict
 from rarevar.report.i18n import Translator
 from rarevar.report.long_values import WIDE_PIECE, shown_value
@@ -538,20 +540,39 @@ def _genotype_words(gt: str) -> str:
     return N_("carries two different variant alleles")
 
 
+def _mito_words(gt: str, level: float | None) -> tuple[str, dict]:
+    """An mtDNA call in English (the caller translates): homoplasmic, or heteroplasmic at its level (the alt
+    fraction from FORMAT/AF, HF or AD), never copies of a chromosome. Mutect2 writes every call 0/1, so the level
+    decides; without one, a hom-alt or haploid call is homoplasmic."""
+    words = _genotype_words(gt)
+    if words in (N_("no call"), N_("does not carry the variant")):
+        return words, {}
+    if level is None:
+        alleles = [a for a in re.split(r"[/|]", gt) if a]
+        uniform = len(set(alleles)) == 1
+        return (N_("homoplasmic"), {}) if uniform else (N_("heteroplasmic (level not known)"), {})
+    if level >= HOMOPLASMY_MIN:
+        return N_("homoplasmic"), {}
+    return N_("heteroplasmic ({level})"), {"level": f"{level:.0%}" if level >= 0.01 else f"{level:.1%}"}
+
+
 def _genotypes(c: dict, samples: list[dict], roles: dict[str, str], t: Translator) -> list[dict]:
     """One row per family member, in pedigree order, plus any genotype for a sample not listed."""
     calls = _dict(c.get("genotypes"))
     ids = [_text(s.get("id")) for s in samples] + [_text(k) for k in calls if _text(k) not in roles]
     sequenced = {_text(s.get("id")): s.get("sequenced") for s in samples}
+    mito = bool(is_mito([_text(c.get("chrom"))])[0])
+    levels = _dict(c.get("heteroplasmy"))
     rows = []
     for sid in ids:
+        fields = {}
         if sid in calls:
             gt = _text(calls[sid])
-            words = _genotype_words(gt)
+            words, fields = _mito_words(gt, _number(levels.get(sid))) if mito else (_genotype_words(gt), {})
         else:
             gt = ""
             words = N_("not sequenced") if sequenced.get(sid) is False else N_("no genotype reported")
-        rows.append({"sample": sid, "role": t.word(roles.get(sid, "")), "gt": gt, "words": t(words)})
+        rows.append({"sample": sid, "role": t.word(roles.get(sid, "")), "gt": gt, "words": t(words, **fields)})
     return rows
 
 
