@@ -18,7 +18,8 @@ FAMILIES = {family.row.family_id: family
             for family in (validate_batch(config) if workflow.is_main_process else batch_inputs(config))}
 RESULTS = config["results_dir"]
 # The whole-genome stages run per shard of whole chromosomes (config `shards`); 1: the family at once.
-SHARDS = len(shard_regions(resource_path(config, "reference"), config["shards"]))
+# Without a reference (an annotated VCF run without local resources) the config check allows shards: 1 only.
+SHARDS = len(shard_regions(resource_path(config, "reference"), config["shards"])) if config["shards"] > 1 else 1
 
 
 wildcard_constraints:

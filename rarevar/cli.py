@@ -10,8 +10,6 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-import yaml
-
 from rarevar import __version__
 from rarevar.base.bcftools import BcftoolsError
 from rarevar.benchmark import cli as benchmark_cli
@@ -21,7 +19,7 @@ from rarevar.report.i18n import LANGUAGES
 from rarevar.run import cohort_cli, resources_cli
 from rarevar.run.lock import Stopped, exclusive, run_in_group
 from rarevar.run.outcome import check_profile, disk_full
-from rarevar.run.results_folder import check_results_dir, mark, remove_stale_temporaries
+from rarevar.run.results_folder import mark, remove_stale_temporaries
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SNAKEFILE = REPO_ROOT / "Snakefile"
@@ -57,11 +55,13 @@ def _run_parser(sub) -> None:
     run.add_argument("--hpo", help="one family: HPO terms 'HP:0001250;HP:0001263' or a Phenopacket JSON")
     run.add_argument("--out", help="one family: output directory (results go to OUT/<family_id>/)")
     run.add_argument("--gvcf", default="", help="one family (optional): comma-separated gVCFs of family members")
-    run.add_argument(
-        "--base-config",
-        default=str(REPO_ROOT / "config" / "config.yaml"),
-        help="one family: config supplying genome build, resources and thresholds",
-    )
+    run.add_argument("--build", choices=["GRCh37", "GRCh38", "demo"],
+                     help="one family: the VCF's genome build (default: detected from the VCF's header). Without "
+                          "--base-config no local resource is used: the VCF must carry its consequences (VEP, snpEff "
+                          "or bcftools csq); demo: the bundled demo genome and resources")  # fmt: skip
+    run.add_argument("--base-config",
+                     help="one family: config supplying genome build, resources and thresholds (its relative paths "
+                          "are relative to it)")  # fmt: skip
     run.add_argument("--cores", type=_positive_int, default=os.cpu_count() or 1)
     run.add_argument("--profile", help="Snakemake profile directory (default: workflow/profiles/local)")
     run.add_argument("snakemake_args", nargs=argparse.REMAINDER, help="after --: passed to Snakemake")
@@ -78,8 +78,9 @@ def _stage_parsers(sub) -> None:
     p.add_argument("--config", required=True)
 
     p = sub.add_parser("normalize", help="stage: family samples, split multi-allelics, left-align")
-    for name in ("vcf", "reference", "out", "funnel"):
+    for name in ("vcf", "out", "funnel"):
         p.add_argument(f"--{name}", required=True)
+    p.add_argument("--reference", help="reference FASTA: left-align and check REF (without it: split only)")
     p.add_argument("--samples", required=True, help="comma-separated sample ids")
     p.add_argument("--shard", type=_shard_spec,
                    help="I/N: only the chromosomes of shard I of N (rarevar.run.shards; default: all)")  # fmt: skip
@@ -108,8 +109,10 @@ def _stage_parsers(sub) -> None:
     p.add_argument("--annotations", default="{}", help="JSON: the config's `annotations` (input fields to read)")
 
     p = sub.add_parser("consequence", help="stage: consequences (bcftools csq or the input's own)")
-    for name in ("vcf", "reference", "genes", "out", "funnel"):
+    for name in ("vcf", "out", "funnel"):
         p.add_argument(f"--{name}", required=True)
+    p.add_argument("--reference", help="reference FASTA for bcftools csq (not needed for the input's own)")
+    p.add_argument("--genes", help="GFF3 gene models for bcftools csq (not needed for the input's own)")
     p.add_argument("--source", default="auto", choices=["auto", "bcftools-csq", "input"])
 
     p = sub.add_parser("regenotype", help="stage: fill missing genotypes (./.) from the samples' gVCFs")
@@ -228,46 +231,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def single_family_config(args) -> Path:
-    """Write a families sheet and config for one family under OUT/.rarevar and return the config path."""
-    from rarevar.inputs.config import load_config
-    from rarevar.inputs.pedigree import read_ped
-
-    for flag in ("vcf", "ped", "hpo", "out"):
-        if not getattr(args, flag):
-            raise InputError("command line", f"--{flag} is missing", "Give --vcf, --ped, --hpo and --out together")
-    families = read_ped(args.ped)
-    if len(families) != 1:
-        raise InputError(args.ped, f"holds {len(families)} families", "Use --config with a families sheet instead")
-    family_id = next(iter(families))
-    out = check_results_dir(args.out, "--out")  # before anything is written there
-    mark(out)
-    meta = out / ".rarevar"
-    meta.mkdir(parents=True, exist_ok=True)
-    hpo = str(Path(args.hpo).resolve()) if args.hpo.lower().endswith(".json") else args.hpo
-    sheet = meta / "families.tsv"
-    gvcfs = ",".join(str(Path(path.strip()).resolve()) for path in args.gvcf.split(",") if path.strip())
-    sheet.write_text(
-        f"family_id\tvcf\tped\thpo\tgvcf\n"
-        f"{family_id}\t{Path(args.vcf).resolve()}\t{Path(args.ped).resolve()}\t{hpo}\t{gvcfs}\n",
-        encoding="utf-8",
-    )
-    base = load_config(args.base_config)
-    resources_dir = Path(base["resources"]["dir"])
-    if not resources_dir.is_absolute():
-        # A relative resources dir in the shipped config is relative to the repository.
-        resources_dir = (REPO_ROOT / resources_dir).resolve()
-    config = {
-        **base,
-        "families": str(sheet),
-        "results_dir": str(out),
-        "resources": {**base["resources"], "dir": str(resources_dir)},
-    }
-    config_path = meta / "config.yaml"
-    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return config_path
-
-
 def _print_warnings(families) -> None:
     for family in families:
         for warning in family.phenotype.warnings():
@@ -280,7 +243,14 @@ def run_workflow(args) -> int:
 
     if args.profile:
         check_profile(args.profile)
-    config_path = Path(args.config) if args.config else single_family_config(args)
+    if args.config:
+        config_path = Path(args.config)
+    else:
+        from rarevar.run.one_family import single_family_config
+
+        one = single_family_config(args.vcf, args.ped, args.hpo, args.out, args.gvcf, args.base_config, args.build)
+        print(f"rarevar: {one.said}")
+        config_path = one.config
     config = load_config(config_path)
     families = validate_batch(config, deep=True)  # every input checked before any job starts
     _print_warnings(families)
@@ -348,6 +318,9 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
         from rarevar.inputs.normalize import normalize
         from rarevar.run.shards import regions_of_shard
 
+        if args.shard and not args.reference:
+            raise InputError("command line", "--shard needs --reference (shards are planned from its .fai)",
+                             "Give --reference, or leave out --shard")  # fmt: skip
         regions = regions_of_shard(args.reference, args.shard) if args.shard else None
         normalize(args.vcf, args.samples.split(","), args.reference, args.out, args.funnel, regions,
                   args.allow_filter, args.clinvar)  # fmt: skip

@@ -95,9 +95,30 @@ def _check_beyond_schema(config: dict, source: str) -> None:
             raise InputError(source, f"setting '{key}' is [{pair[0]}, {pair[1]}]: its minimum is above its maximum",
                              f"Write it as [{pair[1]}, {pair[0]}]")  # fmt: skip
     check_filter_settings(config, source)
+    check_resource_needs(config, source)
 
 
-def load_config(path: str | Path) -> dict:
+def check_resource_needs(config: dict, source: str) -> None:
+    """Every resource is optional, but some need another: bcftools csq reads the gene models with the reference,
+    and whole-chromosome shards are planned from the reference's .fai."""
+    resources = config.get("resources") or {}
+    if resources.get("genes") and not resources.get("reference"):
+        raise InputError(source, "setting 'resources.genes' needs 'resources.reference': bcftools csq reads the gene "
+                         "models with the genome's sequence", "Add the reference FASTA, or remove genes to use the "
+                         "VCF's own consequences")  # fmt: skip
+    if config.get("consequence", {}).get("source") == "bcftools-csq" and not resources.get("genes"):
+        raise InputError(source, "setting 'consequence.source' is 'bcftools-csq' but no gene models "
+                         "(resources.genes) are configured", "Add resources.reference and resources.genes, or set "
+                         "consequence.source: auto to use the VCF's own consequences")  # fmt: skip
+    if config.get("shards", 1) > 1 and not resources.get("reference"):
+        raise InputError(source, f"setting 'shards' is {config['shards']}, but shards are planned from the reference's "
+                         "chromosome lengths and no reference FASTA (resources.reference) is configured",
+                         "Set shards: 1, or add the reference FASTA")  # fmt: skip
+
+
+def load_config(path: str | Path, given: dict | None = None) -> dict:
+    """The config file's settings, validated with defaults filled in. `given`: settings the command line supplies
+    (a one-family run's families sheet and results folder), which a --base-config need not hold."""
     path = Path(path)
     check_file(path, "config file", "Pass an existing YAML file with --config")
     text = read_text(path, "config file")
@@ -107,7 +128,7 @@ def load_config(path: str | Path) -> dict:
         raise InputError(path, f"is not valid YAML ({' '.join(str(error).split())})", "Fix the YAML syntax") from None
     if not isinstance(config, dict):
         raise InputError(path, "does not hold a mapping of settings", "See config/config.yaml for the layout")
-    return validate_config(config, str(path))
+    return validate_config({**config, **(given or {})}, str(path))
 
 
 def resource_path(config: dict, name: str) -> Path | None:
@@ -115,7 +136,7 @@ def resource_path(config: dict, name: str) -> Path | None:
     resources = config["resources"]
     if not resources.get(name):
         return None
-    return Path(resources["dir"]) / resources[name]
+    return Path(resources.get("dir") or ".") / resources[name]
 
 
 # The resources the checks before any job verify against their folder's manifest (rarevar.run.validate).
@@ -149,7 +170,7 @@ def resource_signature(path: str | Path, manifest_checked: bool = False) -> str:
 
 def score_sources(config: dict) -> list[dict]:
     """The configured in-silico score files, each path resolved against the resources folder."""
-    base = Path(config["resources"]["dir"])
+    base = Path(config["resources"].get("dir") or ".")
     return [{**spec, "path": str(base / spec["path"])} for spec in config.get("scores") or []]
 
 

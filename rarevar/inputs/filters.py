@@ -20,6 +20,7 @@ from rarevar.base.bcftools import bcftools, count_records
 from rarevar.base.clinvar_fields import CLINVAR_COLUMNS, CLINVAR_PATHOGENIC
 from rarevar.base.funnel import MAX_LISTED
 from rarevar.errors import InputError
+from rarevar.inputs.split_alleles import CARRIES_ALLELE
 
 LISTED = "%CHROM\t%POS\t%REF\t%ALT\t%FILTER"
 WITH_CLINVAR = "\t%INFO/CLINVAR_SIG\t%INFO/CLINVAR_ID"
@@ -52,7 +53,7 @@ def failed_alleles(path: str, failing: list[str], clinvar: str | None) -> tuple[
     fails = " || ".join(f'FILTER~"{name}"' for name in failing)
     with tempfile.TemporaryDirectory(prefix="rarevar-filter-") as tmp:
         failed = os.path.join(tmp, "failed.bcf")
-        bcftools("view", "--no-version", "-i", f'GT="alt" && ({fails})', "-Ob0", "-o", failed, "--write-index",
+        bcftools("view", "--no-version", "-i", f"{CARRIES_ALLELE} && ({fails})", "-Ob0", "-o", failed, "--write-index",
                  path)  # fmt: skip
         total = count_records(failed)
         if not total or not clinvar:

@@ -23,7 +23,7 @@ from rarevar.base.funnel import (
 from rarevar.base.messages import N_, english, message
 from rarevar.errors import InputError
 from rarevar.inputs.filters import failed_alleles, failing_names, passing
-from rarevar.inputs.split_alleles import split_options
+from rarevar.inputs.split_alleles import CARRIES_ALLELE, split_options
 
 # Intermediate files are BGZF-wrapped but uncompressed (level 0): still indexable, so each step's count comes from
 # its index, without the cost of compressing a whole genome's records four times. Only the output is compressed.
@@ -32,10 +32,12 @@ OUTPUT = "-Ob1"  # the fastest deflate level: a genome's normalised records are 
 THREADS = ("--threads", "1")  # one htslib worker compresses the output while bcftools normalises
 
 
-def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: str, regions: str | None = None,
+def normalize(vcf: str, samples: list[str], reference: str | None, out: str, funnel: str, regions: str | None = None,
               allowed_filters: list[str] | tuple[str, ...] = (), clinvar: str | None = None) -> None:  # fmt: skip
     """VCF -> family samples, biallelic, left-aligned BCF (indexed). `--check-ref e` stops on a REF
-    that disagrees with the reference instead of silently dropping or keeping it. `regions`: only these
+    that disagrees with the reference instead of silently dropping or keeping it. Without a `reference` (an
+    annotated VCF run without local resources) records are split only: not left-aligned, REF not checked (the
+    report says so, rarevar.run.without_resources). `regions`: only these
     chromosomes (comma-separated; one shard of the genome, rarevar.run.shards). A carried allele whose record
     failed a FILTER other than `allowed_filters` is set aside (rarevar.inputs.filters), and named as ClinVar
     (likely) pathogenic when the `clinvar` store holds it so."""
@@ -45,7 +47,8 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
     try:
         source, n_input = _family_records(vcf, samples, regions, str(tmp))
         where = ("-r", regions) if regions and source == vcf else ()  # a subset made here holds the shard only
-        bcftools("norm", "--no-version", *where, *split_options(source), "-f", reference, "--check-ref", "e",
+        against = ("-f", reference, "--check-ref", "e") if reference else ()
+        bcftools("norm", "--no-version", *where, *split_options(source), *against,
                  INTERMEDIATE, "-o", str(tmp_out), "-W", source)  # fmt: skip
     except BcftoolsError as error:
         raise InputError(vcf, f"could not be normalised: {error}", "Check the VCF against the reference") from None
@@ -60,7 +63,7 @@ def normalize(vcf: str, samples: list[str], reference: str, out: str, funnel: st
         passes = passing(failing)
         # One read lists the carried alleles set aside, one write keeps the carried alleles that are not.
         set_aside, lowercase = _set_aside_and_lowercase(str(tmp_out), passes)
-        n_small = _filtered(str(tmp_out), str(small), "-i", f'GT="alt" && {SMALL}{passes}')
+        n_small = _filtered(str(tmp_out), str(small), "-i", f"{CARRIES_ALLELE} && {SMALL}{passes}")
         n_passed = n_small + len(set_aside)
         if lowercase:
             _uppercase(str(small))
@@ -155,7 +158,7 @@ def _set_aside_and_lowercase(path: str, passes: str = "") -> tuple[list[dict], b
     one read of the split records for both. `passes`: a clause they must also meet (FILTER)."""
     with tempfile.TemporaryDirectory() as tmp:
         listing = os.path.join(tmp, "set_aside.tsv")
-        bcftools("query", "-i", f'GT="alt" && ({NOT_SMALL} || {LOWERCASE}){passes}',
+        bcftools("query", "-i", f"{CARRIES_ALLELE} && ({NOT_SMALL} || {LOWERCASE}){passes}",
                  "-f", "%CHROM\t%POS\t%REF\t%ALT\n", "-o", listing, path)  # fmt: skip
         with open(listing, encoding="utf-8") as handle:
             rows = [line.rstrip("\n").split("\t") for line in handle if line.strip()]

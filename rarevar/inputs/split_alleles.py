@@ -12,6 +12,10 @@ from __future__ import annotations
 import pysam
 
 SPLIT_OPTIONS = ("-m", "-any", "--multi-overlaps", ".")
+# A split record's allele is carried by a sample whose genotype names it: 0/1, 1/1, and also 1/. and ./1 (a 1/2
+# call split), which bcftools' GT="alt" does not match (it reads a genotype with a '.' as missing). After splitting
+# every record has one ALT, so '1' in the genotype text is exactly a copy of it.
+CARRIES_ALLELE = 'GT~"1"'
 
 
 def split_options(vcf: str) -> tuple[str, ...]:

@@ -553,8 +553,9 @@ def read_fai(reference: Path) -> dict[str, int]:
     return lengths
 
 
-def check_vcf(path: str | Path, ped_samples: list[str], reference: Path, source: str = "auto") -> list[str]:
-    """Raise InputError on the first problem; return the VCF's sample ids. `source`: consequence.source."""
+def check_vcf(path: str | Path, ped_samples: list[str], reference: Path | None, source: str = "auto") -> list[str]:
+    """Raise InputError on the first problem; return the VCF's sample ids. `source`: consequence.source. Without a
+    `reference` its contigs are not compared with one (rarevar.inputs.vcf_build checks the build instead)."""
     from rarevar.inputs.annotation_header import detect_source
 
     with open_vcf(path) as vcf:
@@ -582,7 +583,8 @@ def check_vcf(path: str | Path, ped_samples: list[str], reference: Path, source:
         contigs = {name: header.contigs[name].length for name in header.contigs}
         if not contigs:
             contigs = {record.chrom: None for _, record in zip(range(1000), vcf, strict=False)}
-    check_contigs(path, contigs, reference)
+    if reference is not None:
+        check_contigs(path, contigs, reference)
     return samples
 
 

@@ -32,6 +32,7 @@ from rarevar.report.outputs import (
     yield_messages,
 )
 from rarevar.resources.checksums import cached_sha256
+from rarevar.run.without_resources import missing_resource_notes
 
 HPO_ANNOTATION_RELEASE = "2025-01-16"  # of resources/hpo/gene_disease.tsv.gz (see its manifest)
 
@@ -155,6 +156,7 @@ def rank_stage(
         inheritance["not_testable_messages"], settings["keep_impacts"], "clinvar" in resources,
         [s["name"] for s in scored["sources"]] if scored else None, "constraint" in resources, sources,
     )  # fmt: skip
+    limits = missing_resource_notes(resources) + limits
     cohort = cohort_summary(annotated, kept)
     if not cohort["used"]:
         limits.append(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rarevar.annotate.cohort_db import check_cohort_config
+from rarevar.base.genome import CHROMOSOMES
 from rarevar.base.text_input import check_file
 from rarevar.errors import InputError
 from rarevar.family.gvcf import gvcf_contigs, open_gvcf, open_gvcfs, require_members
@@ -14,6 +15,7 @@ from rarevar.inputs.families import FamilyRow, read_families
 from rarevar.inputs.filters import check_allowed_declared
 from rarevar.inputs.pedigree import Pedigree, family_for
 from rarevar.inputs.resource_build import check_resource_contents
+from rarevar.inputs.vcf_build import check_vcf_build
 from rarevar.inputs.vcfcheck import check_contigs, check_vcf, read_fai, scan_records
 from rarevar.phenotype.hpo import Phenotype, read_phenotype
 from rarevar.resources.check import check_against_manifest
@@ -29,16 +31,18 @@ class FamilyInputs:
 
 
 def check_resources(config: dict) -> None:
+    """Each configured resource exists and can serve the run. The reference and gene models are optional too: an
+    annotated VCF brings its consequences (validate_family checks it does), and normalisation then only splits."""
     reference = resource_path(config, "reference")
     for name in ("reference", "genes"):
         path = resource_path(config, name)
-        if not path.is_file():
+        if path is not None and not path.is_file():
             raise InputError(
                 path,
                 f"the {name} resource does not exist",
                 "Fix `resources` in the config or fetch the resource",
             )
-    read_fai(reference)
+    contigs = list(read_fai(reference)) if reference is not None else list(CHROMOSOMES.get(config["genome_build"], {}))
     check_cohort_config(config)
     for name in ("reference", "genes", "population", "clinvar"):
         path = resource_path(config, name)
@@ -54,7 +58,7 @@ def check_resources(config: dict) -> None:
             raise InputError(path, f"the {name} resource is not indexed", f"Run `bcftools index {path}`")
     check_resource_contents(config)
     check_constraint(config)
-    check_score_sources(config, list(read_fai(reference)))
+    check_score_sources(config, contigs)
     check_term_labels(config)
 
 
@@ -100,9 +104,11 @@ def check_score_sources(config: dict, reference_contigs: list[str]) -> None:
             raise InputError(path, str(error).removeprefix(f"{path}: "), "Fix the file or its `scores` entry") from None
 
 
-def validate_family(row: FamilyRow, sheet: str, reference: Path, deep: bool = False,
-                    source: str = "auto") -> FamilyInputs:  # fmt: skip
-    """`source`: consequence.source of the config (the VCF must then carry what it names)."""
+def validate_family(row: FamilyRow, sheet: str, reference: Path | None, deep: bool = False, source: str = "auto",
+                    build: str | None = None, gene_models: bool = True) -> FamilyInputs:  # fmt: skip
+    """`source`: consequence.source of the config (the VCF must then carry what it names). Without a `reference`,
+    the VCF's header must not name another `build` than the run's; without `gene_models`, the VCF must carry its
+    consequences."""
     origin = f"{sheet}, line {row.line}"
     for column in ("vcf", "ped"):
         check_file(getattr(row, column), f"{column} of family '{row.family_id}'",
@@ -116,21 +122,43 @@ def validate_family(row: FamilyRow, sheet: str, reference: Path, deep: bool = Fa
         )
     phenotype = read_phenotype(row.hpo, origin)
     samples = check_vcf(row.vcf, pedigree.samples, reference, source)
+    if reference is None and build:
+        check_vcf_build(row.vcf, build)
+    if not gene_models:
+        require_consequences(row)
     if deep:
         scan_records(row.vcf, reference, source, [s for s in pedigree.samples if s in samples])
-    check_gvcfs(row, pedigree, samples, reference)
+    check_gvcfs(row, pedigree, samples, reference, build)
     return FamilyInputs(row, pedigree, phenotype, samples)
 
 
-def check_gvcfs(row: FamilyRow, pedigree: Pedigree, vcf_samples: list[str], reference: Path) -> None:
-    """Each gVCF: indexed, readable, on the reference's contigs, holding only family members in the VCF."""
+def require_consequences(row: FamilyRow) -> None:
+    """Without gene models nothing can call consequences: the VCF must bring its own."""
+    from rarevar.inputs.annotation_header import detect_source
+    from rarevar.inputs.vcfcheck import open_vcf
+
+    with open_vcf(row.vcf) as vcf:
+        if detect_source(set(vcf.header.info)):
+            return
+    raise InputError(row.vcf, "carries no consequences (no VEP CSQ, snpEff ANN/EFF or bcftools BCSQ header line) and "
+                     "no gene models are configured to call them", "Annotate it first (VEP, snpEff or bcftools csq), "
+                     "or give resources.reference and resources.genes (with --base-config)")  # fmt: skip
+
+
+def check_gvcfs(row: FamilyRow, pedigree: Pedigree, vcf_samples: list[str], reference: Path | None,
+                build: str | None = None) -> None:  # fmt: skip
+    """Each gVCF: indexed, readable, on the reference's contigs (without one: of the run's build, as its header
+    says), holding only family members in the VCF."""
     for path in row.gvcfs:
         with open_gvcf(path) as gvcf:
             require_members(
                 path, gvcf.header.samples, pedigree.samples, f"in the PED {row.ped} of family '{row.family_id}'",
                 f"Give only this family's gVCFs on line {row.line} of the sheet, with sample ids as in the PED",
             )  # fmt: skip
-            check_contigs(path, gvcf_contigs(gvcf), reference)
+            if reference is not None:
+                check_contigs(path, gvcf_contigs(gvcf), reference)
+            elif build:
+                check_vcf_build(path, build)
     for gvcf in set(open_gvcfs(row.gvcfs, [s for s in pedigree.samples if s in vcf_samples]).values()):
         gvcf.close()
 
@@ -145,7 +173,8 @@ def validate_batch(config: dict, deep: bool = False) -> list[FamilyInputs]:
     rows = read_families(sheet)
     check_family_ids(rows, sheet)
     source = config.get("consequence", {}).get("source", "auto")
-    families = [validate_family(row, sheet, reference, deep, source) for row in rows]
+    build, gene_models = config["genome_build"], resource_path(config, "genes") is not None
+    families = [validate_family(row, sheet, reference, deep, source, build, gene_models) for row in rows]
     check_allowed_declared(config["filters"]["allow"], [row.vcf for row in rows], "config: filters.allow")
     return families
 

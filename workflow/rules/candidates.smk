@@ -4,8 +4,8 @@ rule candidates:
         bcf=rules.scores.output.bcf,
         constraint=optional_resource("constraint"),
         ped=family_input("ped"),
-        genes=resource("genes"),
-        reference=resource("reference"),
+        genes=optional_resource("genes"),
+        reference=optional_resource("reference"),
     output:
         table=f"{WORK}/candidates.parquet",
         modes=f"{WORK}/inheritance.json",
@@ -16,6 +16,7 @@ rule candidates:
         settings=settings_json(),
         source=config["consequence"]["source"],
         constraint=optional_flag("--constraint", "constraint"),
+        models=optional_flags("genes", "reference"),
         resources=resource_signatures("constraint", "genes", "reference"),
         inputs=family_signatures("ped"),
     conda:
@@ -26,5 +27,5 @@ rule candidates:
         f"{RESULTS}/benchmarks/candidates/{{family}}.tsv",
     shell:
         "rarevar candidates --vcf {input.bcf:q} --ped {input.ped:q} --family {params.family:q}"
-        " --genes {input.genes:q} --reference {input.reference:q} --build {params.build} --settings {params.settings:q} --source {params.source} {params.constraint}"
+        " {params.models} --build {params.build} --settings {params.settings:q} --source {params.source} {params.constraint}"
         " --out {output.table:q} --modes {output.modes:q} --funnel {output.funnel:q} 2> {log:q}"

@@ -62,6 +62,12 @@ def optional_flag(flag, name):
     return f"{flag} {shlex.quote(str(path))}" if path else ""
 
 
+def optional_flags(*names):
+    """`--name path` for each configured resource among `names` (the reference and gene models are optional: an
+    annotated VCF brings its consequences)."""
+    return " ".join(optional_flag(f"--{name}", name) for name in names)
+
+
 def resource_signatures(*names):
     """A params value naming the content of each configured resource among `names`. A replaced resource changes
     it, so Snakemake's params trigger re-runs the job and everything after it, even when the new file is older."""
