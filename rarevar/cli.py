@@ -436,12 +436,14 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
     elif args.command == "resources" and args.resource == "build-clinvar":
         from rarevar.annotate.clinvar import build_clinvar_store
 
+        _check_output_folder(args.out)
         summary = build_clinvar_store(args.vcf, args.reference, args.genes, args.out)
         print(f"rarevar: {summary['records_out']} ClinVar alleles written to {args.out} "
               f"({summary['skipped']} on other contigs or symbolic skipped)")  # fmt: skip
     elif args.command == "resources" and args.resource == "build-frequency":
         from rarevar.resources.frequency_store import build_frequency_store
 
+        _check_output_folder(args.out)
         summary = build_frequency_store(args.vcf, args.out, args.reference)
         print(f"rarevar: {summary['records_out']} alleles from {summary['records_in']} records written to {args.out}")
         if summary["inconsistent_records"]:
@@ -451,6 +453,13 @@ def _stage(args) -> int:  # noqa: C901 - one dispatch per stage
                 file=sys.stderr,
             )
     return 0
+
+
+def _check_output_folder(out: str) -> None:
+    """A store is written beside its temporaries: its folder must exist (and be a folder) before hours of work."""
+    folder = Path(out).absolute().parent
+    if not folder.is_dir():
+        raise InputError(out, f"its folder {folder} does not exist", "Create the folder first, or give another --out")
 
 
 def main(argv: list[str] | None = None) -> int:

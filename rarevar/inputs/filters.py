@@ -14,9 +14,7 @@ import tempfile
 from itertools import islice
 from pathlib import Path
 
-import pysam
-
-from rarevar.base.bcftools import bcftools, count_records
+from rarevar.base.bcftools import bcftools, count_records, read_in_order
 from rarevar.base.clinvar_fields import CLINVAR_COLUMNS, CLINVAR_PATHOGENIC
 from rarevar.base.funnel import MAX_LISTED
 from rarevar.errors import InputError
@@ -29,7 +27,7 @@ NOT_A_NAME = (" ", "\t", ";", ",", '"', "'")  # a FILTER id has no whitespace or
 
 
 def declared_filters(vcf: str | Path) -> list[str]:
-    with pysam.VariantFile(str(vcf)) as handle:
+    with read_in_order(str(vcf)) as handle:  # a family VCF, often without an index: no htslib noise
         return list(handle.header.filters)
 
 

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+from tests.conftest import shared_data
 from tests.hostile import Case, Setup
 from tests.hostile.runner import DEMO, demo_row
 
@@ -155,4 +156,8 @@ CASES += [
          _command(*ONE_FAMILY), "--out is missing"),
     Case("run_profile_missing", "`rarevar run --profile` naming a folder that does not exist", "invalid",
          _command("run", "--config", "{config}", "--profile", "{folder}/no-profile"), "no-profile"),
+    Case("build_frequency_out_in_missing_folder", "`rarevar resources build-frequency --out` in a folder that does not "
+         "exist (the store would fail after the whole source was read)", "invalid",
+         _command("resources", "build-frequency", "--vcf", str(shared_data() / "vcfanno" / "exac.vcf.gz"), "--out",
+                  "{folder}/no-such-folder/store.bcf"), "no-such-folder does not exist"),
 ]
