@@ -535,8 +535,11 @@ def simulate_genome(out: str | Path, records: int, build: str = "GRCh38", seed: 
     facts = {"de_novo": [], "multiallelic": 0, "indels": 0, "missing_genotypes": 0, "in_population": 0}
     written = wanted = 0
     with BGZFile(str(trio_tmp), "wb1") as trio, open(store_tmp, "wb") as store:
-        trio.write(trio_header(all_contigs, build).encode())
-        store.write(store_header(all_contigs, build).encode())
+        # A scaled or renamed genome (a given .fai) is not the build itself: its headers name the .fai instead, so
+        # that the checks before a run do not take it for GRCh38.
+        named = build if all_contigs == genome.CHROMOSOMES.get(build) else Path(fai).name
+        trio.write(trio_header(all_contigs, named).encode())
+        store.write(store_header(all_contigs, named).encode())
         for index, plan in enumerate(plans):
             rng = np.random.default_rng([seed, index])
             if plan.records:
