@@ -9,6 +9,7 @@ import json
 import pysam
 import pysam.bcftools
 
+from rarevar.base.funnel import ASSESSABLE
 from tests.conftest import DEMO, demo_row, rarevar, write_config
 
 
@@ -126,7 +127,7 @@ def test_symbolic_gvcf_star_half_haploid_and_many_alleles(tmp_path, truth):
     assert deletion and deletion[0]["alt"] == "<DEL>" and "de_novo" in deletion[0]["inheritance"]
     # The '*' allele (carried) is set aside at its own step and listed with where it is and why; the <NON_REF>
     # block is carried by nobody (0/0 throughout) and counted at the step before.
-    aside = next(step for step in payload["funnel"] if "set_aside" in step)
+    aside = next(step for step in payload["funnel"] if step["message"]["id"] == ASSESSABLE)
     assert [(r["chrom"], r["pos"], r["alt"]) for r in aside["set_aside"]] == [("chr22", 5000, "*")]
     assert aside["set_aside_total"] == 1 and "overlapping deletion" in aside["set_aside"][0]["reason"]
 
