@@ -13,7 +13,7 @@ The catalogues are `locale/<language>/LC_MESSAGES/rarevar.po` (rarevar.report.me
 
 from __future__ import annotations
 
-from rarevar.report.messages import SOURCE_LANGUAGE, lookup, render
+from rarevar.report.messages import SOURCE_LANGUAGE, catalogue, lookup, render
 
 LANGUAGES = ("en", "zh")
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
@@ -53,7 +53,9 @@ class Translator:
         """An SO term (or several joined by '&') for display: 'missense variant' in English."""
         if self.language == SOURCE_LANGUAGE:
             return term.replace("_", " ").replace("&", ", ")
-        terms = [self._lookup(t) if self._lookup(t) != t else t.replace("_", " ") for t in term.split("&")]
+        # A term the catalogue does not know is shown as English words, as in an English report.
+        terms = [lookup(t, self.language, None) if t in catalogue(self.language) else t.replace("_", " ")
+                 for t in term.split("&")]  # fmt: skip
         return self._lookup("&").join(terms)
 
     def impact(self, impact: str) -> str:
